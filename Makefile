@@ -1,0 +1,37 @@
+# Sunrelay — the two commands a newcomer needs are `make run` and `make test`.
+PY ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install run test lint bench clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e ".[dev]"
+	@touch $(STAMP)
+
+run: install
+	$(BIN)/sunrelay migrate
+	$(BIN)/sunrelay demo load --if-empty
+	$(BIN)/sunrelay serve --host $(HOST) --port $(PORT)
+
+lint: install
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+test: lint
+	@bash scripts/ensure-chromium
+	$(BIN)/pytest
+
+bench: install
+	$(BIN)/python benchmarks/business_hours.py
+
+clean:
+	rm -rf $(VENV) var

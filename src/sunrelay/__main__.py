@@ -1,0 +1,3 @@
+from sunrelay.cli.main import main
+
+main()

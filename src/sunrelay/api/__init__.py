@@ -1,0 +1,75 @@
+"""The JSON API at /api/v1/: mounts each domain's router and maps errors to HTTP in one place.
+
+Errors always look like ``{"code", "message", "field"}``.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as SchemaError
+
+from sunrelay import __version__
+from sunrelay.api.auth import BearerToken, SessionUser
+from sunrelay.core.errors import SunrelayError
+
+logger = logging.getLogger(__name__)
+
+api = NinjaAPI(
+    title="Sunrelay API",
+    version=__version__,
+    description="People, teams, components, absences and working-time queries. "
+    "Authenticate with `Authorization: Bearer <token>` (`sunrelay token create`).",
+    auth=[BearerToken(), SessionUser()],
+    urls_namespace="api",
+)
+
+
+def _error(request: HttpRequest, status: int, code: str, message: str,
+           field: str | None = None) -> HttpResponse:
+    return api.create_response(request, {"code": code, "message": message, "field": field},
+                               status=status)
+
+
+@api.exception_handler(SunrelayError)
+def _domain_error(request: HttpRequest, exc: SunrelayError) -> HttpResponse:
+    return _error(request, exc.status, exc.code, exc.message, exc.field)
+
+
+@api.exception_handler(SchemaError)
+def _schema_error(request: HttpRequest, exc: SchemaError) -> HttpResponse:
+    first = exc.errors[0] if exc.errors else {}
+    loc = [str(x) for x in first.get("loc", ()) if x not in ("body", "query", "path", "payload")]
+    return _error(request, 422, "invalid", first.get("msg", "invalid input"), ".".join(loc) or None)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthorized(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    response = _error(request, 401, "unauthorized", "a valid bearer token is required")
+    response["WWW-Authenticate"] = "Bearer"
+    return response
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return _error(request, exc.status_code, "http_error", str(exc))
+
+
+@api.exception_handler(Exception)
+def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+    logger.exception("unhandled error in %s %s", request.method, request.path)
+    return _error(request, 500, "internal", "something went wrong on our side; it has been logged")
+
+
+def _mount() -> None:
+    from sunrelay.people.api import router as people_router
+    from sunrelay.people.time_api import router as time_router
+
+    api.add_router("/", people_router)
+    api.add_router("/time", time_router)
+
+
+_mount()

@@ -1,0 +1,88 @@
+"""``sunrelay``: the root command. Each domain contributes a sub-app; project-wide commands
+(migrate, serve, worker) live here."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+
+import typer
+
+from sunrelay.cli.support import django_setup, handles_errors, out
+from sunrelay.core.cli import token_app
+from sunrelay.people.cli import absence_app, demo_app, org_app, people_app
+from sunrelay.people.time_cli import time_app
+
+app = typer.Typer(
+    name="sunrelay",
+    no_args_is_help=True,
+    add_completion=False,
+    help="Sunrelay: the async operating system for remote-first engineering teams.",
+)
+app.add_typer(org_app, name="org")
+app.add_typer(time_app, name="time")
+app.add_typer(people_app, name="people")
+app.add_typer(absence_app, name="absence")
+app.add_typer(token_app, name="token")
+app.add_typer(demo_app, name="demo")
+
+
+@app.command()
+@handles_errors
+def migrate() -> None:
+    """Create or upgrade the database named by DATABASE_URL (default: var/sunrelay.sqlite3)."""
+    django_setup()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=1)
+
+
+@app.command()
+def worker() -> None:
+    """Run the background worker (Huey consumer) until stopped."""
+    django_setup()
+    from django.core.management import call_command
+
+    call_command("run_huey")
+
+
+@app.command()
+@handles_errors
+def serve(
+    host: str = typer.Option("127.0.0.1", help="Address to listen on."),
+    port: int = typer.Option(8000, help="Port to listen on."),
+    threads: int = typer.Option(8, help="Web worker threads."),
+    with_worker: bool = typer.Option(True, "--worker/--no-worker",
+                                     help="Also run the background worker."),
+) -> None:
+    """Serve the hub and the API (and the background worker) on one address."""
+    django_setup()
+    from waitress import serve as waitress_serve
+
+    from sunrelay.core.admin_login import ensure_local_admin
+    from sunrelay.wsgi import application
+
+    login = ensure_local_admin()
+    child = None
+    if with_worker:
+        child = subprocess.Popen([sys.executable, "-m", "sunrelay", "worker"], env=os.environ.copy())
+    out.print(f"Sunrelay is serving at [bold]http://{host}:{port}/[/bold]")
+    out.print(f"  API:   http://{host}:{port}/api/v1/  (OpenAPI at /api/v1/openapi.json)")
+    out.print(f"  Login: {login}")
+    out.print("  Background worker: " + ("running" if child else "not started (--no-worker)"))
+    try:
+        waitress_serve(application, host=host, port=port, threads=threads, ident="sunrelay")
+    finally:
+        if child is not None:
+            child.terminate()
+            try:
+                child.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                child.kill()
+            time.sleep(0)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,1 @@
+"""Shared plumbing: the injected clock, domain errors, API tokens, the viewer's time zone."""

@@ -1,0 +1,42 @@
+"""Errors are data: a stable ``code``, a message naming the problem, and the field at fault.
+
+Each surface maps them in one place: the API to JSON ``{"code", "message", "field"}`` with an
+HTTP status, the CLI to exit code 1 and a message, pages to a form error.
+"""
+
+from __future__ import annotations
+
+
+class SunrelayError(Exception):
+    code = "error"
+    status = 400
+
+    def __init__(self, message: str, *, field: str | None = None, code: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        if code:
+            self.code = code
+
+    def as_dict(self) -> dict[str, str | None]:
+        return {"code": self.code, "message": self.message, "field": self.field}
+
+
+class ValidationFailed(SunrelayError):
+    code = "invalid"
+    status = 422
+
+
+class NotFound(SunrelayError):
+    code = "not_found"
+    status = 404
+
+
+class Conflict(SunrelayError):
+    code = "conflict"
+    status = 409
+
+
+class PermissionDenied(SunrelayError):
+    code = "forbidden"
+    status = 403

@@ -1,0 +1,9 @@
+// Tell the server the viewer's IANA time zone once, so pages render times in it.
+(function () {
+  var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  if (!zone) return;
+  var current = document.cookie.split("; ").find(function (c) { return c.indexOf("tz=") === 0; });
+  if (current === "tz=" + encodeURIComponent(zone)) return;
+  document.cookie = "tz=" + encodeURIComponent(zone) + "; path=/; max-age=31536000; samesite=lax";
+  if (!current && !/[?&]tz=/.test(location.search)) location.reload();
+})();

@@ -1,0 +1,1 @@
+"""Adapters for outside systems, one package each (ics, backstage, …)."""

@@ -1,0 +1,286 @@
+"""Backstage catalog files ↔ the org-file shape.
+
+Reading converts entities into an org document (the same shape as ``org.yaml``) whose every
+path remembers the catalog file and line it came from, then runs the org file's own checks,
+so problems point into the catalog. Sunrelay's own facts travel as annotations:
+
+    sunrelay.dev/timezone       Europe/Lisbon          (User; without it: UTC, reported)
+    sunrelay.dev/working-hours  09:00-17:00, or mon=09:00-17:00;fri=09:00-13:00  (User)
+    sunrelay.dev/workdays       mon,tue,wed,thu,fri    (User)
+    sunrelay.dev/holidays       PT                     (User)
+    sunrelay.dev/roles          engineer,manager       (User)
+    sunrelay.dev/lead, sunrelay.dev/wip-limit, sunrelay.dev/successor         (Group)
+    sunrelay.dev/dri, sunrelay.dev/maintainers, sunrelay.dev/criticality      (Component)
+"""
+
+from __future__ import annotations
+
+from pathlib import Path as FilePath
+from typing import Any
+
+import yaml
+
+from sunrelay.people import orgfile
+from sunrelay.people.logic import OrgSpec
+from sunrelay.people.orgfile import OrgFileInvalid, Problem
+
+A = "sunrelay.dev/"
+KINDS = {"user", "group", "component", "system", "domain", "location"}
+Path = tuple[str | int, ...]
+
+
+def entity_name(ref: Any, default_kind: str = "") -> str:
+    """'group:default/payments' → 'payments'."""
+    text = str(ref)
+    if ":" in text:
+        text = text.split(":", 1)[1]
+    return text.rsplit("/", 1)[-1]
+
+
+def _split(value: Any) -> list[str]:
+    return [x.strip() for x in str(value).split(",") if x.strip()]
+
+
+class _Reader:
+    def __init__(self) -> None:
+        self.where: dict[Path, tuple[str, int]] = {}
+        self.problems: list[Problem] = []
+        self.notes: list[str] = []
+        self.entities: list[tuple[str, int, dict[str, Any], dict[orgfile.Path, int]]] = []
+        self.seen: set[FilePath] = set()
+
+    def read(self, path: FilePath) -> None:
+        path = path.resolve()
+        if path in self.seen:
+            return
+        self.seen.add(path)
+        if path.is_dir():
+            for child in sorted(path.glob("*.y*ml")):
+                self.read(child)
+            return
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            self.problems.append(Problem(str(path), 1, "(file)", f"cannot read: {exc.strerror}"))
+            return
+        try:
+            docs = orgfile.load_documents(text, str(path))
+        except OrgFileInvalid as exc:
+            self.problems.extend(exc.problems)
+            return
+        for data, lines in docs:
+            if data is None:
+                continue
+            kind = str(data.get("kind", "")).lower() if isinstance(data, dict) else ""
+            if kind not in KINDS:
+                self.notes.append(f"{path}:{lines.get((), 1)}: skipped entity of kind {kind or '?'}")
+                continue
+            if kind == "location":
+                self._follow(path, data, lines)
+            else:
+                self.entities.append((str(path), lines.get((), 1), data, lines))
+
+    def _follow(self, path: FilePath, data: dict[str, Any], lines: dict[orgfile.Path, int]) -> None:
+        spec = data.get("spec") or {}
+        targets = list(spec.get("targets") or []) + ([spec["target"]] if spec.get("target") else [])
+        for target in targets:
+            target = str(target)
+            if "://" in target:
+                self.notes.append(f"{path}:{lines.get(('spec',), 1)}: not followed: {target}")
+                continue
+            matches = sorted(path.parent.glob(target)) if any(c in target for c in "*?[") else [
+                path.parent / target]
+            if not matches or not all(m.exists() for m in matches):
+                self.problems.append(Problem(str(path), lines.get(("spec",), 1), "spec.targets",
+                                             f"location target {target!r} does not exist"))
+            for match in matches:
+                if match.exists():
+                    self.read(match)
+
+
+def read_catalog(paths: list[str]) -> tuple[OrgSpec, list[str]]:
+    """The directory described by catalog files (or folders of them) and notes about what
+    was incomplete or skipped. Raises OrgFileInvalid with every problem found."""
+    reader = _Reader()
+    for p in paths:
+        reader.read(FilePath(p))
+    doc: dict[str, Any] = {"version": 1, "people": [], "teams": [], "components": []}
+    where: dict[orgfile.Path, tuple[str, int]] = {}
+    memberships: dict[str, list[str]] = {}
+    parents: dict[str, tuple[str, orgfile.Path]] = {}
+    notes = list(reader.notes)
+
+    def place(section: str, item: dict[str, Any], file: str, lines: dict[orgfile.Path, int],
+              origin: dict[str, orgfile.Path]) -> None:
+        index = len(doc[section])
+        doc[section].append(item)
+        where[(section, index)] = (file, lines.get((), 1))
+        for key, source in origin.items():
+            where[(section, index, key)] = (file, _nearest(lines, source))
+
+    for file, _line, data, lines in reader.entities:
+        kind = str(data.get("kind")).lower()
+        meta = data.get("metadata") or {}
+        spec = data.get("spec") or {}
+        notes_of = meta.get("annotations") or {}
+        name = str(meta.get("name", ""))
+        ann = ("metadata", "annotations")
+        if kind == "user":
+            profile = spec.get("profile") or {}
+            item: dict[str, Any] = {"id": name, "name": profile.get("displayName") or meta.get("title") or name}
+            if profile.get("email"):
+                item["email"] = profile["email"]
+            tz = notes_of.get(A + "timezone")
+            if tz is None:
+                notes.append(f"{file}:{_line}: user {name} is incomplete: no {A}timezone annotation, using UTC")
+            item["timezone"] = tz or "UTC"
+            hours = notes_of.get(A + "working-hours")
+            if isinstance(hours, str) and "=" in hours:  # "mon=09:00-17:00;fri=09:00-13:00"
+                item["working_hours"] = dict(
+                    part.strip().split("=", 1) for part in hours.split(";") if "=" in part)
+            elif hours is not None:
+                item["working_hours"] = hours
+            if notes_of.get(A + "holidays") is not None:
+                item["holidays"] = notes_of[A + "holidays"]
+            if notes_of.get(A + "workdays") is not None:
+                item["workdays"] = _split(notes_of[A + "workdays"])
+            if notes_of.get(A + "roles") is not None:
+                item["roles"] = _split(notes_of[A + "roles"])
+            for group in spec.get("memberOf") or []:
+                memberships.setdefault(entity_name(group), []).append(name)
+            place("people", item, file, lines, {
+                "id": ("metadata", "name"), "name": ("spec", "profile"), "email": ("spec", "profile", "email"),
+                "timezone": (*ann, A + "timezone"), "working_hours": (*ann, A + "working-hours"),
+                "workdays": (*ann, A + "workdays"), "holidays": (*ann, A + "holidays"),
+            })
+        elif kind == "group":
+            profile = spec.get("profile") or {}
+            item = {"id": name, "name": profile.get("displayName") or meta.get("title") or name,
+                    "members": [entity_name(m) for m in spec.get("members") or []]}
+            if meta.get("description"):
+                item["description"] = meta["description"]
+            if spec.get("parent"):
+                item["parent"] = entity_name(spec["parent"])
+            for child in spec.get("children") or []:
+                parents[entity_name(child)] = (name, ("spec", "children"))
+            for key, field in (("lead", "lead"), ("successor", "successor")):
+                if notes_of.get(A + key):
+                    item[field] = entity_name(notes_of[A + key])
+            if notes_of.get(A + "wip-limit") is not None:
+                wip = str(notes_of[A + "wip-limit"])
+                item["wip_limit"] = int(wip) if wip.isdigit() else wip
+            place("teams", item, file, lines, {
+                "id": ("metadata", "name"), "parent": ("spec", "parent"), "members": ("spec", "members"),
+                "lead": (*ann, A + "lead"), "wip_limit": (*ann, A + "wip-limit"),
+                "successor": (*ann, A + "successor"),
+            })
+        elif kind == "component":
+            item = {"id": name, "name": meta.get("title") or name}
+            owner = spec.get("owner")
+            if owner and str(owner).startswith("user:"):
+                item["dri"] = entity_name(owner)
+            elif owner:
+                item["owner"] = entity_name(owner)
+            if notes_of.get(A + "dri"):
+                item["dri"] = entity_name(notes_of[A + "dri"])
+            if notes_of.get(A + "maintainers"):
+                item["maintainers"] = [entity_name(m) for m in _split(notes_of[A + "maintainers"])]
+            if notes_of.get(A + "criticality"):
+                item["criticality"] = notes_of[A + "criticality"]
+            if spec.get("system"):
+                item["system"] = entity_name(spec["system"])
+            if meta.get("description"):
+                item["description"] = meta["description"]
+            links = meta.get("links") or []
+            if links:
+                item["links"] = [{"url": x.get("url"), "title": x.get("title") or ""}
+                                 for x in links if isinstance(x, dict)]
+            place("components", item, file, lines, {
+                "id": ("metadata", "name"), "owner": ("spec", "owner"), "dri": (*ann, A + "dri"),
+                "maintainers": (*ann, A + "maintainers"), "criticality": (*ann, A + "criticality"),
+                "links": ("metadata", "links"),
+            })
+    # Membership and parentage may be stated on either side; merge both.
+    teams = {t["id"]: t for t in doc["teams"]}
+    for group, users in memberships.items():
+        if group in teams:
+            teams[group]["members"] = sorted(set(teams[group]["members"]) | set(users))
+        else:
+            notes.append(f"users name unknown group {group!r} in memberOf; ignored")
+    for child, (parent, _) in parents.items():
+        if child in teams and "parent" not in teams[child]:
+            teams[child]["parent"] = parent
+    for t in doc["teams"]:
+        t["members"] = sorted(set(t["members"]))
+
+    def locate(path: orgfile.Path) -> tuple[str, int]:
+        while path not in where and path:
+            path = path[:-1]
+        return where.get(path, (paths[0] if paths else "catalog", 1))
+
+    problems = reader.problems + orgfile.lint(doc, locate)
+    if problems:
+        raise OrgFileInvalid(sorted(problems))
+    spec = orgfile.build(doc)
+    # A catalog says nothing about absences; leave them alone.
+    spec.sections = frozenset({"people", "teams", "components"})
+    return spec, notes
+
+
+def _nearest(lines: dict[orgfile.Path, int], path: orgfile.Path) -> int:
+    while path not in lines and path:
+        path = path[:-1]
+    return lines.get(path, 1)
+
+
+def write_catalog(spec: OrgSpec) -> str:
+    """The directory as one multi-document catalog file."""
+    docs: list[dict[str, Any]] = []
+
+    def entity(kind: str, name: str, title: str, annotations: dict[str, str],
+               spec_: dict[str, Any], **meta: Any) -> dict[str, Any]:
+        metadata: dict[str, Any] = {"name": name, "title": title, **meta}
+        if annotations:
+            metadata["annotations"] = annotations
+        return {"apiVersion": "backstage.io/v1alpha1", "kind": kind, "metadata": metadata,
+                "spec": spec_}
+
+    for t in spec.teams:
+        notes = {A + "lead": t.lead, A + "wip-limit": None if t.wip_limit is None else str(t.wip_limit),
+                 A + "successor": t.successor}
+        body: dict[str, Any] = {"type": "team", "profile": {"displayName": t.name},
+                                "children": sorted(c.id for c in spec.teams if c.parent == t.id),
+                                "members": t.members}
+        if t.parent:
+            body["parent"] = t.parent
+        extra = {"description": t.description} if t.description else {}
+        docs.append(entity("Group", t.id, t.name, {k: v for k, v in notes.items() if v}, body, **extra))
+    for p in spec.people:
+        windows = set(p.working_hours.values())
+        notes = {A + "timezone": p.timezone, A + "workdays": ",".join(p.workdays)}
+        if len(windows) == 1:
+            notes[A + "working-hours"] = windows.pop()
+        elif windows:
+            notes[A + "working-hours"] = ";".join(f"{d}={w}" for d, w in p.working_hours.items())
+        if p.holidays:
+            notes[A + "holidays"] = p.holidays
+        if p.roles:
+            notes[A + "roles"] = ",".join(p.roles)
+        profile = {"displayName": p.name, **({"email": p.email} if p.email else {})}
+        member_of = sorted(t.id for t in spec.teams if p.id in t.members)
+        docs.append(entity("User", p.id, p.name, notes, {"profile": profile, "memberOf": member_of}))
+    for k in spec.components:
+        notes = {A + "dri": k.dri or "", A + "maintainers": ",".join(k.maintainers),
+                 A + "criticality": k.criticality}
+        body = {"type": "service", "lifecycle": "production", "owner": f"group:{k.owner}" if k.owner
+                else (f"user:{k.dri}" if k.dri else "unknown")}
+        if k.system:
+            body["system"] = k.system
+        extra: dict[str, Any] = {}
+        if k.description:
+            extra["description"] = k.description
+        if k.links:
+            extra["links"] = [{"url": x.url, "title": x.title} if x.title else {"url": x.url}
+                              for x in k.links]
+        docs.append(entity("Component", k.id, k.name, {a: v for a, v in notes.items() if v}, body, **extra))
+    return yaml.safe_dump_all(docs, sort_keys=False, allow_unicode=True, width=100)

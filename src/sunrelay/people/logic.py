@@ -1,0 +1,157 @@
+"""Plain values for the directory and the pure read model that time questions run on."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from datetime import date
+
+from sunrelay.core.errors import NotFound
+from sunrelay.worktime import WEEKDAYS, Schedule, format_spans, parse_spans, parse_weekday
+
+CRITICALITIES = ("low", "medium", "high", "critical")
+DEFAULT_HOURS = "09:00-17:00"
+DEFAULT_WORKDAYS = WEEKDAYS[:5]
+SECTIONS = ("people", "teams", "components", "absences")
+
+
+def normalize_hours(hours: str | dict[str, str | None], workdays: list[str] | None) -> dict[str, str]:
+    """Working hours as one canonical mapping {weekday: "HH:MM-HH:MM"}, Monday first,
+    holding only the days worked. Raises ValueError naming the bad value."""
+    per_day: dict[int, str] = {}
+    if isinstance(hours, str):
+        spans = format_spans(parse_spans(hours))
+        for day in workdays if workdays is not None else DEFAULT_WORKDAYS:
+            per_day[parse_weekday(day)] = spans
+    else:
+        keep = None if workdays is None else {parse_weekday(d) for d in workdays}
+        for day, text in hours.items():
+            index = parse_weekday(day)
+            if text and (keep is None or index in keep):
+                per_day[index] = format_spans(parse_spans(text))
+    return {WEEKDAYS[i]: per_day[i] for i in sorted(per_day)}
+
+
+@dataclass
+class PersonSpec:
+    id: str
+    name: str
+    timezone: str
+    email: str = ""
+    working_hours: dict[str, str] = field(default_factory=lambda: normalize_hours(DEFAULT_HOURS, None))
+    holidays: str | None = None
+    roles: list[str] = field(default_factory=list)
+
+    @property
+    def workdays(self) -> list[str]:
+        return list(self.working_hours)
+
+    def schedule(self, absences: tuple[tuple[date, date], ...] = ()) -> Schedule:
+        return Schedule.build(self.timezone, self.working_hours, None, self.holidays, absences)
+
+
+@dataclass
+class TeamSpec:
+    id: str
+    name: str
+    lead: str | None = None
+    members: list[str] = field(default_factory=list)
+    wip_limit: int | None = None
+    successor: str | None = None
+    parent: str | None = None
+    description: str = ""
+
+
+@dataclass
+class Link:
+    url: str
+    title: str = ""
+
+
+@dataclass
+class ComponentSpec:
+    id: str
+    name: str
+    owner: str | None = None
+    dri: str | None = None
+    maintainers: list[str] = field(default_factory=list)
+    criticality: str = "medium"
+    links: list[Link] = field(default_factory=list)
+    system: str = ""
+    description: str = ""
+
+
+@dataclass
+class AbsenceSpec:
+    person: str
+    start: date
+    end: date
+    reason: str = ""
+
+
+@dataclass
+class OrgSpec:
+    """A whole directory. ``sections`` names what the source declares: a section the source
+    leaves out is left alone on import; a section it declares (even empty) is authoritative."""
+
+    name: str = ""
+    people: list[PersonSpec] = field(default_factory=list)
+    teams: list[TeamSpec] = field(default_factory=list)
+    components: list[ComponentSpec] = field(default_factory=list)
+    absences: list[AbsenceSpec] = field(default_factory=list)
+    sections: frozenset[str] = frozenset(SECTIONS)
+
+
+class Directory:
+    """People, their absences and teams: everything a time question needs, nothing more."""
+
+    def __init__(
+        self,
+        people: list[PersonSpec],
+        teams: list[TeamSpec] = (),  # type: ignore[assignment]
+        absences: list[AbsenceSpec] = (),  # type: ignore[assignment]
+    ):
+        self.people = {p.id: p for p in people}
+        self.teams = {t.id: t for t in teams}
+        self._absences: dict[str, list[tuple[date, date]]] = {}
+        for a in absences:
+            self._absences.setdefault(a.person, []).append((a.start, a.end))
+
+    @classmethod
+    def from_spec(cls, spec: OrgSpec) -> Directory:
+        return cls(spec.people, spec.teams, spec.absences)
+
+    def person(self, pid: str) -> PersonSpec:
+        try:
+            return self.people[pid]
+        except KeyError:
+            raise NotFound(f"no person with id {pid!r}", field="person") from None
+
+    def team(self, tid: str) -> TeamSpec:
+        try:
+            return self.teams[tid]
+        except KeyError:
+            raise NotFound(f"no team with id {tid!r}", field="team") from None
+
+    @functools.cache  # noqa: B019 - a Directory lives for one question
+    def schedule(self, pid: str) -> Schedule:
+        return self.person(pid).schedule(tuple(sorted(self._absences.get(pid, ()))))
+
+    def schedules(self, ids: list[str] | None = None) -> dict[str, Schedule]:
+        return {pid: self.schedule(pid) for pid in (self.people if ids is None else ids)}
+
+    def pods(self, tid: str) -> list[TeamSpec]:
+        self.team(tid)
+        return sorted((t for t in self.teams.values() if t.parent == tid), key=lambda t: t.id)
+
+    def members(self, tid: str) -> list[str]:
+        """Members of the team and of every pod below it, sorted and without repeats."""
+        seen, todo, found = set(), [tid], set()
+        while todo:
+            current = todo.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            found.update(self.team(current).members)
+            todo.extend(t.id for t in self.pods(current))
+        return sorted(found)

@@ -1,0 +1,527 @@
+"""``org.yaml``: read it with line numbers, find every problem in one pass, build, write.
+
+The same checks serve every source: an org file, a Backstage catalog converted to the same
+shape (whose locations point back into the catalog files), and single API or CLI writes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import yaml
+
+from sunrelay.people.logic import (
+    CRITICALITIES,
+    DEFAULT_HOURS,
+    SECTIONS,
+    AbsenceSpec,
+    ComponentSpec,
+    Link,
+    OrgSpec,
+    PersonSpec,
+    TeamSpec,
+    normalize_hours,
+)
+from sunrelay.worktime import WEEKDAYS, check_code, is_zone, parse_spans, parse_weekday
+
+Path = tuple[str | int, ...]
+Where = tuple[str, int]  # file, 1-based line
+
+ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$")
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+URL = re.compile(r"^(https?|mailto):\S+$")
+
+TOP_KEYS = {"version", "organization", *SECTIONS}
+PERSON_KEYS = {"id", "name", "email", "timezone", "working_hours", "workdays", "holidays", "roles"}
+TEAM_KEYS = {"id", "name", "lead", "members", "wip_limit", "successor", "parent", "description"}
+COMPONENT_KEYS = {
+    "id", "name", "owner", "dri", "maintainers", "criticality", "links", "system", "description",
+}
+ABSENCE_KEYS = {"person", "from", "to", "reason"}
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    file: str
+    line: int
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.path}: {self.message}"
+
+
+class OrgFileInvalid(Exception):
+    def __init__(self, problems: list[Problem]):
+        super().__init__(f"{len(problems)} problem(s)")
+        self.problems = problems
+
+
+class _Loader(yaml.SafeLoader):
+    """YAML 1.1 without its yes/no/on/off booleans, so Norway ('NO') stays a country."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:bool"]
+    for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool",
+    re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+    list("tTfF"),
+)
+
+
+def _lines(node: yaml.Node, path: Path, out: dict[Path, int]) -> None:
+    out[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            child = (*path, key.value)
+            _lines(value, child, out)
+            out[child] = key.start_mark.line + 1
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            _lines(item, (*path, i), out)
+
+
+def load_documents(text: str, filename: str) -> list[tuple[Any, dict[Path, int]]]:
+    """Every YAML document in ``text`` with a map from path to line. Raises OrgFileInvalid."""
+    try:
+        loader = _Loader(text)
+        try:
+            docs = []
+            while loader.check_node():
+                node = loader.get_node()
+                lines: dict[Path, int] = {}
+                _lines(node, (), lines)
+                docs.append((loader.construct_document(node), lines))
+            return docs
+        finally:
+            loader.dispose()
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else 1
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise OrgFileInvalid([Problem(filename, line, "(file)", f"not valid YAML: {problem}")]) from None
+
+
+def path_text(path: Path) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "(file)"
+
+
+class Checker:
+    """Collects problems; each names the file and line where the bad value stands."""
+
+    def __init__(self, where: Callable[[Path], Where]):
+        self.where = where
+        self.problems: list[Problem] = []
+
+    def add(self, path: Path, message: str) -> None:
+        file, line = self.where(path)
+        self.problems.append(Problem(file, line, path_text(path), message))
+
+    def string(self, item: dict, path: Path, key: str, *, required: bool = False) -> str | None:
+        value = item.get(key)
+        if value is None:
+            if required:
+                self.add(path, f"'{key}' is required")
+            return None
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            self.add((*path, key), f"must be text, not {type(value).__name__}")
+            return None
+        return str(value)
+
+    def strings(self, item: dict, path: Path, key: str) -> list[str]:
+        value = item.get(key)
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.add((*path, key), "must be a list")
+            return []
+        out = []
+        for i, v in enumerate(value):
+            if isinstance(v, str | int) and not isinstance(v, bool):
+                out.append(str(v))
+            else:
+                self.add((*path, key, i), f"must be text, not {type(v).__name__}")
+        return out
+
+    def keys(self, item: dict, path: Path, allowed: set[str]) -> None:
+        for key in item:
+            if key not in allowed:
+                self.add((*path, key), f"unknown field (expected one of: {', '.join(sorted(allowed))})")
+
+    def ident(self, item: dict, path: Path) -> str | None:
+        value = self.string(item, path, "id", required=True)
+        if value is not None and not ID.match(value):
+            self.add((*path, "id"), f"{value!r} is not an id (letters, digits, '.', '_', '-')")
+            return None
+        return value
+
+
+def check_person(c: Checker, item: dict, path: Path) -> None:
+    c.keys(item, path, PERSON_KEYS)
+    c.ident(item, path)
+    c.string(item, path, "name", required=True)
+    email = c.string(item, path, "email")
+    if email and not EMAIL.match(email):
+        c.add((*path, "email"), f"{email!r} is not an email address")
+    tz = c.string(item, path, "timezone", required=True)
+    if tz is not None and not is_zone(tz):
+        c.add((*path, "timezone"), f"{tz!r} is not an IANA time zone")
+    workdays = c.strings(item, path, "workdays") if "workdays" in item else None
+    seen: set[int] = set()
+    for i, day in enumerate(workdays or []):
+        try:
+            index = parse_weekday(day)
+        except ValueError as exc:
+            c.add((*path, "workdays", i), str(exc))
+            continue
+        if index in seen:
+            c.add((*path, "workdays", i), f"{day!r} is listed twice")
+        seen.add(index)
+    hours = item.get("working_hours", DEFAULT_HOURS)
+    if isinstance(hours, str):
+        _check_spans(c, (*path, "working_hours"), hours)
+    elif isinstance(hours, dict):
+        for day, text in hours.items():
+            try:
+                index = parse_weekday(str(day))
+            except ValueError as exc:
+                c.add((*path, "working_hours", day), str(exc))
+                continue
+            if text is not None:
+                _check_spans(c, (*path, "working_hours", day), text)
+            if workdays is not None and index in seen and not text:
+                c.add((*path, "working_hours", day), f"'{day}' is a workday but has no window")
+        if workdays is not None:
+            days = {parse_weekday(str(d)) for d in hours if _is_weekday(d)}
+            for i, day in enumerate(workdays):
+                if _is_weekday(day) and parse_weekday(day) not in days:
+                    c.add((*path, "workdays", i), f"'{day}' has no window in working_hours")
+    else:
+        c.add((*path, "working_hours"), "must be a window like '09:00-17:00' or a mapping by weekday")
+    holidays = item.get("holidays")
+    if holidays is not None:
+        problem = check_code(holidays) if isinstance(holidays, str) else "must be text like 'BR' or 'US-CA'"
+        if problem:
+            c.add((*path, "holidays"), problem)
+    c.strings(item, path, "roles")
+
+
+def _is_weekday(day: object) -> bool:
+    try:
+        parse_weekday(str(day))
+    except ValueError:
+        return False
+    return True
+
+
+def _check_spans(c: Checker, path: Path, text: object) -> None:
+    try:
+        parse_spans(str(text) if isinstance(text, str) else text)  # type: ignore[arg-type]
+    except ValueError as exc:
+        c.add(path, str(exc))
+
+
+def check_team(c: Checker, item: dict, path: Path) -> None:
+    c.keys(item, path, TEAM_KEYS)
+    c.ident(item, path)
+    c.string(item, path, "name", required=True)
+    for key in ("lead", "successor", "parent", "description"):
+        c.string(item, path, key)
+    c.strings(item, path, "members")
+    wip = item.get("wip_limit")
+    if wip is not None and (isinstance(wip, bool) or not isinstance(wip, int) or wip < 1):
+        c.add((*path, "wip_limit"), f"must be a whole number of at least 1, not {wip!r}")
+
+
+def check_component(c: Checker, item: dict, path: Path) -> None:
+    c.keys(item, path, COMPONENT_KEYS)
+    c.ident(item, path)
+    c.string(item, path, "name", required=True)
+    for key in ("owner", "dri", "system", "description"):
+        c.string(item, path, key)
+    c.strings(item, path, "maintainers")
+    crit = c.string(item, path, "criticality")
+    if crit is not None and crit not in CRITICALITIES:
+        c.add((*path, "criticality"), f"{crit!r} is not one of {', '.join(CRITICALITIES)}")
+    links = item.get("links", [])
+    if not isinstance(links, list):
+        c.add((*path, "links"), "must be a list of {url, title}")
+        return
+    for i, link in enumerate(links):
+        url = link.get("url") if isinstance(link, dict) else link
+        if not isinstance(url, str) or not URL.match(url):
+            c.add((*path, "links", i), f"{url!r} is not an http(s) or mailto URL")
+
+
+def check_absence(c: Checker, item: dict, path: Path) -> tuple[date, date] | None:
+    c.keys(item, path, ABSENCE_KEYS)
+    c.string(item, path, "person", required=True)
+    c.string(item, path, "reason")
+    days = []
+    for key in ("from", "to"):
+        value = item.get(key)
+        try:
+            days.append(as_date(value))
+        except ValueError:
+            c.add((*path, key) if key in item else path,
+                  f"'{key}' must be a date like 2026-12-21" + ("" if key in item else " (missing)"))
+    if len(days) == 2 and days[1] < days[0]:
+        c.add((*path, "to"), f"ends ({days[1]}) before it starts ({days[0]})")
+    return (days[0], days[1]) if len(days) == 2 else None
+
+
+def as_date(value: object) -> date:
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        return date.fromisoformat(value.strip())
+    raise ValueError(value)
+
+
+def _entries(c: Checker, data: dict, key: str) -> list[tuple[Path, dict]]:
+    value = data.get(key, [])
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        c.add((key,), "must be a list")
+        return []
+    out = []
+    for i, item in enumerate(value):
+        if isinstance(item, dict):
+            out.append(((key, i), item))
+        else:
+            c.add((key, i), "must be a mapping")
+    return out
+
+
+def lint(data: Any, where: Callable[[Path], Where]) -> list[Problem]:
+    """Every problem in an org document, in file order."""
+    c = Checker(where)
+    if not isinstance(data, dict):
+        c.add((), "the file must be a mapping with version, organization, people, teams, …")
+        return c.problems
+    c.keys(data, (), TOP_KEYS)
+    if data.get("version", 1) != 1:
+        c.add(("version",), f"version {data.get('version')!r} is not supported (use 1)")
+    org = data.get("organization", {})
+    if not isinstance(org, dict) or not isinstance(org.get("name", ""), str):
+        c.add(("organization",), "must be a mapping like {name: Acme}")
+    entries = {key: _entries(c, data, key) for key in SECTIONS}
+    checks = {"people": check_person, "teams": check_team, "components": check_component}
+    ids: dict[str, dict[str, Path]] = {}
+    for key, check in checks.items():
+        ids[key] = {}
+        for path, item in entries[key]:
+            check(c, item, path)
+            ident = item.get("id")
+            if isinstance(ident, str | int) and not isinstance(ident, bool):
+                if str(ident) in ids[key]:
+                    first = where(ids[key][str(ident)])
+                    c.add((*path, "id"), f"duplicate id {ident!r} (first at line {first[1]})")
+                else:
+                    ids[key][str(ident)] = path
+    # A reference into a section the file does not declare is resolved on import instead.
+    people = ids["people"] if "people" in data else None
+    teams = ids["teams"] if "teams" in data else None
+
+    def ref(item: dict, path: Path, key: str, known: dict[str, Path] | None, kind: str) -> None:
+        if known is None:
+            return
+        value = item.get(key)
+        values = value if isinstance(value, list) else [value]
+        for i, v in enumerate(values):
+            if isinstance(v, str | int) and not isinstance(v, bool) and str(v) not in known:
+                at = (*path, key, i) if isinstance(value, list) else (*path, key)
+                c.add(at, f"{v!r} is not a {kind} in this file")
+
+    for path, item in entries["teams"]:
+        ref(item, path, "lead", people, "person")
+        ref(item, path, "members", people, "person")
+        ref(item, path, "successor", teams, "team")
+        ref(item, path, "parent", teams, "team")
+        if item.get("successor") is not None and item.get("successor") == item.get("id"):
+            c.add((*path, "successor"), "a team cannot hand over to itself")
+    _check_parent_cycles(c, entries["teams"])
+    for path, item in entries["components"]:
+        ref(item, path, "owner", teams, "team")
+        ref(item, path, "dri", people, "person")
+        ref(item, path, "maintainers", people, "person")
+    for path, item in entries["absences"]:
+        check_absence(c, item, path)
+        ref(item, path, "person", people, "person")
+    return sorted(c.problems, key=lambda p: (p.file, p.line))
+
+
+def _check_parent_cycles(c: Checker, teams: list[tuple[Path, dict]]) -> None:
+    parent = {str(t.get("id")): str(t["parent"]) for _, t in teams if t.get("parent") is not None}
+    for path, item in teams:
+        seen, current = set(), str(item.get("id"))
+        while current in parent and current not in seen:
+            seen.add(current)
+            current = parent[current]
+        if current == str(item.get("id")) and seen:
+            c.add((*path, "parent"), "team parents form a cycle")
+
+
+def build(data: dict) -> OrgSpec:
+    """An OrgSpec from a document that ``lint`` found no problem in."""
+
+    def opt(value: Any) -> str | None:
+        return None if value is None else str(value)
+
+    def strs(value: Any) -> list[str]:
+        return [str(v) for v in value or []]
+
+    people = [
+        PersonSpec(
+            id=str(p["id"]),
+            name=str(p["name"]),
+            email=str(p.get("email") or ""),
+            timezone=str(p["timezone"]),
+            working_hours=normalize_hours(
+                p.get("working_hours", DEFAULT_HOURS),
+                strs(p["workdays"]) if "workdays" in p else None,
+            ),
+            holidays=opt(p.get("holidays")),
+            roles=strs(p.get("roles")),
+        )
+        for p in data.get("people") or []
+    ]
+    teams = [
+        TeamSpec(
+            id=str(t["id"]),
+            name=str(t["name"]),
+            lead=opt(t.get("lead")),
+            members=sorted(set(strs(t.get("members")))),  # membership is a set
+            wip_limit=t.get("wip_limit"),
+            successor=opt(t.get("successor")),
+            parent=opt(t.get("parent")),
+            description=str(t.get("description") or ""),
+        )
+        for t in data.get("teams") or []
+    ]
+    components = [
+        ComponentSpec(
+            id=str(k["id"]),
+            name=str(k["name"]),
+            owner=opt(k.get("owner")),
+            dri=opt(k.get("dri")),
+            maintainers=sorted(set(strs(k.get("maintainers")))),
+            criticality=str(k.get("criticality") or "medium"),
+            links=[
+                Link(url=x["url"], title=str(x.get("title") or "")) if isinstance(x, dict) else Link(x)
+                for x in k.get("links") or []
+            ],
+            system=str(k.get("system") or ""),
+            description=str(k.get("description") or ""),
+        )
+        for k in data.get("components") or []
+    ]
+    absences = [
+        AbsenceSpec(str(a["person"]), as_date(a["from"]), as_date(a["to"]), str(a.get("reason") or ""))
+        for a in data.get("absences") or []
+    ]
+    org = data.get("organization") or {}
+    sections = frozenset(key for key in SECTIONS if key in data)
+    return OrgSpec(str(org.get("name") or ""), people, teams, components, absences, sections)
+
+
+def parse(text: str, filename: str = "org.yaml") -> OrgSpec:
+    """Read an org file. Raises OrgFileInvalid with every problem found."""
+    docs = load_documents(text, filename)
+    if len(docs) != 1:
+        raise OrgFileInvalid([Problem(filename, 1, "(file)", "expected exactly one YAML document")])
+    data, lines = docs[0]
+    problems = lint(data, lambda path: (filename, _nearest(lines, path)))
+    if problems:
+        raise OrgFileInvalid(problems)
+    return build(data)
+
+
+def _nearest(lines: dict[Path, int], path: Path) -> int:
+    while path not in lines and path:
+        path = path[:-1]
+    return lines.get(path, 1)
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+def _list(dumper: yaml.SafeDumper, value: list) -> yaml.Node:
+    flow = all(isinstance(v, str | int) for v in value)
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", value, flow_style=flow)
+
+
+_Dumper.add_representer(list, _list)
+
+
+def to_data(spec: OrgSpec) -> dict[str, Any]:
+    """The canonical org document for ``spec``: explicit, stable order, no empty fields."""
+
+    def person(p: PersonSpec) -> dict[str, Any]:
+        out: dict[str, Any] = {"id": p.id, "name": p.name}
+        if p.email:
+            out["email"] = p.email
+        out["timezone"] = p.timezone
+        windows = set(p.working_hours.values())
+        if len(windows) == 1:
+            out["working_hours"] = windows.pop()
+            out["workdays"] = p.workdays
+        elif windows:
+            out["working_hours"] = dict(p.working_hours)
+        else:
+            out["working_hours"] = DEFAULT_HOURS
+            out["workdays"] = []
+        if p.holidays:
+            out["holidays"] = p.holidays
+        if p.roles:
+            out["roles"] = p.roles
+        return out
+
+    def compact(values: dict[str, Any]) -> dict[str, Any]:
+        return {k: v for k, v in values.items() if v not in (None, "", [])}
+
+    teams = [
+        compact({"id": t.id, "name": t.name, "lead": t.lead, "members": t.members,
+                 "wip_limit": t.wip_limit, "parent": t.parent, "successor": t.successor,
+                 "description": t.description})
+        for t in spec.teams
+    ]
+    components = [
+        compact({"id": k.id, "name": k.name, "owner": k.owner, "dri": k.dri,
+                 "maintainers": k.maintainers,
+                 "criticality": None if k.criticality == "medium" else k.criticality,
+                 "system": k.system, "description": k.description,
+                 "links": [compact({"url": x.url, "title": x.title}) for x in k.links]})
+        for k in spec.components
+    ]
+    absences = [
+        compact({"person": a.person, "from": a.start, "to": a.end, "reason": a.reason})
+        for a in spec.absences
+    ]
+    return {
+        "version": 1,
+        "organization": {"name": spec.name},
+        "people": [person(p) for p in spec.people],
+        "teams": teams,
+        "components": components,
+        "absences": absences,
+    }
+
+
+def dump(spec: OrgSpec) -> str:
+    return yaml.dump(to_data(spec), Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
+
+
+__all__ = ["WEEKDAYS", "OrgFileInvalid", "Problem", "build", "dump", "lint", "parse", "to_data"]

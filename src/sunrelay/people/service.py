@@ -1,0 +1,410 @@
+"""Every write to the directory. Web, API, CLI, importers and jobs all call these functions;
+each use case runs in one transaction, so a failure leaves nothing half written."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+
+from sunrelay.core.errors import ValidationFailed
+from sunrelay.integrations.ics import parse_out_of_office
+from sunrelay.people import orgfile
+from sunrelay.people.errors import (
+    AbsenceNotFound,
+    AlreadyExists,
+    ComponentNotFound,
+    PersonNotFound,
+    TeamNotFound,
+)
+from sunrelay.people.logic import AbsenceSpec, ComponentSpec, OrgSpec, PersonSpec, TeamSpec
+from sunrelay.people.models import Absence, Component, Organization, Person, Team
+
+
+@dataclass
+class ImportReport:
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    dry_run: bool = False
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.updated or self.removed)
+
+    def lines(self) -> list[str]:
+        return (
+            [f"+ {x}" for x in self.created]
+            + [f"~ {x}" for x in self.updated]
+            + [f"- {x}" for x in self.removed]
+        )
+
+
+# -- reading helpers (raise *NotFound) ---------------------------------------------------------
+
+
+def get_person(slug: str) -> Person:
+    try:
+        return Person.objects.get(slug=slug)
+    except Person.DoesNotExist:
+        raise PersonNotFound(f"no person with id {slug!r}", field="person") from None
+
+
+def get_team(slug: str) -> Team:
+    try:
+        return Team.objects.select_related("lead", "successor", "parent").get(slug=slug)
+    except Team.DoesNotExist:
+        raise TeamNotFound(f"no team with id {slug!r}", field="team") from None
+
+
+def get_component(slug: str) -> Component:
+    try:
+        return Component.objects.select_related("owner", "dri").get(slug=slug)
+    except Component.DoesNotExist:
+        raise ComponentNotFound(f"no component with id {slug!r}", field="component") from None
+
+
+def _ref(model: type[Person] | type[Team], slug: str | None, where: str) -> Any:
+    if slug is None:
+        return None
+    found = model.objects.filter(slug=slug).first()
+    if found is None:
+        kind = "person" if model is Person else "team"
+        raise ValidationFailed(f"{slug!r} is not a {kind}", field=where)
+    return found
+
+
+# -- validation of single writes (the same checks as org.yaml) -------------------------------
+
+
+def _check(check: Any, item: dict[str, Any]) -> None:
+    checker = orgfile.Checker(lambda path: ("input", 0))
+    check(checker, item, ())
+    if checker.problems:
+        p = checker.problems[0]
+        raise ValidationFailed(p.message, field=None if p.path == "(file)" else p.path)
+
+
+def _person_spec(item: dict[str, Any]) -> PersonSpec:
+    _check(orgfile.check_person, item)
+    return orgfile.build({"people": [item]}).people[0]
+
+
+def _team_spec(item: dict[str, Any]) -> TeamSpec:
+    _check(orgfile.check_team, item)
+    return orgfile.build({"teams": [item]}).teams[0]
+
+
+def _component_spec(item: dict[str, Any]) -> ComponentSpec:
+    _check(orgfile.check_component, item)
+    return orgfile.build({"components": [item]}).components[0]
+
+
+def _merged(spec: Any, changes: dict[str, Any]) -> dict[str, Any]:
+    """An existing spec in org-file vocabulary, with ``changes`` laid over it."""
+    current = {k: v for k, v in asdict(spec).items() if v not in (None, "", [])}
+    if "links" in current:
+        current["links"] = [dict(x) for x in current["links"]]
+    if "workdays" in changes and "working_hours" not in changes:
+        windows = set(spec.working_hours.values())
+        current["working_hours"] = windows.pop() if len(windows) == 1 else "09:00-17:00"
+    current.update({k: v for k, v in changes.items()})
+    return {k: v for k, v in current.items() if v is not None}
+
+
+# -- people -------------------------------------------------------------------------------------
+
+
+def _apply_person(person: Person, spec: PersonSpec) -> None:
+    person.slug, person.name, person.email = spec.id, spec.name, spec.email
+    person.timezone, person.working_hours = spec.timezone, spec.working_hours
+    person.holidays, person.roles = spec.holidays or "", spec.roles
+    person.save()
+
+
+def create_person(item: dict[str, Any]) -> Person:
+    """Raises ValidationFailed for a bad field, AlreadyExists for a taken id."""
+    spec = _person_spec(item)
+    with transaction.atomic():
+        if Person.objects.filter(slug=spec.id).exists():
+            raise AlreadyExists(f"a person with id {spec.id!r} exists", field="id")
+        person = Person()
+        _apply_person(person, spec)
+    return person
+
+
+def update_person(slug: str, changes: dict[str, Any]) -> Person:
+    """Change some fields (org-file vocabulary). Raises PersonNotFound, ValidationFailed."""
+    with transaction.atomic():
+        person = get_person(slug)
+        changes = {**changes, "id": slug}
+        _apply_person(person, _person_spec(_merged(person.spec(), changes)))
+    return person
+
+
+def delete_person(slug: str) -> None:
+    """Raises PersonNotFound. Their absences go with them; teams lose them as lead/member."""
+    with transaction.atomic():
+        get_person(slug).delete()
+
+
+# -- teams --------------------------------------------------------------------------------------
+
+
+def _apply_team(team: Team, spec: TeamSpec, prefix: str = "") -> None:
+    team.slug, team.name, team.description = spec.id, spec.name, spec.description
+    team.wip_limit = spec.wip_limit
+    team.lead = _ref(Person, spec.lead, f"{prefix}lead")
+    team.successor = _ref(Team, spec.successor, f"{prefix}successor")
+    team.parent = _ref(Team, spec.parent, f"{prefix}parent")
+    if team.parent is not None and _has_ancestor(team.parent, spec.id):
+        raise ValidationFailed("team parents would form a cycle", field=f"{prefix}parent")
+    team.save()
+    found = {p.slug: p for p in Person.objects.filter(slug__in=spec.members)}
+    for i, slug in enumerate(spec.members):
+        if slug not in found:
+            raise ValidationFailed(f"{slug!r} is not a person", field=f"{prefix}members[{i}]")
+    team.members.set(found.values())
+
+
+def _has_ancestor(team: Team, slug: str) -> bool:
+    seen: set[int] = set()
+    current: Team | None = team
+    while current is not None and current.pk not in seen:
+        if current.slug == slug:
+            return True
+        seen.add(current.pk)
+        current = current.parent
+    return False
+
+
+def create_team(item: dict[str, Any]) -> Team:
+    """Raises ValidationFailed, AlreadyExists."""
+    spec = _team_spec(item)
+    with transaction.atomic():
+        if Team.objects.filter(slug=spec.id).exists():
+            raise AlreadyExists(f"a team with id {spec.id!r} exists", field="id")
+        team = Team()
+        _apply_team(team, spec)
+    return team
+
+
+def update_team(slug: str, changes: dict[str, Any]) -> Team:
+    """Raises TeamNotFound, ValidationFailed."""
+    with transaction.atomic():
+        team = get_team(slug)
+        _apply_team(team, _team_spec(_merged(team.spec(), {**changes, "id": slug})))
+    return team
+
+
+def delete_team(slug: str) -> None:
+    """Raises TeamNotFound."""
+    with transaction.atomic():
+        get_team(slug).delete()
+
+
+# -- components ---------------------------------------------------------------------------------
+
+
+def _apply_component(component: Component, spec: ComponentSpec, prefix: str = "") -> None:
+    component.slug, component.name, component.description = spec.id, spec.name, spec.description
+    component.owner = _ref(Team, spec.owner, f"{prefix}owner")
+    component.dri = _ref(Person, spec.dri, f"{prefix}dri")
+    component.criticality, component.system = spec.criticality, spec.system
+    component.links = [{"url": x.url, "title": x.title} for x in spec.links]
+    component.save()
+    found = {p.slug: p for p in Person.objects.filter(slug__in=spec.maintainers)}
+    for i, slug in enumerate(spec.maintainers):
+        if slug not in found:
+            raise ValidationFailed(f"{slug!r} is not a person", field=f"{prefix}maintainers[{i}]")
+    component.maintainers.set(found.values())
+
+
+def create_component(item: dict[str, Any]) -> Component:
+    """Raises ValidationFailed, AlreadyExists."""
+    spec = _component_spec(item)
+    with transaction.atomic():
+        if Component.objects.filter(slug=spec.id).exists():
+            raise AlreadyExists(f"a component with id {spec.id!r} exists", field="id")
+        component = Component()
+        _apply_component(component, spec)
+    return component
+
+
+def update_component(slug: str, changes: dict[str, Any]) -> Component:
+    """Raises ComponentNotFound, ValidationFailed."""
+    with transaction.atomic():
+        component = get_component(slug)
+        merged = _merged(component.spec(), {**changes, "id": slug})
+        _apply_component(component, _component_spec(merged))
+    return component
+
+
+def delete_component(slug: str) -> None:
+    """Raises ComponentNotFound."""
+    with transaction.atomic():
+        get_component(slug).delete()
+
+
+# -- absences -----------------------------------------------------------------------------------
+
+
+def add_absence(person: str, start: date, end: date, reason: str = "", source: str = "web") -> Absence:
+    """Record an absence (inclusive local dates). Raises PersonNotFound, ValidationFailed."""
+    if end < start:
+        raise ValidationFailed(f"the last day ({end}) is before the first ({start})", field="to")
+    if len(reason) > 200:
+        raise ValidationFailed("the reason is longer than 200 characters", field="reason")
+    with transaction.atomic():
+        return Absence.objects.create(
+            person=get_person(person), start=start, end=end, reason=reason.strip(), source=source
+        )
+
+
+def delete_absence(absence_id: int) -> None:
+    """Raises AbsenceNotFound."""
+    with transaction.atomic():
+        deleted, _ = Absence.objects.filter(pk=absence_id).delete()
+        if not deleted:
+            raise AbsenceNotFound(f"no absence with id {absence_id}", field="id")
+
+
+def import_absences_ics(person: str, text: str | bytes) -> ImportReport:
+    """Absences from an out-of-office calendar (.ics). Events are matched by UID, so importing
+    the same calendar again changes nothing. Raises PersonNotFound, ValidationFailed."""
+    report = ImportReport()
+    with transaction.atomic():
+        owner = get_person(person)
+        events, skipped = parse_out_of_office(text, owner.spec().timezone)
+        report.notes.extend(skipped)
+        existing = {a.external_id: a for a in owner.absences.filter(source="ics")}
+        for event in events:
+            current = existing.get(event.uid)
+            label = f"absence {owner.slug} {event.start}…{event.end}"
+            if current is None:
+                Absence.objects.create(person=owner, start=event.start, end=event.end,
+                                       reason=event.summary[:200], source="ics",
+                                       external_id=event.uid)
+                report.created.append(label)
+            elif (current.start, current.end, current.reason) != (event.start, event.end,
+                                                                  event.summary[:200]):
+                current.start, current.end, current.reason = event.start, event.end, event.summary[:200]
+                current.save()
+                report.updated.append(label)
+    return report
+
+
+# -- the whole directory ------------------------------------------------------------------------
+
+
+def export_org() -> OrgSpec:
+    org = Organization.objects.first()
+    return OrgSpec(
+        name=org.name if org else "",
+        people=[p.spec() for p in Person.objects.all()],
+        teams=[
+            t.spec()
+            for t in Team.objects.select_related("lead", "successor", "parent").prefetch_related(
+                "members"
+            )
+        ],
+        components=[
+            c.spec()
+            for c in Component.objects.select_related("owner", "dri").prefetch_related("maintainers")
+        ],
+        absences=[a.spec() for a in Absence.objects.select_related("person")],
+    )
+
+
+def _diff(old: Any, new: Any) -> list[str]:
+    return [f.name for f in fields(new) if getattr(old, f.name) != getattr(new, f.name)]
+
+
+def import_org(spec: OrgSpec, *, dry_run: bool = False) -> ImportReport:
+    """Make the directory match ``spec``: create, update and remove, all or nothing.
+
+    Sections the spec does not declare are left alone. With ``dry_run`` the same work is done
+    and rolled back, so the report is exactly what a real import would do.
+    Raises ValidationFailed when a reference names something that does not exist.
+    """
+    report = ImportReport(dry_run=dry_run)
+    with transaction.atomic():
+        org = Organization.objects.first() or Organization()
+        if spec.name and org.name != spec.name:
+            org.name = spec.name
+            org.save()
+            report.updated.append(f"organization name → {spec.name!r}")
+        if "people" in spec.sections:
+            _sync(Person.objects.all(), spec.people, "person", report,
+                  lambda obj, s, i: _apply_person(obj, s), Person)
+        if "teams" in spec.sections:
+            teams = Team.objects.select_related("lead", "successor", "parent").prefetch_related(
+                "members")
+            before = set(Team.objects.values_list("slug", flat=True))
+            Team.objects.bulk_create(  # every team exists before references are resolved
+                [Team(slug=t.id, name=t.name) for t in spec.teams if t.id not in before]
+            )
+            _sync(teams, spec.teams, "team", report,
+                  lambda obj, s, i: _apply_team(obj, s, f"teams[{i}]."), Team, before)
+        if "components" in spec.sections:
+            components = Component.objects.select_related("owner", "dri").prefetch_related(
+                "maintainers")
+            _sync(components, spec.components, "component", report,
+                  lambda obj, s, i: _apply_component(obj, s, f"components[{i}]."), Component)
+        if "absences" in spec.sections:
+            _sync_absences(spec.absences, report)
+        if dry_run:
+            transaction.set_rollback(True)
+    return report
+
+
+def _sync(queryset: Any, specs: list[Any], kind: str, report: ImportReport, apply: Any,
+          model: Any, before: set[str] | None = None) -> None:
+    """Create, update and remove rows of one kind; ``before`` names the ids that existed
+    before this import began (teams are stubbed first so references between them resolve)."""
+    existing = {obj.slug: obj for obj in queryset}
+    before = set(existing) if before is None else before
+    for i, spec in enumerate(specs):
+        obj = existing.get(spec.id)
+        if obj is None or spec.id not in before:
+            apply(obj or model(), spec, i)
+            report.created.append(f"{kind} {spec.id}")
+        elif changed := _diff(obj.spec(), spec):
+            apply(obj, spec, i)
+            report.updated.append(f"{kind} {spec.id} ({', '.join(changed)})")
+    keep = {s.id for s in specs}
+    gone = [slug for slug in existing if slug not in keep]
+    if gone:
+        model.objects.filter(slug__in=gone).delete()
+        report.removed.extend(f"{kind} {slug}" for slug in sorted(gone))
+
+
+def _sync_absences(specs: list[AbsenceSpec], report: ImportReport) -> None:
+    people = {p.slug: p for p in Person.objects.all()}
+    existing = {
+        (a.person.slug, a.start, a.end): a for a in Absence.objects.select_related("person")
+    }
+    wanted = set()
+    for i, spec in enumerate(specs):
+        key = (spec.person, spec.start, spec.end)
+        wanted.add(key)
+        label = f"absence {spec.person} {spec.start}…{spec.end}"
+        current = existing.get(key)
+        if current is None:
+            if spec.person not in people:
+                raise ValidationFailed(f"{spec.person!r} is not a person",
+                                       field=f"absences[{i}].person")
+            Absence.objects.create(person=people[spec.person], start=spec.start, end=spec.end,
+                                   reason=spec.reason, source="org")
+            report.created.append(label)
+        elif current.reason != spec.reason:
+            current.reason = spec.reason
+            current.save(update_fields=["reason"])
+            report.updated.append(f"{label} (reason)")
+    for key, absence in existing.items():
+        if key not in wanted and absence.source == "org":
+            absence.delete()
+            report.removed.append(f"absence {key[0]} {key[1]}…{key[2]}")

@@ -1,0 +1,129 @@
+"""The hub's directory pages: thin views over queries, service and chart geometry."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from sunrelay.core import clock
+from sunrelay.core.errors import SunrelayError
+from sunrelay.people import charts, queries, service, timequery
+from sunrelay.people.models import Absence
+from sunrelay.worktime import WEEKDAYS, to_epoch
+
+
+def _zone(request: HttpRequest):  # type: ignore[no-untyped-def]
+    return request.viewer_zone  # type: ignore[attr-defined]
+
+
+@login_required
+def directory(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "")
+    page = Paginator(queries.search_people(q), 50).get_page(request.GET.get("page"))
+    context = {"page": page, "q": q, "teams": queries.teams_overview()}
+    if request.headers.get("HX-Request"):
+        return render(request, "people/_people_rows.html", context)
+    return render(request, "people/directory.html", context)
+
+
+def _hours_in(person, zone, today: date) -> list[dict[str, str]]:  # type: ignore[no-untyped-def]
+    """Each workday's window this week, shown in the viewer's zone."""
+    spec = person.spec()
+    schedule = spec.schedule().typical()
+    monday = today - timedelta(days=today.weekday())
+    rows = []
+    for i, name in enumerate(WEEKDAYS):
+        if name not in spec.working_hours:
+            continue
+        day = monday + timedelta(days=i)
+        start = to_epoch(day, datetime.min.time(), schedule.zone)
+        windows = [w for w in schedule.windows(start, start + 86400)
+                   if datetime.fromtimestamp(w[0], schedule.zone).date() == day]
+        shown = ", ".join(
+            f"{datetime.fromtimestamp(s, zone):%a %H:%M}–{datetime.fromtimestamp(e, zone):%a %H:%M}"
+            for s, e in windows)
+        rows.append({"day": name, "local": spec.working_hours[name], "viewer": shown})
+    return rows
+
+
+@login_required
+def person(request: HttpRequest, pid: str) -> HttpResponse:
+    found = service.get_person(pid)
+    now = clock.now()
+    zone = _zone(request)
+    local_now = now.astimezone(found.spec().schedule().zone)
+    context = {
+        "person": found,
+        "local_now": local_now,
+        "viewer_zone": zone.key,
+        "hours": _hours_in(found, zone, now.astimezone(zone).date()),
+        "absences": found.absences.filter(end__gte=local_now.date()).order_by("start")[:20],
+        "teams": found.teams.all(),
+        "working_now": found.slug in timequery.who_is_online(
+            queries.load_directory([found.slug]), now.isoformat())["online"],
+    }
+    return render(request, "people/person.html", context)
+
+
+@login_required
+@require_POST
+def add_absence(request: HttpRequest, pid: str) -> HttpResponse:
+    try:
+        start = date.fromisoformat(request.POST.get("from", ""))
+        end = date.fromisoformat(request.POST.get("to", ""))
+    except ValueError:
+        messages.error(request, "from/to: dates must look like 2026-12-21")
+        return redirect("people:person", pid=pid)
+    try:
+        service.add_absence(pid, start, end, request.POST.get("reason", ""), source="web")
+    except SunrelayError as exc:
+        messages.error(request, f"{exc.field}: {exc.message}" if exc.field else exc.message)
+    else:
+        messages.success(request, f"Absence added: {start} to {end}.")
+    return redirect("people:person", pid=pid)
+
+
+@login_required
+@require_POST
+def remove_absence(request: HttpRequest, pid: str, absence_id: int) -> HttpResponse:
+    if Absence.objects.filter(pk=absence_id, person__slug=pid).exists():
+        service.delete_absence(absence_id)
+        messages.success(request, "Absence removed.")
+    return redirect("people:person", pid=pid)
+
+
+@login_required
+def team(request: HttpRequest, tid: str) -> HttpResponse:
+    found = service.get_team(tid)
+    zone = _zone(request)
+    now = clock.now()
+    try:
+        day = date.fromisoformat(request.GET["date"]) if "date" in request.GET else None
+    except ValueError:
+        day = None
+    day = day or now.astimezone(zone).date()
+    directory_ = queries.load_directory()
+    ids = directory_.members(tid)
+    people = [(p, directory_.people[p].name, directory_.schedule(p)) for p in ids]
+    context = {
+        "team": found,
+        "pods": found.children.all(),
+        "timeline": charts.team_day(people, day, zone, now),
+        "previous": day - timedelta(days=1),
+        "next": day + timedelta(days=1),
+        "chain": timequery.follow_the_sun(directory_, tid, day) if len(ids) > 1 else None,
+        "components": found.components.select_related("dri"),
+    }
+    return render(request, "people/team.html", context)
+
+
+@login_required
+def components(request: HttpRequest) -> HttpResponse:
+    return render(request, "people/components.html",
+                  {"components": queries.components_overview()})

@@ -1,0 +1,67 @@
+"""The working-time engine: the one place Sunrelay reasons about when people work.
+
+Pure Python (and NumPy for bulk work); no Django. A ``Schedule`` holds a person's zone,
+working hours, holiday calendar and absences; the functions in ``queries`` answer questions
+about it with real instants, correct across daylight-saving changes and odd offsets.
+"""
+
+from sunrelay.worktime.calendar import HolidayCalendar, check_code
+from sunrelay.worktime.hours import (
+    WEEKDAYS,
+    Span,
+    format_spans,
+    parse_span,
+    parse_spans,
+    parse_weekday,
+)
+from sunrelay.worktime.instants import format_instant, parse_duration, parse_instant
+from sunrelay.worktime.queries import (
+    Chain,
+    Handoff,
+    Shift,
+    Slot,
+    business_seconds,
+    business_seconds_bulk,
+    chain,
+    deadline,
+    epoch,
+    is_working,
+    online,
+    overlap,
+    slots,
+)
+from sunrelay.worktime.schedule import Schedule
+from sunrelay.worktime.timeline import Timeline
+from sunrelay.worktime.zones import is_zone, to_epoch, zone
+
+__all__ = [
+    "WEEKDAYS",
+    "Chain",
+    "Handoff",
+    "HolidayCalendar",
+    "Schedule",
+    "Shift",
+    "Slot",
+    "Span",
+    "Timeline",
+    "business_seconds",
+    "business_seconds_bulk",
+    "chain",
+    "check_code",
+    "deadline",
+    "epoch",
+    "format_instant",
+    "format_spans",
+    "is_working",
+    "is_zone",
+    "online",
+    "overlap",
+    "parse_duration",
+    "parse_instant",
+    "parse_span",
+    "parse_spans",
+    "parse_weekday",
+    "slots",
+    "to_epoch",
+    "zone",
+]
