@@ -33,7 +33,6 @@ def _secret_key() -> str:
         return path.read_text().strip()
     except FileNotFoundError:
         VAR_DIR.mkdir(parents=True, exist_ok=True)
-STATIC_ROOT.mkdir(exist_ok=True)
         key = secrets.token_urlsafe(50)
         path.write_text(key)
         path.chmod(0o600)
@@ -71,6 +70,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "sunrelay.core.middleware.ViewerZoneMiddleware",
+    "sunrelay.core.middleware.DomainErrorMiddleware",
 ]
 
 ROOT_URLCONF = "sunrelay.urls"

@@ -1,4 +1,7 @@
-"""The viewer's time zone: ``?tz=`` wins, then the ``tz`` cookie the browser sets, then UTC."""
+"""Request plumbing for pages: the viewer's time zone and domain errors as error pages.
+
+The viewer's zone: ``?tz=`` wins, then the ``tz`` cookie the browser sets, then UTC.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +9,9 @@ from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from sunrelay.core.errors import SunrelayError
 
 from sunrelay.worktime import is_zone
 
@@ -24,3 +30,18 @@ class ViewerZoneMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request.viewer_zone = viewer_zone(request)  # type: ignore[attr-defined]
         return self.get_response(request)
+
+
+class DomainErrorMiddleware:
+    """Pages: a domain error becomes an error page with its status (404 for *NotFound)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exc: Exception) -> HttpResponse | None:
+        if not isinstance(exc, SunrelayError):
+            return None
+        return render(request, "core/error.html", {"error": exc}, status=exc.status)

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import File, Router, UploadedFile
+from ninja import File, Router, Status, UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from sunrelay.api.auth import require_write
@@ -41,9 +41,9 @@ def list_people(request: HttpRequest, q: str = "") -> QuerySet[Person]:
 
 
 @router.post("/people", response={201: PersonOut})
-def create_person(request: HttpRequest, body: PersonIn) -> tuple[int, Person]:
+def create_person(request: HttpRequest, body: PersonIn) -> Status:
     require_write(request)
-    return 201, service.create_person(body.model_dump(exclude_none=True))
+    return Status(201, service.create_person(body.model_dump(exclude_none=True)))
 
 
 @router.get("/people/{pid}", response=PersonOut)
@@ -58,10 +58,10 @@ def update_person(request: HttpRequest, pid: str, body: PersonPatch) -> Person:
 
 
 @router.delete("/people/{pid}", response={204: None})
-def delete_person(request: HttpRequest, pid: str) -> tuple[int, None]:
+def delete_person(request: HttpRequest, pid: str) -> Status:
     require_write(request)
     service.delete_person(pid)
-    return 204, None
+    return Status(204, None)
 
 
 @router.post("/people/{pid}/absences/ics", response=ImportOut)
@@ -80,7 +80,7 @@ def list_teams(request: HttpRequest) -> Any:
 @router.post("/teams", response={201: TeamOut})
 def create_team(request: HttpRequest, body: TeamIn) -> Any:
     require_write(request)
-    return 201, service.create_team(body.model_dump(exclude_none=True))
+    return Status(201, service.create_team(body.model_dump(exclude_none=True)))
 
 
 @router.get("/teams/{tid}", response=TeamOut)
@@ -95,10 +95,10 @@ def update_team(request: HttpRequest, tid: str, body: TeamPatch) -> Any:
 
 
 @router.delete("/teams/{tid}", response={204: None})
-def delete_team(request: HttpRequest, tid: str) -> tuple[int, None]:
+def delete_team(request: HttpRequest, tid: str) -> Status:
     require_write(request)
     service.delete_team(tid)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/components", response=list[ComponentOut])
@@ -110,7 +110,7 @@ def list_components(request: HttpRequest) -> Any:
 @router.post("/components", response={201: ComponentOut})
 def create_component(request: HttpRequest, body: ComponentIn) -> Any:
     require_write(request)
-    return 201, service.create_component(body.model_dump(exclude_none=True))
+    return Status(201, service.create_component(body.model_dump(exclude_none=True)))
 
 
 @router.get("/components/{cid}", response=ComponentOut)
@@ -125,10 +125,10 @@ def update_component(request: HttpRequest, cid: str, body: ComponentPatch) -> An
 
 
 @router.delete("/components/{cid}", response={204: None})
-def delete_component(request: HttpRequest, cid: str) -> tuple[int, None]:
+def delete_component(request: HttpRequest, cid: str) -> Status:
     require_write(request)
     service.delete_component(cid)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/absences", response=list[AbsenceOut], by_alias=True)
@@ -141,11 +141,11 @@ def list_absences(request: HttpRequest, person: str | None = None) -> QuerySet[A
 @router.post("/absences", response={201: AbsenceOut}, by_alias=True)
 def create_absence(request: HttpRequest, body: AbsenceIn) -> Any:
     require_write(request)
-    return 201, service.add_absence(body.person, body.start, body.end, body.reason, source="api")
+    return Status(201, service.add_absence(body.person, body.start, body.end, body.reason, source="api"))
 
 
 @router.delete("/absences/{absence_id}", response={204: None})
-def delete_absence(request: HttpRequest, absence_id: int) -> tuple[int, None]:
+def delete_absence(request: HttpRequest, absence_id: int) -> Status:
     require_write(request)
     service.delete_absence(absence_id)
-    return 204, None
+    return Status(204, None)

@@ -60,7 +60,7 @@ def person(request: HttpRequest, pid: str) -> HttpResponse:
     local_now = now.astimezone(found.spec().schedule().zone)
     context = {
         "person": found,
-        "local_now": local_now,
+        "local_time": f"{local_now:%a %H:%M}",  # their wall clock, not the server's zone
         "viewer_zone": zone.key,
         "hours": _hours_in(found, zone, now.astimezone(zone).date()),
         "absences": found.absences.filter(end__gte=local_now.date()).order_by("start")[:20],

@@ -1,0 +1,36 @@
+"""Shared fixtures: the demo organisation, API clients with tokens, paths to fixture files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.test import Client
+
+from sunrelay.core.tokens import create_token
+from sunrelay.people import orgfile, service
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO = ROOT / "src" / "sunrelay" / "people" / "demo" / "org.yaml"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.fixture
+def demo(db):
+    """The demo organisation, imported through the same service as any org file."""
+    return service.import_org(orgfile.parse(DEMO.read_text(), "org.yaml"))
+
+
+def _client(scope: str) -> Client:
+    issued = create_token(f"test-{scope}", scope=scope)
+    return Client(HTTP_AUTHORIZATION=f"Bearer {issued.secret}")
+
+
+@pytest.fixture
+def reader(db) -> Client:
+    return _client("read")
+
+
+@pytest.fixture
+def writer(db) -> Client:
+    return _client("write")

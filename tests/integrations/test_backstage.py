@@ -1,0 +1,73 @@
+"""Backstage catalogs in, Backstage catalogs out."""
+
+from pathlib import Path
+
+import pytest
+
+from sunrelay.integrations.backstage import read_catalog, write_catalog
+from sunrelay.people import orgfile, service
+from sunrelay.people.models import Person, Team
+from sunrelay.people.orgfile import OrgFileInvalid
+from tests.conftest import DEMO, FIXTURES
+
+CATALOG = FIXTURES / "backstage" / "catalog-info.yaml"
+
+
+def test_a_location_and_its_targets_become_a_directory():
+    spec, notes = read_catalog([str(CATALOG)])
+    people = {p.id: p for p in spec.people}
+    teams = {t.id: t for t in spec.teams}
+    assert set(people) == {"ana", "yuki", "guest"}
+    assert people["ana"].timezone == "America/Sao_Paulo" and people["ana"].holidays == "BR"
+    assert people["yuki"].working_hours == {"mon": "09:30-18:30", "tue": "09:30-18:30",
+                                            "fri": "09:30-13:00"}
+    assert people["guest"].timezone == "UTC"
+    assert any("guest is incomplete" in n for n in notes)
+    assert any("kind api" in n for n in notes)
+    assert teams["payments"].parent == "engineering" and teams["platform"].parent == "engineering"
+    assert teams["payments"].lead == "ana" and teams["payments"].wip_limit == 2
+    assert teams["platform"].members == ["yuki"] and teams["platform"].successor == "payments"
+    ledger = next(c for c in spec.components if c.id == "ledger")
+    assert (ledger.owner, ledger.dri, ledger.system, ledger.criticality) == (
+        "payments", "ana", "money", "critical")
+    assert ledger.links[0].title == "Runbook"
+    gateway = next(c for c in spec.components if c.id == "gateway")
+    assert gateway.owner is None and gateway.dri == "yuki"
+
+
+def test_problems_point_into_the_catalog_files(tmp_path: Path):
+    (tmp_path / "users.yaml").write_text(
+        "apiVersion: backstage.io/v1alpha1\nkind: User\nmetadata:\n  name: bad\n"
+        "  annotations:\n    sunrelay.dev/timezone: Mars/Base\nspec:\n  profile: {}\n"
+        "  memberOf: []\n")
+    (tmp_path / "catalog-info.yaml").write_text(
+        "apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata:\n  name: x\nspec:\n"
+        "  targets: [./users.yaml, ./missing.yaml]\n")
+    with pytest.raises(OrgFileInvalid) as caught:
+        read_catalog([str(tmp_path / "catalog-info.yaml")])
+    found = [str(p) for p in caught.value.problems]
+    assert any(p.startswith(f"{tmp_path / 'users.yaml'}:6: people[0].timezone: 'Mars/Base'")
+               for p in found)
+    assert any("missing.yaml" in p and "does not exist" in p for p in found)
+
+
+@pytest.mark.django_db
+def test_import_leaves_absences_alone_and_is_idempotent(demo):
+    spec, _ = read_catalog([str(CATALOG)])
+    report = service.import_org(spec)
+    assert "person dieter" in report.removed and "team engineering" in report.created
+    assert not service.import_org(read_catalog([str(CATALOG)])[0]).changed
+    assert Team.objects.get(slug="payments").parent.slug == "engineering"
+    assert Person.objects.get(slug="ana").absences.count() == 1
+
+
+@pytest.mark.django_db
+def test_export_to_backstage_and_back_is_lossless(demo, tmp_path: Path):
+    before = service.export_org()
+    (tmp_path / "catalog.yaml").write_text(write_catalog(before))
+    spec, notes = read_catalog([str(tmp_path / "catalog.yaml")])
+    assert notes == []
+    report = service.import_org(spec)
+    assert not report.changed, report.lines()
+    by_id = sorted(orgfile.parse(DEMO.read_text()).people, key=lambda p: p.id)
+    assert by_id == sorted(spec.people, key=lambda p: p.id)

@@ -1,0 +1,149 @@
+"""org.yaml: the minimum contract from the issue, defaults, and lint messages with lines."""
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+
+from sunrelay.people import orgfile
+from sunrelay.people.orgfile import OrgFileInvalid
+from tests.conftest import DEMO, ROOT
+
+MINIMAL = """\
+version: 1
+organization: {name: Acme}
+people:
+  - {id: ana, name: Ana Lima, email: ana@acme.test, timezone: America/Sao_Paulo,
+     working_hours: "09:00-18:00", workdays: [mon, tue, wed, thu, fri], holidays: BR}
+teams:
+  - {id: payments, name: Payments, lead: ana, members: [ana], wip_limit: 2}
+components:
+  - {id: ledger, name: Ledger, owner: payments, maintainers: [ana]}
+absences:
+  - {person: ana, from: 2026-12-21, to: 2026-12-31, reason: vacation}
+"""
+
+
+def problems(text: str) -> list[str]:
+    with pytest.raises(OrgFileInvalid) as caught:
+        orgfile.parse(text, "org.yaml")
+    return [str(p) for p in caught.value.problems]
+
+
+def test_the_minimal_contract_parses():
+    spec = orgfile.parse(MINIMAL)
+    ana = spec.people[0]
+    assert (ana.timezone, ana.holidays, ana.workdays) == (
+        "America/Sao_Paulo", "BR", ["mon", "tue", "wed", "thu", "fri"])
+    assert ana.working_hours["mon"] == "09:00-18:00"
+    assert spec.teams[0].wip_limit == 2 and spec.components[0].owner == "payments"
+    assert str(spec.absences[0].start) == "2026-12-21"
+
+
+def test_defaults_are_nine_to_five_monday_to_friday_without_holidays():
+    spec = orgfile.parse("version: 1\npeople:\n  - {id: bo, name: Bo, timezone: UTC}\n")
+    assert spec.people[0].working_hours == {d: "09:00-17:00" for d in
+                                            ["mon", "tue", "wed", "thu", "fri"]}
+    assert spec.people[0].holidays is None
+
+
+def test_working_hours_by_weekday_and_night_shifts():
+    spec = orgfile.parse("""\
+version: 1
+people:
+  - id: nina
+    name: Nina
+    timezone: Europe/Berlin
+    working_hours: {mon: "22:00-06:00", tue: "22:00-06:00", sat: "10:00-14:00", sun: null}
+""")
+    assert spec.people[0].working_hours == {"mon": "22:00-06:00", "tue": "22:00-06:00",
+                                            "sat": "10:00-14:00"}
+
+
+def test_every_problem_is_found_in_one_pass_with_its_line():
+    text = """\
+version: 1
+organization: {name: Acme}
+people:
+  - {id: ana, name: Ana, timezone: America/Sao_Paulo}
+  - {id: bo, name: Bo, timezone: Europe/Lisbon}
+  - {id: cy, name: Cy, timezone: Mars/Base}
+  - id: ana
+    name: Again
+    timezone: UTC
+    working_hours: "9am-5pm"
+    workdays: [mon, funday]
+    holidays: XX
+teams:
+  - {id: t, name: T, lead: zed, members: [ana, nobody], wip_limit: 0, parent: t2}
+  - {id: t2, name: T2, parent: t}
+components:
+  - {id: c, name: C, owner: ghost, criticality: extreme, links: [{url: "javascript:x"}]}
+absences:
+  - {person: ana, from: 2026-12-21, to: 2026-12-01}
+"""
+    found = problems(text)
+    assert "org.yaml:6: people[2].timezone: 'Mars/Base' is not an IANA time zone" in found
+    assert "org.yaml:7: people[3].id: duplicate id 'ana' (first at line 4)" in found
+    assert any(p.startswith("org.yaml:10: people[3].working_hours: '9am-5pm'") for p in found)
+    assert any(p.startswith("org.yaml:11: people[3].workdays[1]: 'funday'") for p in found)
+    assert any(p.startswith("org.yaml:12: people[3].holidays: 'XX'") for p in found)
+    assert "org.yaml:14: teams[0].lead: 'zed' is not a person in this file" in found
+    assert "org.yaml:14: teams[0].members[1]: 'nobody' is not a person in this file" in found
+    assert any(p.startswith("org.yaml:14: teams[0].wip_limit:") for p in found)
+    assert any("parents form a cycle" in p for p in found)
+    assert "org.yaml:17: components[0].owner: 'ghost' is not a team in this file" in found
+    assert any(p.startswith("org.yaml:17: components[0].criticality") for p in found)
+    assert any(p.startswith("org.yaml:17: components[0].links[0]") for p in found)
+    assert any(p.startswith("org.yaml:19: absences[0].to: ends") for p in found)
+    assert found == sorted(found, key=lambda p: int(p.split(":")[1]))
+
+
+def test_unknown_fields_and_wrong_types_are_named():
+    found = problems("version: 1\npeople:\n  - {id: a, name: A, timezone: UTC, tz: UTC}\n"
+                     "teams: {id: t}\n")
+    assert any("people[0].tz: unknown field" in p for p in found)
+    assert "org.yaml:4: teams: must be a list" in found
+
+
+def test_yaml_syntax_errors_name_the_line():
+    found = problems("version: 1\npeople:\n  - {id: a, name: A\n  - oops\n")
+    assert len(found) == 1 and "not valid YAML" in found[0]
+
+
+def test_norway_is_a_country_not_false():
+    spec = orgfile.parse("version: 1\npeople:\n  - {id: o, name: Ola, timezone: Europe/Oslo, "
+                         "holidays: NO}\n")
+    assert spec.people[0].holidays == "NO"
+
+
+def test_subdivision_holiday_calendars():
+    assert orgfile.parse("version: 1\npeople:\n  - {id: s, name: S, timezone: America/"
+                         "Los_Angeles, holidays: US-CA}\n").people[0].holidays == "US-CA"
+    assert any("not a subdivision" in p for p in problems(
+        "version: 1\npeople:\n  - {id: s, name: S, timezone: UTC, holidays: US-ZZ}\n"))
+
+
+def test_dump_and_parse_round_trip_the_demo():
+    spec = orgfile.parse(DEMO.read_text())
+    again = orgfile.parse(orgfile.dump(spec))
+    assert again == spec
+
+
+def test_the_json_schema_accepts_what_we_write_and_rejects_what_lint_rejects():
+    schema = json.loads((ROOT / "docs" / "org-yaml.schema.json").read_text())
+    jsonschema.Draft202012Validator.check_schema(schema)
+    validator = jsonschema.Draft202012Validator(schema, format_checker=None)
+    for text in (DEMO.read_text(), MINIMAL, orgfile.dump(orgfile.parse(DEMO.read_text()))):
+        data = json.loads(json.dumps(yaml.load(text, Loader=orgfile._Loader), default=str))
+        assert not list(validator.iter_errors(data))
+    bad = {"version": 1, "people": [{"id": "a", "name": "A", "timezone": "UTC", "tz": "x"}]}
+    assert list(validator.iter_errors(bad))
+
+
+def test_docs_example_in_readme_is_valid(tmp_path: Path):
+    text = (ROOT / "docs" / "org-yaml.md").read_text()
+    example = text.split("```yaml\n", 1)[1].split("```", 1)[0]
+    orgfile.parse(example)

@@ -1,0 +1,97 @@
+"""The hub's directory pages, as a signed-in person sees them."""
+
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from sunrelay.core import clock
+from sunrelay.people.models import Absence
+from sunrelay.worktime import parse_instant
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def signed_in(client, demo):
+    user = get_user_model().objects.create_user("viewer", password="pw-for-tests-only")
+    client.force_login(user)
+    return client
+
+
+def test_pages_need_sign_in(client, demo):
+    response = client.get("/")
+    assert response.status_code == 302 and response["Location"].startswith("/login/")
+
+
+def test_sign_in_page_works(client, db):
+    get_user_model().objects.create_user("sam", password="correct horse battery")
+    assert client.get("/login/").status_code == 200
+    wrong = client.post("/login/", {"username": "sam", "password": "nope"})
+    assert "do not match" in wrong.content.decode()
+    right = client.post("/login/", {"username": "sam", "password": "correct horse battery"})
+    assert right.status_code == 302
+
+
+def test_directory_lists_people_and_teams_and_searches(signed_in):
+    page = signed_in.get("/").content.decode()
+    assert "Ana Lima" in page and "Platform APAC" in page and "15 people" in page
+    partial = signed_in.get("/?q=Kathmandu", HTTP_HX_REQUEST="true").content.decode()
+    assert "Sagar Thapa" in partial and "Ana Lima" not in partial and "<html" not in partial
+    assert "Nobody matches" in signed_in.get("/?q=zzz").content.decode()
+
+
+def test_empty_directory_says_what_to_do(client, db):
+    client.force_login(get_user_model().objects.create_user("v", password="x-123456789"))
+    assert "sunrelay org import" in client.get("/").content.decode()
+
+
+def test_person_page_shows_local_time_hours_in_viewer_zone_and_absences(signed_in):
+    with clock.frozen(parse_instant("2026-11-23T12:00Z")):
+        page = signed_in.get("/people/sagar/?tz=Europe/Lisbon").content.decode()
+    assert "Mon 17:45" in page  # Kathmandu is UTC+05:45
+    assert "Working now" in page
+    assert "Sun 04:15–Sun 12:15" in page  # Sagar's Sunday, seen from Lisbon (UTC in winter)
+    with clock.frozen(parse_instant("2026-11-23T12:00Z")):
+        ana = signed_in.get("/people/ana/").content.decode()
+    assert "2026-12-21" in ana or "Dec. 21, 2026" in ana
+    assert signed_in.get("/people/nobody/").status_code == 404
+
+
+def test_absence_form_adds_and_rejects(signed_in):
+    signed_in.post("/people/bruno/absences/", {"from": "2027-02-01", "to": "2027-02-03",
+                                                "reason": "trip"})
+    assert Absence.objects.filter(person__slug="bruno", source="web").count() == 1
+    response = signed_in.post("/people/bruno/absences/", {"from": "2027-02-03", "to": "2027-02-01"},
+                              follow=True)
+    assert "before the first" in response.content.decode()
+    assert Absence.objects.filter(person__slug="bruno").count() == 1
+    absence = Absence.objects.get(person__slug="bruno")
+    signed_in.post(f"/people/bruno/absences/{absence.pk}/remove/")
+    assert not Absence.objects.filter(person__slug="bruno").exists()
+
+
+def test_team_page_has_a_timeline_row_per_member_and_the_overlap(signed_in):
+    with clock.frozen(parse_instant("2026-11-23T13:00Z")):
+        page = signed_in.get("/teams/payments/?tz=UTC&date=2026-11-23").content.decode()
+    rows = re.findall(r'data-person="([^"]+)" data-online="(true|false)"', page)
+    assert sorted(rows) == [("ana", "true"), ("bruno", "true"), ("chloe", "true"), ("mia", "false")]
+    assert page.count('class="work"') >= 4
+    assert "daily overlap: 0 min" in page  # Sydney and São Paulo never meet
+
+
+def test_team_page_for_pods_shows_the_chain(signed_in):
+    page = signed_in.get("/teams/platform/?tz=Asia/Tokyo&date=2026-11-25").content.decode()
+    assert "Follow-the-sun chain" in page and "platform-apac" in page
+
+
+def test_components_page(signed_in):
+    page = signed_in.get("/components/").content.decode()
+    assert "Ledger" in page and "critical" in page and "Runbook" in page
+
+
+def test_the_admin_is_read_only_for_the_directory(client, demo):
+    admin = get_user_model().objects.create_superuser("root", "r@x.test", "pw-123456789")
+    client.force_login(admin)
+    assert client.get("/admin/people/person/").status_code == 200
+    assert client.get("/admin/people/person/add/").status_code == 403
