@@ -1,13 +1,22 @@
-"""Playwright driving Debian's Chromium (installed by `make test` through scripts/ensure-chromium)."""
+"""Playwright driving Debian's Chromium (`make test` installs it: scripts/ensure-chromium)."""
 
 import os
 import shutil
 
 import pytest
+from django.db import connections
 
 CHROMIUM = os.environ.get("SUNRELAY_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @pytest.fixture
@@ -21,8 +30,14 @@ def browser_page(tmp_path):
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        context = browser.new_context(timezone_id="Europe/Lisbon", viewport={"width": 1280, "height": 900})
+        context = browser.new_context(
+            timezone_id="Europe/Lisbon", viewport={"width": 1280, "height": 900}
+        )
         page = context.new_page()
         page.set_default_timeout(15_000)
         yield page
+        # Django keeps connections per context (asgiref.Local), and Playwright's sync API runs
+        # the test body in a context of its own: close the ones it opened before leaving it,
+        # or they outlive the test and block dropping the test database.
+        connections.close_all()
         browser.close()

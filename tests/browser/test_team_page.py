@@ -26,7 +26,11 @@ def test_sign_in_and_read_the_team_timeline(live_server, browser_page, tmp_path)
     assert timeline.get_attribute("data-zone") == "Europe/Lisbon"
     rows = timeline.locator("[data-person]")
     assert sorted(rows.evaluate_all("els => els.map(e => e.dataset.person)")) == [
-        "ana", "bruno", "chloe", "mia"]
+        "ana",
+        "bruno",
+        "chloe",
+        "mia",
+    ]
     # Chloé works 09:00-17:30 in Lisbon: her bar starts 9/24 of the way along the day.
     chloe = timeline.locator("[data-person=chloe] rect.work").first
     assert chloe.get_attribute("x") == "37.5"

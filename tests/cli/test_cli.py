@@ -24,11 +24,16 @@ def test_org_lint_ok_and_problems(tmp_path: Path):
     ok = run(app, ["org", "lint", str(DEMO)])
     assert ok.exit_code == 0 and "15 people" in ok.stdout
     bad = tmp_path / "org.yaml"
-    bad.write_text("version: 1\npeople:\n  - {id: a, name: A, timezone: UTC}\n"
-                   "  - {id: b, name: B, timezone: UTC}\n  - {id: c, name: C, timezone: Mars/Base}\n")
+    bad.write_text(
+        "version: 1\npeople:\n  - {id: a, name: A, timezone: UTC}\n"
+        "  - {id: b, name: B, timezone: UTC}\n  - {id: c, name: C, timezone: Mars/Base}\n"
+    )
     result = run(app, ["org", "lint", str(bad)])
     assert result.exit_code == 1
-    assert result.stdout.strip() == f"{bad}:5: people[2].timezone: 'Mars/Base' is not an IANA time zone"
+    assert (
+        result.stdout.strip()
+        == f"{bad}:5: people[2].timezone: 'Mars/Base' is not an IANA time zone"
+    )
 
 
 def test_usage_errors_exit_2():
@@ -38,23 +43,64 @@ def test_usage_errors_exit_2():
 
 def test_time_commands_answer_from_a_file():
     base = ["--org", str(DEMO), "--json"]
-    assert as_json(run(app, ["time", "business-hours", "ana", "2026-12-14T00:00Z",
-                             "2026-12-28T00:00Z", *base]))["seconds"] == 45 * 3600
-    assert as_json(run(app, ["time", "online", "--at", "2026-11-23T10:00Z", "--team", "platform",
-                             *base]))["online"] == ["chloe", "dieter", "emeka", "priya", "sagar"]
-    overlap = as_json(run(app, ["time", "overlap", "ana", "chloe", "--from", "2026-11-23T00:00Z",
-                                "--to", "2026-11-24T00:00Z", *base]))
+    assert (
+        as_json(
+            run(
+                app,
+                ["time", "business-hours", "ana", "2026-12-14T00:00Z", "2026-12-28T00:00Z", *base],
+            )
+        )["seconds"]
+        == 45 * 3600
+    )
+    assert as_json(
+        run(app, ["time", "online", "--at", "2026-11-23T10:00Z", "--team", "platform", *base])
+    )["online"] == ["chloe", "dieter", "emeka", "priya", "sagar"]
+    overlap = as_json(
+        run(
+            app,
+            [
+                "time",
+                "overlap",
+                "ana",
+                "chloe",
+                "--from",
+                "2026-11-23T00:00Z",
+                "--to",
+                "2026-11-24T00:00Z",
+                *base,
+            ],
+        )
+    )
     assert overlap["windows"] == [["2026-11-23T12:00:00Z", "2026-11-23T17:30:00Z"]]
-    slots = as_json(run(app, ["time", "slots", "--team", "payments", "--duration", "1h",
-                              "--from", "2026-11-23T00:00Z", "--to", "2026-11-25T00:00Z", *base]))
+    slots = as_json(
+        run(
+            app,
+            [
+                "time",
+                "slots",
+                "--team",
+                "payments",
+                "--duration",
+                "1h",
+                "--from",
+                "2026-11-23T00:00Z",
+                "--to",
+                "2026-11-25T00:00Z",
+                *base,
+            ],
+        )
+    )
     assert slots["duration_minutes"] == 60 and len(slots["slots"]) == 5
-    chain = as_json(run(app, ["time", "chain", "--team", "platform", "--date", "2026-11-25", *base]))
+    chain = as_json(
+        run(app, ["time", "chain", "--team", "platform", "--date", "2026-11-25", *base])
+    )
     assert chain["units"] == "pods" and len(chain["handoffs"]) == 3
 
 
 def test_time_errors_exit_1_with_the_field():
-    result = run(app, ["time", "business-hours", "ana", "nope", "2026-12-28T00:00Z",
-                       "--org", str(DEMO)])
+    result = run(
+        app, ["time", "business-hours", "ana", "nope", "2026-12-28T00:00Z", "--org", str(DEMO)]
+    )
     assert result.exit_code == 1 and "from: 'nope' is not an ISO-8601 instant" in result.stderr
     result = run(app, ["time", "online", "--team", "ghosts", "--org", str(DEMO)])
     assert result.exit_code == 1 and "no team with id 'ghosts'" in result.stderr
@@ -62,25 +108,50 @@ def test_time_errors_exit_1_with_the_field():
 
 def test_batch_csv(tmp_path: Path):
     rows = tmp_path / "rows.csv"
-    rows.write_text("person,from,to\nana,2026-11-23T00:00Z,2026-11-24T00:00Z\n"
-                    "sagar,2026-11-22T00:00Z,2026-11-23T00:00Z\n")
+    rows.write_text(
+        "person,from,to\nana,2026-11-23T00:00Z,2026-11-24T00:00Z\n"
+        "sagar,2026-11-22T00:00Z,2026-11-23T00:00Z\n"
+    )
     out = tmp_path / "out.csv"
-    result = run(app, ["time", "business-hours", "--batch", str(rows), "-o", str(out),
-                       "--org", str(DEMO)])
+    result = run(
+        app, ["time", "business-hours", "--batch", str(rows), "-o", str(out), "--org", str(DEMO)]
+    )
     assert result.exit_code == 0, result.output
     assert out.read_text().splitlines() == [
-        "person,from,to,seconds", "ana,2026-11-23T00:00Z,2026-11-24T00:00Z,32400",
-        "sagar,2026-11-22T00:00Z,2026-11-23T00:00Z,28800"]
+        "person,from,to,seconds",
+        "ana,2026-11-23T00:00Z,2026-11-24T00:00Z,32400",
+        "sagar,2026-11-22T00:00Z,2026-11-23T00:00Z,28800",
+    ]
     rows.write_text("ana,2026-11-23T00:00Z\n")
     bad = run(app, ["time", "business-hours", "--batch", str(rows), "--org", str(DEMO)])
     assert bad.exit_code == 1 and "row 1" in bad.stderr
 
 
 def test_offline_commands_need_no_database_and_leave_nothing(tmp_path: Path):
-    env = {**os.environ, "SUNRELAY_VAR": str(tmp_path / "var"), "DATABASE_URL": "postgres://nowhere.invalid/x"}
-    done = subprocess.run([sys.executable, "-m", "sunrelay", "time", "online", "--at",
-                           "2026-11-23T10:00Z", "--org", str(DEMO), "--json"],
-                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
+    env = {
+        **os.environ,
+        "SUNRELAY_VAR": str(tmp_path / "var"),
+        "DATABASE_URL": "postgres://nowhere.invalid/x",
+    }
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "sunrelay",
+            "time",
+            "online",
+            "--at",
+            "2026-11-23T10:00Z",
+            "--org",
+            str(DEMO),
+            "--json",
+        ],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 0, done.stderr
     assert "sagar" in json.loads(done.stdout)["online"]
     assert not (tmp_path / "var").exists()
@@ -89,7 +160,9 @@ def test_offline_commands_need_no_database_and_leave_nothing(tmp_path: Path):
 @pytest.mark.django_db
 def test_import_export_round_trip(tmp_path: Path):
     first = run(app, ["org", "import", str(DEMO), "--dry-run"])
-    assert first.exit_code == 0 and "+ person ana" in first.stdout and "would change" in first.stdout
+    assert (
+        first.exit_code == 0 and "+ person ana" in first.stdout and "would change" in first.stdout
+    )
     assert as_json(run(app, ["people", "list", "--json"])) == []
     assert "31 created" in run(app, ["org", "import", str(DEMO)]).stdout
     assert "no changes" in run(app, ["org", "import", str(DEMO)]).stdout
@@ -114,22 +187,39 @@ def test_backstage_import_from_the_cli():
     result = run(app, ["org", "import", str(FIXTURES / "backstage" / "catalog-info.yaml")])
     assert result.exit_code == 0, result.output
     assert "guest is incomplete" in result.stderr
-    assert {p["id"] for p in as_json(run(app, ["people", "list", "--json"]))} == {"ana", "guest", "yuki"}
+    assert {p["id"] for p in as_json(run(app, ["people", "list", "--json"]))} == {
+        "ana",
+        "guest",
+        "yuki",
+    }
 
 
 @pytest.mark.django_db
 def test_time_commands_answer_from_the_database(demo):
-    got = as_json(run(app, ["time", "business-hours", "ana", "2026-12-14T00:00Z",
-                            "2026-12-28T00:00Z", "--json"]))
-    assert got == {"person": "ana", "from": "2026-12-14T00:00:00Z", "to": "2026-12-28T00:00:00Z",
-                   "seconds": 162000}
+    got = as_json(
+        run(
+            app,
+            ["time", "business-hours", "ana", "2026-12-14T00:00Z", "2026-12-28T00:00Z", "--json"],
+        )
+    )
+    assert got == {
+        "person": "ana",
+        "from": "2026-12-14T00:00:00Z",
+        "to": "2026-12-28T00:00:00Z",
+        "seconds": 162000,
+    }
 
 
 @pytest.mark.django_db
 def test_absences_and_tokens(demo, tmp_path: Path):
-    assert run(app, ["absence", "add", "bruno", "2027-01-04", "2027-01-05", "--reason", "x"]).exit_code == 0
+    assert (
+        run(app, ["absence", "add", "bruno", "2027-01-04", "2027-01-05", "--reason", "x"]).exit_code
+        == 0
+    )
     listed = as_json(run(app, ["absence", "list", "--person", "bruno", "--json"]))
-    assert [(a["from"], a["to"], a["source"]) for a in listed] == [("2027-01-04", "2027-01-05", "cli")]
+    assert [(a["from"], a["to"], a["source"]) for a in listed] == [
+        ("2027-01-04", "2027-01-05", "cli")
+    ]
     bad = run(app, ["absence", "add", "bruno", "2027-01-05", "2027-01-04"])
     assert bad.exit_code == 1 and "to:" in bad.stderr
     ics = run(app, ["absence", "import-ics", "ana", str(FIXTURES / "out-of-office.ics")])

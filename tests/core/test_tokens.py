@@ -27,8 +27,10 @@ def test_expiry_and_revocation():
         revoke_token("sr_missing")
 
 
-@pytest.mark.parametrize(("name", "scope", "days", "field"),
-                         [("", "read", 1, "name"), ("x", "root", 1, "scope"), ("x", "read", 0, "days")])
+@pytest.mark.parametrize(
+    ("name", "scope", "days", "field"),
+    [("", "read", 1, "name"), ("x", "root", 1, "scope"), ("x", "read", 0, "days")],
+)
 def test_bad_token_requests(name, scope, days, field):
     with pytest.raises(ValidationFailed) as caught:
         create_token(name, scope=scope, days=days)

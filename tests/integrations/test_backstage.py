@@ -19,8 +19,11 @@ def test_a_location_and_its_targets_become_a_directory():
     teams = {t.id: t for t in spec.teams}
     assert set(people) == {"ana", "yuki", "guest"}
     assert people["ana"].timezone == "America/Sao_Paulo" and people["ana"].holidays == "BR"
-    assert people["yuki"].working_hours == {"mon": "09:30-18:30", "tue": "09:30-18:30",
-                                            "fri": "09:30-13:00"}
+    assert people["yuki"].working_hours == {
+        "mon": "09:30-18:30",
+        "tue": "09:30-18:30",
+        "fri": "09:30-13:00",
+    }
     assert people["guest"].timezone == "UTC"
     assert any("guest is incomplete" in n for n in notes)
     assert any("kind api" in n for n in notes)
@@ -29,7 +32,11 @@ def test_a_location_and_its_targets_become_a_directory():
     assert teams["platform"].members == ["yuki"] and teams["platform"].successor == "payments"
     ledger = next(c for c in spec.components if c.id == "ledger")
     assert (ledger.owner, ledger.dri, ledger.system, ledger.criticality) == (
-        "payments", "ana", "money", "critical")
+        "payments",
+        "ana",
+        "money",
+        "critical",
+    )
     assert ledger.links[0].title == "Runbook"
     gateway = next(c for c in spec.components if c.id == "gateway")
     assert gateway.owner is None and gateway.dri == "yuki"
@@ -39,15 +46,18 @@ def test_problems_point_into_the_catalog_files(tmp_path: Path):
     (tmp_path / "users.yaml").write_text(
         "apiVersion: backstage.io/v1alpha1\nkind: User\nmetadata:\n  name: bad\n"
         "  annotations:\n    sunrelay.dev/timezone: Mars/Base\nspec:\n  profile: {}\n"
-        "  memberOf: []\n")
+        "  memberOf: []\n"
+    )
     (tmp_path / "catalog-info.yaml").write_text(
         "apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata:\n  name: x\nspec:\n"
-        "  targets: [./users.yaml, ./missing.yaml]\n")
+        "  targets: [./users.yaml, ./missing.yaml]\n"
+    )
     with pytest.raises(OrgFileInvalid) as caught:
         read_catalog([str(tmp_path / "catalog-info.yaml")])
     found = [str(p) for p in caught.value.problems]
-    assert any(p.startswith(f"{tmp_path / 'users.yaml'}:6: people[0].timezone: 'Mars/Base'")
-               for p in found)
+    assert any(
+        p.startswith(f"{tmp_path / 'users.yaml'}:6: people[0].timezone: 'Mars/Base'") for p in found
+    )
     assert any("missing.yaml" in p and "does not exist" in p for p in found)
 
 

@@ -36,7 +36,10 @@ def test_the_minimal_contract_parses():
     spec = orgfile.parse(MINIMAL)
     ana = spec.people[0]
     assert (ana.timezone, ana.holidays, ana.workdays) == (
-        "America/Sao_Paulo", "BR", ["mon", "tue", "wed", "thu", "fri"])
+        "America/Sao_Paulo",
+        "BR",
+        ["mon", "tue", "wed", "thu", "fri"],
+    )
     assert ana.working_hours["mon"] == "09:00-18:00"
     assert spec.teams[0].wip_limit == 2 and spec.components[0].owner == "payments"
     assert str(spec.absences[0].start) == "2026-12-21"
@@ -44,8 +47,9 @@ def test_the_minimal_contract_parses():
 
 def test_defaults_are_nine_to_five_monday_to_friday_without_holidays():
     spec = orgfile.parse("version: 1\npeople:\n  - {id: bo, name: Bo, timezone: UTC}\n")
-    assert spec.people[0].working_hours == {d: "09:00-17:00" for d in
-                                            ["mon", "tue", "wed", "thu", "fri"]}
+    assert spec.people[0].working_hours == dict.fromkeys(
+        ["mon", "tue", "wed", "thu", "fri"], "09:00-17:00"
+    )
     assert spec.people[0].holidays is None
 
 
@@ -58,8 +62,11 @@ people:
     timezone: Europe/Berlin
     working_hours: {mon: "22:00-06:00", tue: "22:00-06:00", sat: "10:00-14:00", sun: null}
 """)
-    assert spec.people[0].working_hours == {"mon": "22:00-06:00", "tue": "22:00-06:00",
-                                            "sat": "10:00-14:00"}
+    assert spec.people[0].working_hours == {
+        "mon": "22:00-06:00",
+        "tue": "22:00-06:00",
+        "sat": "10:00-14:00",
+    }
 
 
 def test_every_problem_is_found_in_one_pass_with_its_line():
@@ -102,8 +109,9 @@ absences:
 
 
 def test_unknown_fields_and_wrong_types_are_named():
-    found = problems("version: 1\npeople:\n  - {id: a, name: A, timezone: UTC, tz: UTC}\n"
-                     "teams: {id: t}\n")
+    found = problems(
+        "version: 1\npeople:\n  - {id: a, name: A, timezone: UTC, tz: UTC}\nteams: {id: t}\n"
+    )
     assert any("people[0].tz: unknown field" in p for p in found)
     assert "org.yaml:4: teams: must be a list" in found
 
@@ -114,16 +122,28 @@ def test_yaml_syntax_errors_name_the_line():
 
 
 def test_norway_is_a_country_not_false():
-    spec = orgfile.parse("version: 1\npeople:\n  - {id: o, name: Ola, timezone: Europe/Oslo, "
-                         "holidays: NO}\n")
+    spec = orgfile.parse(
+        "version: 1\npeople:\n  - {id: o, name: Ola, timezone: Europe/Oslo, holidays: NO}\n"
+    )
     assert spec.people[0].holidays == "NO"
 
 
 def test_subdivision_holiday_calendars():
-    assert orgfile.parse("version: 1\npeople:\n  - {id: s, name: S, timezone: America/"
-                         "Los_Angeles, holidays: US-CA}\n").people[0].holidays == "US-CA"
-    assert any("not a subdivision" in p for p in problems(
-        "version: 1\npeople:\n  - {id: s, name: S, timezone: UTC, holidays: US-ZZ}\n"))
+    assert (
+        orgfile.parse(
+            "version: 1\npeople:\n  - {id: s, name: S, timezone: America/"
+            "Los_Angeles, holidays: US-CA}\n"
+        )
+        .people[0]
+        .holidays
+        == "US-CA"
+    )
+    assert any(
+        "not a subdivision" in p
+        for p in problems(
+            "version: 1\npeople:\n  - {id: s, name: S, timezone: UTC, holidays: US-ZZ}\n"
+        )
+    )
 
 
 def test_dump_and_parse_round_trip_the_demo():

@@ -28,8 +28,13 @@ def test_importing_the_same_file_twice_changes_nothing(demo):
 
 
 def test_export_then_import_is_lossless(demo):
-    Absence.objects.create(person=Person.objects.get(slug="ana"), start=date(2027, 2, 1),
-                           end=date(2027, 2, 2), reason="added on the web", source="web")
+    Absence.objects.create(
+        person=Person.objects.get(slug="ana"),
+        start=date(2027, 2, 1),
+        end=date(2027, 2, 2),
+        reason="added on the web",
+        source="web",
+    )
     exported = service.export_org()
     report = service.import_org(orgfile.parse(orgfile.dump(exported)))
     assert not report.changed, report.lines()
@@ -43,10 +48,14 @@ def test_dry_run_reports_without_writing(db):
 
 
 def test_updates_and_removals_are_reported(demo):
-    text = DEMO.read_text().replace('working_hours: "10:00-19:00", holidays: BR',
-                                    'working_hours: "11:00-19:00", holidays: BR')
-    text = text.replace("  - {id: design-system, name: Design system, owner: mobile, dri: sofia, "
-                        "maintainers: [sofia]}\n", "")
+    text = DEMO.read_text().replace(
+        'working_hours: "10:00-19:00", holidays: BR', 'working_hours: "11:00-19:00", holidays: BR'
+    )
+    text = text.replace(
+        "  - {id: design-system, name: Design system, owner: mobile, dri: sofia, "
+        "maintainers: [sofia]}\n",
+        "",
+    )
     report = service.import_org(orgfile.parse(text))
     assert report.updated == ["person bruno (working_hours)"]
     assert report.removed == ["component design-system"]
@@ -54,16 +63,25 @@ def test_updates_and_removals_are_reported(demo):
 
 
 def test_a_section_left_out_is_left_alone(demo):
-    report = service.import_org(orgfile.parse(
-        "version: 1\ncomponents:\n  - {id: ledger, name: Ledger v2, owner: payments}\n"))
-    assert report.removed == [f"component {c}" for c in sorted(
-        ["api-gateway", "checkout-api", "design-system", "k8s-clusters", "mobile-app"])]
+    report = service.import_org(
+        orgfile.parse(
+            "version: 1\ncomponents:\n  - {id: ledger, name: Ledger v2, owner: payments}\n"
+        )
+    )
+    assert report.removed == [
+        f"component {c}"
+        for c in sorted(
+            ["api-gateway", "checkout-api", "design-system", "k8s-clusters", "mobile-app"]
+        )
+    ]
     assert Person.objects.count() == 15 and Team.objects.count() == 6
 
 
 def test_import_is_all_or_nothing(demo):
-    bad = orgfile.parse("version: 1\ncomponents:\n  - {id: new, name: New, owner: payments}\n"
-                        "  - {id: bad, name: Bad, owner: nowhere}\n")
+    bad = orgfile.parse(
+        "version: 1\ncomponents:\n  - {id: new, name: New, owner: payments}\n"
+        "  - {id: bad, name: Bad, owner: nowhere}\n"
+    )
     with pytest.raises(ValidationFailed) as caught:
         service.import_org(bad)
     assert caught.value.field == "components[1].owner"
@@ -74,16 +92,24 @@ def test_import_is_all_or_nothing(demo):
 def test_absences_from_the_file_are_synced_and_others_kept(demo):
     ana = Person.objects.get(slug="ana")
     service.add_absence("ana", date(2027, 3, 1), date(2027, 3, 2), "web", source="web")
-    text = DEMO.read_text().replace("  - {person: ana, from: 2026-12-21, to: 2026-12-31, "
-                                    "reason: vacation}\n", "")
+    text = DEMO.read_text().replace(
+        "  - {person: ana, from: 2026-12-21, to: 2026-12-31, reason: vacation}\n", ""
+    )
     report = service.import_org(orgfile.parse(text))
     assert report.removed == ["absence ana 2026-12-21…2026-12-31"]
     assert list(ana.absences.values_list("reason", flat=True)) == ["web"]
 
 
 def test_create_update_delete_person():
-    person = service.create_person({"id": "zoe", "name": "Zoe", "timezone": "Asia/Kolkata",
-                                    "working_hours": "10:00-18:30", "holidays": "IN"})
+    person = service.create_person(
+        {
+            "id": "zoe",
+            "name": "Zoe",
+            "timezone": "Asia/Kolkata",
+            "working_hours": "10:00-18:30",
+            "holidays": "IN",
+        }
+    )
     assert person.working_hours["fri"] == "10:00-18:30"
     with pytest.raises(AlreadyExists):
         service.create_person({"id": "zoe", "name": "Z", "timezone": "UTC"})
@@ -121,8 +147,10 @@ def test_absence_validation():
 def test_ics_import_is_idempotent_and_reports_skips(demo):
     data = (FIXTURES / "out-of-office.ics").read_bytes()
     report = service.import_absences_ics("ana", data)
-    got = {(a.start.isoformat(), a.end.isoformat(), a.reason)
-           for a in Absence.objects.filter(person__slug="ana", source="ics")}
+    got = {
+        (a.start.isoformat(), a.end.isoformat(), a.reason)
+        for a in Absence.objects.filter(person__slug="ana", source="ics")
+    }
     assert got == {
         ("2026-12-21", "2027-01-01", "Vacation"),  # DTEND of an all-day event is exclusive
         ("2026-11-24", "2026-11-24", "Dentist"),

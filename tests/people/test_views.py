@@ -59,11 +59,13 @@ def test_person_page_shows_local_time_hours_in_viewer_zone_and_absences(signed_i
 
 
 def test_absence_form_adds_and_rejects(signed_in):
-    signed_in.post("/people/bruno/absences/", {"from": "2027-02-01", "to": "2027-02-03",
-                                                "reason": "trip"})
+    signed_in.post(
+        "/people/bruno/absences/", {"from": "2027-02-01", "to": "2027-02-03", "reason": "trip"}
+    )
     assert Absence.objects.filter(person__slug="bruno", source="web").count() == 1
-    response = signed_in.post("/people/bruno/absences/", {"from": "2027-02-03", "to": "2027-02-01"},
-                              follow=True)
+    response = signed_in.post(
+        "/people/bruno/absences/", {"from": "2027-02-03", "to": "2027-02-01"}, follow=True
+    )
     assert "before the first" in response.content.decode()
     assert Absence.objects.filter(person__slug="bruno").count() == 1
     absence = Absence.objects.get(person__slug="bruno")

@@ -1,5 +1,6 @@
 """The working-time engine on cases a person can check by hand."""
 
+import itertools
 from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
@@ -77,8 +78,12 @@ def test_an_ambiguous_time_is_its_first_occurrence():
 
 @pytest.mark.parametrize(
     ("tz", "start_utc"),
-    [("Asia/Kathmandu", "03:15"), ("Asia/Kolkata", "03:30"), ("Australia/Adelaide", "23:30"),
-     ("Pacific/Chatham", "20:15")],  # June: Adelaide +09:30, Chatham +12:45
+    [
+        ("Asia/Kathmandu", "03:15"),
+        ("Asia/Kolkata", "03:30"),
+        ("Australia/Adelaide", "23:30"),
+        ("Pacific/Chatham", "20:15"),
+    ],  # June: Adelaide +09:30, Chatham +12:45
 )
 def test_odd_offsets(tz, start_utc):
     s = Schedule.build(tz)
@@ -101,8 +106,9 @@ def test_night_shift_belongs_to_the_day_it_starts():
 
 
 def test_holidays_and_absences_remove_whole_windows():
-    s = Schedule.build("Europe/Lisbon", holidays="PT",
-                       absences=[(date(2026, 12, 28), date(2026, 12, 29))])
+    s = Schedule.build(
+        "Europe/Lisbon", holidays="PT", absences=[(date(2026, 12, 28), date(2026, 12, 29))]
+    )
     # Week of 2026-12-21: Dec 25 is a holiday. Next week: 28-29 away, Jan 1 a holiday.
     assert business_seconds(s, at("2026-12-21T00:00Z"), at("2026-12-26T00:00Z")) == 32 * H
     assert business_seconds(s, at("2026-12-28T00:00Z"), at("2027-01-02T00:00Z")) == 16 * H
@@ -138,7 +144,8 @@ def test_deadline_counts_only_working_time_across_a_weekend_and_dst():
 def test_deadline_at_the_end_of_a_window_is_that_end_not_the_next_start():
     s = Schedule.build("UTC")
     assert format_instant(deadline(s, at("2026-03-02T09:00Z"), timedelta(hours=8))) == (
-        "2026-03-02T17:00:00Z")
+        "2026-03-02T17:00:00Z"
+    )
 
 
 def test_deadline_for_someone_who_never_works_is_an_error():
@@ -162,28 +169,34 @@ def test_bulk_matches_single_questions():
 
 def test_bulk_names_the_bad_row():
     with pytest.raises(ValueError, match="row 2"):
-        business_seconds_bulk({"a": Schedule.build("UTC")}, ["a", "a"],
-                              np.array([0, 10]), np.array([5, 5]))
+        business_seconds_bulk(
+            {"a": Schedule.build("UTC")}, ["a", "a"], np.array([0, 10]), np.array([5, 5])
+        )
     with pytest.raises(KeyError):
         business_seconds_bulk({}, ["x"], np.array([0]), np.array([5]))
 
 
 def test_online_and_overlap():
-    s = {"lis": Schedule.build("Europe/Lisbon"), "tyo": Schedule.build("Asia/Tokyo"),
-         "sp": Schedule.build("America/Sao_Paulo")}
+    s = {
+        "lis": Schedule.build("Europe/Lisbon"),
+        "tyo": Schedule.build("Asia/Tokyo"),
+        "sp": Schedule.build("America/Sao_Paulo"),
+    }
     assert online(s, at("2026-06-10T08:30Z")) == ["lis"]  # Tokyo has just stopped
     assert online(s, at("2026-06-10T06:00Z")) == ["tyo"]
     assert online(s, at("2026-06-10T13:00Z")) == ["lis", "sp"]
     windows = overlap([s["lis"], s["sp"]], at("2026-06-10T00:00Z"), at("2026-06-11T00:00Z"))
     assert [(format_instant(a), format_instant(b)) for a, b in windows] == [
-        ("2026-06-10T12:00:00Z", "2026-06-10T16:00:00Z")]
+        ("2026-06-10T12:00:00Z", "2026-06-10T16:00:00Z")
+    ]
     assert overlap([s["tyo"], s["sp"]], at("2026-06-10T00:00Z"), at("2026-06-11T00:00Z")) == []
 
 
 def test_slots_prefer_common_hours_then_the_least_bad():
     s = {"lis": Schedule.build("Europe/Lisbon"), "sp": Schedule.build("America/Sao_Paulo")}
-    found = slots(s, timedelta(minutes=30), at("2026-06-10T00:00Z"), at("2026-06-11T00:00Z"),
-                  limit=3)
+    found = slots(
+        s, timedelta(minutes=30), at("2026-06-10T00:00Z"), at("2026-06-11T00:00Z"), limit=3
+    )
     assert [x.outside_minutes for x in found] == [0, 0, 0]
     assert all("12:00" <= format_instant(x.start)[11:16] < "16:00" for x in found)
     # Tokyo and Sao Paulo never overlap: still proposes, naming who is outside their hours.
@@ -192,16 +205,21 @@ def test_slots_prefer_common_hours_then_the_least_bad():
     assert worst and worst[0].outside_minutes == 60 and len(worst[0].outside) == 1
     # Chosen slots never overlap each other.
     spans = sorted((x.start, x.end) for x in worst)
-    assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:], strict=False))
+    assert all(a[1] <= b[0] for a, b in itertools.pairwise(spans))
 
 
 def test_chain_orders_units_by_when_their_day_starts():
-    units = [("amer", [Schedule.build("America/New_York")]),
-             ("apac", [Schedule.build("Asia/Tokyo")]),
-             ("emea", [Schedule.build("Europe/Berlin")])]
+    units = [
+        ("amer", [Schedule.build("America/New_York")]),
+        ("apac", [Schedule.build("Asia/Tokyo")]),
+        ("emea", [Schedule.build("Europe/Berlin")]),
+    ]
     result = chain(units, date(2026, 6, 10))
     assert [(h.source, h.target) for h in result.handoffs] == [
-        ("apac", "emea"), ("emea", "amer"), ("amer", "apac")]
+        ("apac", "emea"),
+        ("emea", "amer"),
+        ("amer", "apac"),
+    ]
     # Tokyo ends 08:00Z and Berlin (UTC+2) started 07:00Z: one hour of overlap. Berlin ends
     # 15:00Z, New York (UTC-4) started 13:00Z: two hours. New York ends 21:00Z and Tokyo starts
     # again at 00:00Z: a three-hour gap.
@@ -209,7 +227,10 @@ def test_chain_orders_units_by_when_their_day_starts():
 
 
 def test_chain_reports_units_off_that_day():
-    units = [("weekday", [Schedule.build("UTC")]), ("weekend", [Schedule.build("UTC", "09:00-17:00", ["sat"])])]
+    units = [
+        ("weekday", [Schedule.build("UTC")]),
+        ("weekend", [Schedule.build("UTC", "09:00-17:00", ["sat"])]),
+    ]
     assert chain(units, date(2026, 6, 10)).off == ["weekend"]
 
 
@@ -224,8 +245,9 @@ def test_span_text_round_trips_including_midnight():
     assert parse_span("22:00-06:00").overnight
 
 
-@pytest.mark.parametrize(("text", "minutes"), [("30m", 30), ("1h30m", 90), ("2h", 120), ("45", 45),
-                                                ("1d", 1440)])
+@pytest.mark.parametrize(
+    ("text", "minutes"), [("30m", 30), ("1h30m", 90), ("2h", 120), ("45", 45), ("1d", 1440)]
+)
 def test_durations(text, minutes):
     assert parse_duration(text) == timedelta(minutes=minutes)
 

@@ -11,32 +11,50 @@ from hypothesis import strategies as st
 from sunrelay.worktime import Schedule, Span, business_seconds, business_seconds_bulk
 
 ZONES = [
-    "UTC", "Europe/London", "Europe/Berlin", "America/New_York", "America/Sao_Paulo",
-    "America/St_Johns", "America/Santiago", "America/Havana", "Asia/Kathmandu", "Asia/Kolkata",
-    "Asia/Tehran", "Europe/Moscow", "Australia/Lord_Howe", "Pacific/Chatham", "Pacific/Apia",
-    "Africa/Casablanca", "Asia/Tokyo",
+    "UTC",
+    "Europe/London",
+    "Europe/Berlin",
+    "America/New_York",
+    "America/Sao_Paulo",
+    "America/St_Johns",
+    "America/Santiago",
+    "America/Havana",
+    "Asia/Kathmandu",
+    "Asia/Kolkata",
+    "Asia/Tehran",
+    "Europe/Moscow",
+    "Australia/Lord_Howe",
+    "Pacific/Chatham",
+    "Pacific/Apia",
+    "Africa/Casablanca",
+    "Asia/Tokyo",
 ]
 
 clock = st.builds(time, st.integers(0, 23), st.sampled_from([0, 15, 30, 45]))
 spans = st.builds(Span, clock, clock)
-weeks = st.lists(st.lists(spans, max_size=2).map(lambda s: tuple(sorted(s))), min_size=7,
-                 max_size=7)
+weeks = st.lists(
+    st.lists(spans, max_size=2).map(lambda s: tuple(sorted(s))), min_size=7, max_size=7
+)
 days = st.dates(date(2005, 1, 1), date(2030, 12, 31))
 
 
 @st.composite
 def schedules(draw):
     tz = ZoneInfo(draw(st.sampled_from(ZONES)))
-    absences = tuple(sorted(
-        (d, d + timedelta(days=draw(st.integers(0, 3))))
-        for d in draw(st.lists(days, max_size=2))))
+    absences = tuple(
+        sorted(
+            (d, d + timedelta(days=draw(st.integers(0, 3))))
+            for d in draw(st.lists(days, max_size=2))
+        )
+    )
     return Schedule(zone=tz, hours=tuple(draw(weeks)), absences=absences)
 
 
 @st.composite
 def ranges(draw, max_days=6):
     start = datetime.combine(draw(days), time(0), UTC) + timedelta(
-        minutes=15 * draw(st.integers(0, 95)))
+        minutes=15 * draw(st.integers(0, 95))
+    )
     end = start + timedelta(minutes=15 * draw(st.integers(0, max_days * 96)))
     return start, end
 
@@ -89,7 +107,8 @@ def test_durations_add_up_over_adjacent_ranges(schedule, span, extra):
     a, b = span
     c = b + timedelta(minutes=15 * extra)
     assert business_seconds(schedule, a, b) + business_seconds(schedule, b, c) == (
-        business_seconds(schedule, a, c))
+        business_seconds(schedule, a, c)
+    )
 
 
 @FAST

@@ -28,10 +28,12 @@ api = NinjaAPI(
 )
 
 
-def _error(request: HttpRequest, status: int, code: str, message: str,
-           field: str | None = None) -> HttpResponse:
-    return api.create_response(request, {"code": code, "message": message, "field": field},
-                               status=status)
+def _error(
+    request: HttpRequest, status: int, code: str, message: str, field: str | None = None
+) -> HttpResponse:
+    return api.create_response(
+        request, {"code": code, "message": message, "field": field}, status=status
+    )
 
 
 @api.exception_handler(SunrelayError)

@@ -54,8 +54,9 @@ def serve(
     host: str = typer.Option("127.0.0.1", help="Address to listen on."),
     port: int = typer.Option(8000, help="Port to listen on."),
     threads: int = typer.Option(8, help="Web worker threads."),
-    with_worker: bool = typer.Option(True, "--worker/--no-worker",
-                                     help="Also run the background worker."),
+    with_worker: bool = typer.Option(
+        True, "--worker/--no-worker", help="Also run the background worker."
+    ),
 ) -> None:
     """Serve the hub and the API (and the background worker) on one address."""
     django_setup()
@@ -67,7 +68,9 @@ def serve(
     login = ensure_local_admin()
     child = None
     if with_worker:
-        child = subprocess.Popen([sys.executable, "-m", "sunrelay", "worker"], env=os.environ.copy())
+        child = subprocess.Popen(
+            [sys.executable, "-m", "sunrelay", "worker"], env=os.environ.copy()
+        )
     out.print(f"Sunrelay is serving at [bold]http://{host}:{port}/[/bold]")
     out.print(f"  API:   http://{host}:{port}/api/v1/  (OpenAPI at /api/v1/openapi.json)")
     out.print(f"  Login: {login}")

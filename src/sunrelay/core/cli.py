@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import typer
 from rich.table import Table
 
@@ -23,14 +25,20 @@ def create(
     from sunrelay.core.tokens import create_token
 
     issued = create_token(name, scope=scope, days=days)
-    info = {"name": issued.token.name, "scope": issued.token.scope,
-            "expires_at": issued.token.expires_at.isoformat(), "token": issued.secret}
+    info = {
+        "name": issued.token.name,
+        "scope": issued.token.scope,
+        "expires_at": issued.token.expires_at.isoformat(),
+        "token": issued.secret,
+    }
     if as_json:
         print_json(info)
     else:
         out.print(issued.secret)
-        out.print(f"[dim]{scope} token {name!r}, expires {issued.token.expires_at:%Y-%m-%d}. "
-                  "It will not be shown again.[/dim]")
+        out.print(
+            f"[dim]{scope} token {name!r}, expires {issued.token.expires_at:%Y-%m-%d}. "
+            "It will not be shown again.[/dim]"
+        )
 
 
 @token_app.command("list")
@@ -40,17 +48,31 @@ def list_tokens(as_json: bool = typer.Option(False, "--json")) -> None:
     django_setup()
     from sunrelay.core.models import ApiToken
 
-    rows = [{"prefix": t.prefix, "name": t.name, "scope": t.scope,
-             "expires_at": t.expires_at.isoformat(),
-             "revoked": t.revoked_at is not None} for t in ApiToken.objects.all()]
+    rows: list[dict[str, Any]] = [
+        {
+            "prefix": t.prefix,
+            "name": t.name,
+            "scope": t.scope,
+            "expires_at": t.expires_at.isoformat(),
+            "revoked": t.revoked_at is not None,
+        }
+        for t in ApiToken.objects.all()
+    ]
     if as_json:
         print_json(rows)
         return
     table = Table("prefix", "name", "scope", "expires", "state")
     for r in rows:
-        table.add_row(r["prefix"], r["name"], r["scope"], r["expires_at"][:10],
-                      "revoked" if r["revoked"] else "live")
-    out.print(table if rows else "No tokens yet. Create one with: sunrelay token create --name NAME")
+        table.add_row(
+            r["prefix"],
+            r["name"],
+            r["scope"],
+            r["expires_at"][:10],
+            "revoked" if r["revoked"] else "live",
+        )
+    out.print(
+        table if rows else "No tokens yet. Create one with: sunrelay token create --name NAME"
+    )
 
 
 @token_app.command("revoke")

@@ -12,7 +12,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from sunrelay.core.errors import SunrelayError
-
 from sunrelay.worktime import is_zone
 
 

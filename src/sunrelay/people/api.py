@@ -141,7 +141,9 @@ def list_absences(request: HttpRequest, person: str | None = None) -> QuerySet[A
 @router.post("/absences", response={201: AbsenceOut}, by_alias=True)
 def create_absence(request: HttpRequest, body: AbsenceIn) -> Any:
     require_write(request)
-    return Status(201, service.add_absence(body.person, body.start, body.end, body.reason, source="api"))
+    return Status(
+        201, service.add_absence(body.person, body.start, body.end, body.reason, source="api")
+    )
 
 
 @router.delete("/absences/{absence_id}", response={204: None})

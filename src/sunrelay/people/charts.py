@@ -46,14 +46,16 @@ def _bars(windows: list[tuple[int, int]], a: int, b: int, zone: ZoneInfo) -> lis
     for s, e in windows:
         s, e = max(s, a), min(e, b)
         if s < e:
-            label = (f"{datetime.fromtimestamp(s, zone):%H:%M}–"
-                     f"{datetime.fromtimestamp(e, zone):%H:%M}")
+            label = (
+                f"{datetime.fromtimestamp(s, zone):%H:%M}–{datetime.fromtimestamp(e, zone):%H:%M}"
+            )
             bars.append(Bar(round(100 * (s - a) / span, 3), round(100 * (e - s) / span, 3), label))
     return bars
 
 
-def team_day(people: list[tuple[str, str, Schedule]], day: date, zone: ZoneInfo,
-             now: datetime) -> Timeline:
+def team_day(
+    people: list[tuple[str, str, Schedule]], day: date, zone: ZoneInfo, now: datetime
+) -> Timeline:
     """``people`` is (id, name, schedule); ``day`` is a local date in the viewer's ``zone``."""
     a = to_epoch(day, time(0), zone)
     b = to_epoch(day + timedelta(days=1), time(0), zone)
@@ -62,22 +64,32 @@ def team_day(people: list[tuple[str, str, Schedule]], day: date, zone: ZoneInfo,
     for pid, name, schedule in people:
         windows = schedule.windows(a, b)
         common = intersect(common, windows)
-        rows.append(Row(
-            pid, name, schedule.zone.key,
-            f"{now.astimezone(schedule.zone):%a %H:%M}",
-            any(s <= t < e for s, e in schedule.windows(t, t + 1)),
-            _bars(windows, a, b, zone),
-        ))
+        rows.append(
+            Row(
+                pid,
+                name,
+                schedule.zone.key,
+                f"{now.astimezone(schedule.zone):%a %H:%M}",
+                any(s <= t < e for s, e in schedule.windows(t, t + 1)),
+                _bars(windows, a, b, zone),
+            )
+        )
     if not people:
         common = []
     ticks = []
     for hour in range(0, 25, 3):
         at = to_epoch(day, time(0), zone) + hour * 3600
         if at <= b:
-            ticks.append((round(100 * (at - a) / (b - a), 3),
-                          f"{datetime.fromtimestamp(at, zone):%H:%M}"))
+            ticks.append(
+                (round(100 * (at - a) / (b - a), 3), f"{datetime.fromtimestamp(at, zone):%H:%M}")
+            )
     return Timeline(
-        day, zone.key, (b - a) / 3600, ticks, rows, _bars(common, a, b, zone),
+        day,
+        zone.key,
+        (b - a) / 3600,
+        ticks,
+        rows,
+        _bars(common, a, b, zone),
         sum(min(e, b) - max(s, a) for s, e in common) // 60,
         round(100 * (t - a) / (b - a), 3) if a <= t < b else None,
     )

@@ -6,11 +6,13 @@ import sys
 from datetime import date
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.table import Table
 
 from sunrelay.cli.support import django_setup, err, fail, handles_errors, out, print_json
+from sunrelay.core import clock
 from sunrelay.people.orgfile import OrgFileInvalid
 from sunrelay.people.sources import read_source
 
@@ -43,15 +45,19 @@ def lint(
 ) -> None:
     """Check a directory file; print FILE:LINE: PATH: MESSAGE for each problem (exit 1)."""
     spec, _ = _read(files, fmt)
-    out.print(f"{', '.join(files)}: ok ({len(spec.people)} people, {len(spec.teams)} teams, "
-              f"{len(spec.components)} components, {len(spec.absences)} absences)")
+    out.print(
+        f"{', '.join(files)}: ok ({len(spec.people)} people, {len(spec.teams)} teams, "
+        f"{len(spec.components)} components, {len(spec.absences)} absences)"
+    )
 
 
 @org_app.command("import")
 @handles_errors
 def import_(
     files: list[str] = typer.Argument(..., help="org.yaml, or Backstage catalog files/folders."),
-    dry_run: bool = typer.Option(False, "--dry-run", help="Show what would change; change nothing."),
+    dry_run: bool = typer.Option(
+        False, "--dry-run", help="Show what would change; change nothing."
+    ),
     fmt: str = FORMAT,
 ) -> None:
     """Make the directory match the file, all or nothing; print what changes."""
@@ -65,8 +71,12 @@ def import_(
         out.print(line, markup=False)
     verb = "would change" if dry_run else "changed"
     total = len(report.created) + len(report.updated) + len(report.removed)
-    out.print(f"{verb}: {len(report.created)} created, {len(report.updated)} updated, "
-              f"{len(report.removed)} removed" if total else "no changes")
+    out.print(
+        f"{verb}: {len(report.created)} created, {len(report.updated)} updated, "
+        f"{len(report.removed)} removed"
+        if total
+        else "no changes"
+    )
 
 
 @org_app.command("export")
@@ -101,8 +111,16 @@ def list_people(
     django_setup()
     from sunrelay.people.queries import search_people
 
-    rows = [{"id": p.slug, "name": p.name, "email": p.email, "timezone": p.timezone,
-             "working_hours": p.working_hours} for p in search_people(search)]
+    rows: list[dict[str, Any]] = [
+        {
+            "id": p.slug,
+            "name": p.name,
+            "email": p.email,
+            "timezone": p.timezone,
+            "working_hours": p.working_hours,
+        }
+        for p in search_people(search)
+    ]
     if as_json:
         print_json(rows)
         return
@@ -123,10 +141,15 @@ def show_person(person: str, as_json: bool = typer.Option(False, "--json")) -> N
     from sunrelay.people import service
 
     found = service.get_person(person)
-    info = {**asdict(found.spec()), "workdays": found.spec().workdays,
-            "teams": sorted(t.slug for t in found.teams.all()),
-            "absences": [{"id": a.pk, "from": a.start.isoformat(), "to": a.end.isoformat(),
-                          "reason": a.reason} for a in found.absences.filter(end__gte=date.today())]}
+    info = {
+        **asdict(found.spec()),
+        "workdays": found.spec().workdays,
+        "teams": sorted(t.slug for t in found.teams.all()),
+        "absences": [
+            {"id": a.pk, "from": a.start.isoformat(), "to": a.end.isoformat(), "reason": a.reason}
+            for a in found.absences.filter(end__gte=clock.now().date())
+        ],
+    }
     if as_json:
         print_json(info)
         return
@@ -168,8 +191,17 @@ def list_absences(
     found = Absence.objects.select_related("person")
     if person:
         found = found.filter(person__slug=person)
-    rows = [{"id": a.pk, "person": a.person.slug, "from": a.start.isoformat(),
-             "to": a.end.isoformat(), "reason": a.reason, "source": a.source} for a in found]
+    rows: list[dict[str, Any]] = [
+        {
+            "id": a.pk,
+            "person": a.person.slug,
+            "from": a.start.isoformat(),
+            "to": a.end.isoformat(),
+            "reason": a.reason,
+            "source": a.source,
+        }
+        for a in found
+    ]
     if as_json:
         print_json(rows)
         return

@@ -15,7 +15,9 @@ DEFAULT_WORKDAYS = WEEKDAYS[:5]
 SECTIONS = ("people", "teams", "components", "absences")
 
 
-def normalize_hours(hours: str | dict[str, str | None], workdays: list[str] | None) -> dict[str, str]:
+def normalize_hours(
+    hours: str | dict[str, str | None], workdays: list[str] | None
+) -> dict[str, str]:
     """Working hours as one canonical mapping {weekday: "HH:MM-HH:MM"}, Monday first,
     holding only the days worked. Raises ValueError naming the bad value."""
     per_day: dict[int, str] = {}
@@ -38,7 +40,9 @@ class PersonSpec:
     name: str
     timezone: str
     email: str = ""
-    working_hours: dict[str, str] = field(default_factory=lambda: normalize_hours(DEFAULT_HOURS, None))
+    working_hours: dict[str, str] = field(
+        default_factory=lambda: normalize_hours(DEFAULT_HOURS, None)
+    )
     holidays: str | None = None
     roles: list[str] = field(default_factory=list)
 

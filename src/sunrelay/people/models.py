@@ -31,7 +31,10 @@ class Person(models.Model):
     holidays = models.CharField(max_length=32, blank=True)  # "BR", "US-CA"
     roles = models.JSONField(default=list)
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="person",
     )
 
@@ -141,8 +144,9 @@ class Absence(models.Model):
         ordering = ["start", "person__slug"]
         indexes = [models.Index(fields=["person", "start"])]
         constraints = [
-            models.CheckConstraint(condition=models.Q(end__gte=models.F("start")),
-                                   name="absence_ends_after_start"),
+            models.CheckConstraint(
+                condition=models.Q(end__gte=models.F("start")), name="absence_ends_after_start"
+            ),
         ]
 
     def __str__(self) -> str:

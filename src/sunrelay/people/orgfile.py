@@ -39,7 +39,15 @@ TOP_KEYS = {"version", "organization", *SECTIONS}
 PERSON_KEYS = {"id", "name", "email", "timezone", "working_hours", "workdays", "holidays", "roles"}
 TEAM_KEYS = {"id", "name", "lead", "members", "wip_limit", "successor", "parent", "description"}
 COMPONENT_KEYS = {
-    "id", "name", "owner", "dri", "maintainers", "criticality", "links", "system", "description",
+    "id",
+    "name",
+    "owner",
+    "dri",
+    "maintainers",
+    "criticality",
+    "links",
+    "system",
+    "description",
 }
 ABSENCE_KEYS = {"person", "from", "to", "reason"}
 
@@ -96,6 +104,7 @@ def load_documents(text: str, filename: str) -> list[tuple[Any, dict[Path, int]]
             docs = []
             while loader.check_node():
                 node = loader.get_node()
+                assert node is not None  # check_node() said there is one
                 lines: dict[Path, int] = {}
                 _lines(node, (), lines)
                 docs.append((loader.construct_document(node), lines))
@@ -106,7 +115,9 @@ def load_documents(text: str, filename: str) -> list[tuple[Any, dict[Path, int]]
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else 1
         problem = getattr(exc, "problem", None) or str(exc)
-        raise OrgFileInvalid([Problem(filename, line, "(file)", f"not valid YAML: {problem}")]) from None
+        raise OrgFileInvalid(
+            [Problem(filename, line, "(file)", f"not valid YAML: {problem}")]
+        ) from None
 
 
 def path_text(path: Path) -> str:
@@ -156,7 +167,9 @@ class Checker:
     def keys(self, item: dict, path: Path, allowed: set[str]) -> None:
         for key in item:
             if key not in allowed:
-                self.add((*path, key), f"unknown field (expected one of: {', '.join(sorted(allowed))})")
+                self.add(
+                    (*path, key), f"unknown field (expected one of: {', '.join(sorted(allowed))})"
+                )
 
     def ident(self, item: dict, path: Path) -> str | None:
         value = self.string(item, path, "id", required=True)
@@ -207,10 +220,16 @@ def check_person(c: Checker, item: dict, path: Path) -> None:
                 if _is_weekday(day) and parse_weekday(day) not in days:
                     c.add((*path, "workdays", i), f"'{day}' has no window in working_hours")
     else:
-        c.add((*path, "working_hours"), "must be a window like '09:00-17:00' or a mapping by weekday")
+        c.add(
+            (*path, "working_hours"), "must be a window like '09:00-17:00' or a mapping by weekday"
+        )
     holidays = item.get("holidays")
     if holidays is not None:
-        problem = check_code(holidays) if isinstance(holidays, str) else "must be text like 'BR' or 'US-CA'"
+        problem = (
+            check_code(holidays)
+            if isinstance(holidays, str)
+            else "must be text like 'BR' or 'US-CA'"
+        )
         if problem:
             c.add((*path, "holidays"), problem)
     c.strings(item, path, "roles")
@@ -273,8 +292,10 @@ def check_absence(c: Checker, item: dict, path: Path) -> tuple[date, date] | Non
         try:
             days.append(as_date(value))
         except ValueError:
-            c.add((*path, key) if key in item else path,
-                  f"'{key}' must be a date like 2026-12-21" + ("" if key in item else " (missing)"))
+            c.add(
+                (*path, key) if key in item else path,
+                f"'{key}' must be a date like 2026-12-21" + ("" if key in item else " (missing)"),
+            )
     if len(days) == 2 and days[1] < days[0]:
         c.add((*path, "to"), f"ends ({days[1]}) before it starts ({days[0]})")
     return (days[0], days[1]) if len(days) == 2 else None
@@ -295,7 +316,7 @@ def _entries(c: Checker, data: dict, key: str) -> list[tuple[Path, dict]]:
     if not isinstance(value, list):
         c.add((key,), "must be a list")
         return []
-    out = []
+    out: list[tuple[Path, dict]] = []
     for i, item in enumerate(value):
         if isinstance(item, dict):
             out.append(((key, i), item))
@@ -419,7 +440,9 @@ def build(data: dict) -> OrgSpec:
             maintainers=sorted(set(strs(k.get("maintainers")))),
             criticality=str(k.get("criticality") or "medium"),
             links=[
-                Link(url=x["url"], title=str(x.get("title") or "")) if isinstance(x, dict) else Link(x)
+                Link(url=x["url"], title=str(x.get("title") or ""))
+                if isinstance(x, dict)
+                else Link(x)
                 for x in k.get("links") or []
             ],
             system=str(k.get("system") or ""),
@@ -428,7 +451,9 @@ def build(data: dict) -> OrgSpec:
         for k in data.get("components") or []
     ]
     absences = [
-        AbsenceSpec(str(a["person"]), as_date(a["from"]), as_date(a["to"]), str(a.get("reason") or ""))
+        AbsenceSpec(
+            str(a["person"]), as_date(a["from"]), as_date(a["to"]), str(a.get("reason") or "")
+        )
         for a in data.get("absences") or []
     ]
     org = data.get("organization") or {}
@@ -493,17 +518,34 @@ def to_data(spec: OrgSpec) -> dict[str, Any]:
         return {k: v for k, v in values.items() if v not in (None, "", [])}
 
     teams = [
-        compact({"id": t.id, "name": t.name, "lead": t.lead, "members": t.members,
-                 "wip_limit": t.wip_limit, "parent": t.parent, "successor": t.successor,
-                 "description": t.description})
+        compact(
+            {
+                "id": t.id,
+                "name": t.name,
+                "lead": t.lead,
+                "members": t.members,
+                "wip_limit": t.wip_limit,
+                "parent": t.parent,
+                "successor": t.successor,
+                "description": t.description,
+            }
+        )
         for t in spec.teams
     ]
     components = [
-        compact({"id": k.id, "name": k.name, "owner": k.owner, "dri": k.dri,
-                 "maintainers": k.maintainers,
-                 "criticality": None if k.criticality == "medium" else k.criticality,
-                 "system": k.system, "description": k.description,
-                 "links": [compact({"url": x.url, "title": x.title}) for x in k.links]})
+        compact(
+            {
+                "id": k.id,
+                "name": k.name,
+                "owner": k.owner,
+                "dri": k.dri,
+                "maintainers": k.maintainers,
+                "criticality": None if k.criticality == "medium" else k.criticality,
+                "system": k.system,
+                "description": k.description,
+                "links": [compact({"url": x.url, "title": x.title}) for x in k.links],
+            }
+        )
         for k in spec.components
     ]
     absences = [

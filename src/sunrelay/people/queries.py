@@ -28,14 +28,18 @@ def search_people(text: str = "") -> QuerySet[Person]:
     found = Person.objects.all()
     if text := text.strip():
         found = found.filter(
-            Q(slug__icontains=text) | Q(name__icontains=text) | Q(email__icontains=text)
+            Q(slug__icontains=text)
+            | Q(name__icontains=text)
+            | Q(email__icontains=text)
             | Q(timezone__icontains=text)
         )
     return found
 
 
 def teams_overview() -> QuerySet[Team]:
-    return Team.objects.select_related("lead", "parent").prefetch_related("members").order_by("slug")
+    return (
+        Team.objects.select_related("lead", "parent").prefetch_related("members").order_by("slug")
+    )
 
 
 def components_overview() -> QuerySet[Component]:

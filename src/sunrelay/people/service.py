@@ -111,7 +111,7 @@ def _merged(spec: Any, changes: dict[str, Any]) -> dict[str, Any]:
     if "workdays" in changes and "working_hours" not in changes:
         windows = set(spec.working_hours.values())
         current["working_hours"] = windows.pop() if len(windows) == 1 else "09:00-17:00"
-    current.update({k: v for k, v in changes.items()})
+    current.update(dict(changes.items()))
     return {k: v for k, v in current.items() if v is not None}
 
 
@@ -252,7 +252,9 @@ def delete_component(slug: str) -> None:
 # -- absences -----------------------------------------------------------------------------------
 
 
-def add_absence(person: str, start: date, end: date, reason: str = "", source: str = "web") -> Absence:
+def add_absence(
+    person: str, start: date, end: date, reason: str = "", source: str = "web"
+) -> Absence:
     """Record an absence (inclusive local dates). Raises PersonNotFound, ValidationFailed."""
     if end < start:
         raise ValidationFailed(f"the last day ({end}) is before the first ({start})", field="to")
@@ -285,13 +287,25 @@ def import_absences_ics(person: str, text: str | bytes) -> ImportReport:
             current = existing.get(event.uid)
             label = f"absence {owner.slug} {event.start}…{event.end}"
             if current is None:
-                Absence.objects.create(person=owner, start=event.start, end=event.end,
-                                       reason=event.summary[:200], source="ics",
-                                       external_id=event.uid)
+                Absence.objects.create(
+                    person=owner,
+                    start=event.start,
+                    end=event.end,
+                    reason=event.summary[:200],
+                    source="ics",
+                    external_id=event.uid,
+                )
                 report.created.append(label)
-            elif (current.start, current.end, current.reason) != (event.start, event.end,
-                                                                  event.summary[:200]):
-                current.start, current.end, current.reason = event.start, event.end, event.summary[:200]
+            elif (current.start, current.end, current.reason) != (
+                event.start,
+                event.end,
+                event.summary[:200],
+            ):
+                current.start, current.end, current.reason = (
+                    event.start,
+                    event.end,
+                    event.summary[:200],
+                )
                 current.save()
                 report.updated.append(label)
     return report
@@ -313,7 +327,9 @@ def export_org() -> OrgSpec:
         ],
         components=[
             c.spec()
-            for c in Component.objects.select_related("owner", "dri").prefetch_related("maintainers")
+            for c in Component.objects.select_related("owner", "dri").prefetch_related(
+                "maintainers"
+            )
         ],
         absences=[a.spec() for a in Absence.objects.select_related("person")],
     )
@@ -338,22 +354,43 @@ def import_org(spec: OrgSpec, *, dry_run: bool = False) -> ImportReport:
             org.save()
             report.updated.append(f"organization name → {spec.name!r}")
         if "people" in spec.sections:
-            _sync(Person.objects.all(), spec.people, "person", report,
-                  lambda obj, s, i: _apply_person(obj, s), Person)
+            _sync(
+                Person.objects.all(),
+                spec.people,
+                "person",
+                report,
+                lambda obj, s, i: _apply_person(obj, s),
+                Person,
+            )
         if "teams" in spec.sections:
             teams = Team.objects.select_related("lead", "successor", "parent").prefetch_related(
-                "members")
+                "members"
+            )
             before = set(Team.objects.values_list("slug", flat=True))
             Team.objects.bulk_create(  # every team exists before references are resolved
                 [Team(slug=t.id, name=t.name) for t in spec.teams if t.id not in before]
             )
-            _sync(teams, spec.teams, "team", report,
-                  lambda obj, s, i: _apply_team(obj, s, f"teams[{i}]."), Team, before)
+            _sync(
+                teams,
+                spec.teams,
+                "team",
+                report,
+                lambda obj, s, i: _apply_team(obj, s, f"teams[{i}]."),
+                Team,
+                before,
+            )
         if "components" in spec.sections:
             components = Component.objects.select_related("owner", "dri").prefetch_related(
-                "maintainers")
-            _sync(components, spec.components, "component", report,
-                  lambda obj, s, i: _apply_component(obj, s, f"components[{i}]."), Component)
+                "maintainers"
+            )
+            _sync(
+                components,
+                spec.components,
+                "component",
+                report,
+                lambda obj, s, i: _apply_component(obj, s, f"components[{i}]."),
+                Component,
+            )
         if "absences" in spec.sections:
             _sync_absences(spec.absences, report)
         if dry_run:
@@ -361,8 +398,15 @@ def import_org(spec: OrgSpec, *, dry_run: bool = False) -> ImportReport:
     return report
 
 
-def _sync(queryset: Any, specs: list[Any], kind: str, report: ImportReport, apply: Any,
-          model: Any, before: set[str] | None = None) -> None:
+def _sync(
+    queryset: Any,
+    specs: list[Any],
+    kind: str,
+    report: ImportReport,
+    apply: Any,
+    model: Any,
+    before: set[str] | None = None,
+) -> None:
     """Create, update and remove rows of one kind; ``before`` names the ids that existed
     before this import began (teams are stubbed first so references between them resolve)."""
     existing = {obj.slug: obj for obj in queryset}
@@ -395,10 +439,16 @@ def _sync_absences(specs: list[AbsenceSpec], report: ImportReport) -> None:
         current = existing.get(key)
         if current is None:
             if spec.person not in people:
-                raise ValidationFailed(f"{spec.person!r} is not a person",
-                                       field=f"absences[{i}].person")
-            Absence.objects.create(person=people[spec.person], start=spec.start, end=spec.end,
-                                   reason=spec.reason, source="org")
+                raise ValidationFailed(
+                    f"{spec.person!r} is not a person", field=f"absences[{i}].person"
+                )
+            Absence.objects.create(
+                person=people[spec.person],
+                start=spec.start,
+                end=spec.end,
+                reason=spec.reason,
+                source="org",
+            )
             report.created.append(label)
         elif current.reason != spec.reason:
             current.reason = spec.reason

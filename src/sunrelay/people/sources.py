@@ -39,5 +39,7 @@ def read_source(paths: list[str], fmt: str = "auto") -> tuple[OrgSpec, list[str]
     try:
         text = Path(paths[0]).read_text(encoding="utf-8")
     except OSError as exc:
-        raise OrgFileInvalid([Problem(paths[0], 1, "(file)", f"cannot read: {exc.strerror}")]) from None
+        raise OrgFileInvalid(
+            [Problem(paths[0], 1, "(file)", f"cannot read: {exc.strerror}")]
+        ) from None
     return orgfile.parse(text, paths[0]), []

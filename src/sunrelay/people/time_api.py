@@ -41,8 +41,12 @@ class BatchOut(Schema):
 
 
 @router.get("/business-hours", response=BusinessHoursOut, by_alias=True)
-def business_hours(request: HttpRequest, person: str, start: str = Query(..., alias="from"),
-                   end: str = Query(..., alias="to")) -> dict[str, Any]:
+def business_hours(
+    request: HttpRequest,
+    person: str,
+    start: str = Query(..., alias="from"),
+    end: str = Query(..., alias="to"),
+) -> dict[str, Any]:
     return timequery.business_hours(load_directory([person]), person, start, end)
 
 
@@ -54,9 +58,15 @@ def business_hours_batch(request: HttpRequest, body: BatchIn) -> dict[str, Any]:
     directory = load_directory(people)
     for pid in sorted(people):
         directory.person(pid)
-    seconds = timequery.business_hours_rows(directory, [(r.person, r.start, r.end) for r in body.rows])
-    return {"rows": [{"person": r.person, "from": r.start, "to": r.end, "seconds": s}
-                     for r, s in zip(body.rows, seconds, strict=True)]}
+    seconds = timequery.business_hours_rows(
+        directory, [(r.person, r.start, r.end) for r in body.rows]
+    )
+    return {
+        "rows": [
+            {"person": r.person, "from": r.start, "to": r.end, "seconds": s}
+            for r, s in zip(body.rows, seconds, strict=True)
+        ]
+    }
 
 
 @router.get("/online")
@@ -65,16 +75,26 @@ def online(request: HttpRequest, at: str, team: str | None = None) -> dict[str, 
 
 
 @router.get("/overlap")
-def overlap(request: HttpRequest, start: str = Query(..., alias="from"),
-            end: str = Query(..., alias="to"), people: list[str] = Query([]),
-            team: str | None = None) -> dict[str, Any]:
+def overlap(
+    request: HttpRequest,
+    start: str = Query(..., alias="from"),
+    end: str = Query(..., alias="to"),
+    people: list[str] = Query([]),
+    team: str | None = None,
+) -> dict[str, Any]:
     return timequery.common_overlap(load_directory(), people, team, start, end)
 
 
 @router.get("/slots")
-def slots(request: HttpRequest, duration: str, start: str = Query(..., alias="from"),
-          end: str = Query(..., alias="to"), people: list[str] = Query([]),
-          team: str | None = None, limit: int = 5) -> dict[str, Any]:
+def slots(
+    request: HttpRequest,
+    duration: str,
+    start: str = Query(..., alias="from"),
+    end: str = Query(..., alias="to"),
+    people: list[str] = Query([]),
+    team: str | None = None,
+    limit: int = 5,
+) -> dict[str, Any]:
     return timequery.meeting_slots(load_directory(), people, team, duration, start, end, limit)
 
 

@@ -7,11 +7,11 @@ import sys
 from datetime import date, timedelta
 from pathlib import Path
 
-
 import typer
 from rich.table import Table
 
 from sunrelay.cli.support import django_setup, fail, handles_errors, out, print_json
+from sunrelay.core import clock
 from sunrelay.core.errors import ValidationFailed
 from sunrelay.people import timequery
 from sunrelay.people.logic import Directory
@@ -19,8 +19,10 @@ from sunrelay.people.orgfile import OrgFileInvalid
 from sunrelay.people.sources import read_source
 from sunrelay.worktime import format_instant
 
-time_app = typer.Typer(no_args_is_help=True, help="Working time: hours, who is online, overlap, "
-                                                  "meeting slots, follow-the-sun chains.")
+time_app = typer.Typer(
+    no_args_is_help=True,
+    help="Working time: hours, who is online, overlap, meeting slots, follow-the-sun chains.",
+)
 
 ORG = typer.Option(None, "--org", help="Answer from this org file; no database needed.")
 JSON = typer.Option(False, "--json", help="Print JSON.")
@@ -51,7 +53,9 @@ def business_hours(
     start: str | None = typer.Argument(None, metavar="FROM", help="ISO-8601 instant."),
     end: str | None = typer.Argument(None, metavar="TO", help="ISO-8601 instant."),
     batch: Path | None = typer.Option(None, "--batch", help="CSV of person,from,to ('-': stdin)."),
-    output: Path | None = typer.Option(None, "--output", "-o", help="Batch output (default stdout)."),
+    output: Path | None = typer.Option(
+        None, "--output", "-o", help="Batch output (default stdout)."
+    ),
     org: Path | None = ORG,
     as_json: bool = JSON,
 ) -> None:
@@ -65,8 +69,10 @@ def business_hours(
     if as_json:
         print_json(result)
     else:
-        out.print(f"{person}: {_hours(result['seconds'])} of working time "
-                  f"({result['seconds']} s) from {result['from']} to {result['to']}")
+        out.print(
+            f"{person}: {_hours(result['seconds'])} of working time "
+            f"({result['seconds']} s) from {result['from']} to {result['to']}"
+        )
 
 
 def _batch(batch: Path, output: Path | None, org: Path | None) -> None:
@@ -154,7 +160,9 @@ def slots(
         return
     table = Table("start (UTC)", "end", "minutes outside hours", "who")
     for s in result["slots"]:
-        who = ", ".join(f"{o['person']} {o['minutes']}m" for o in s["outside"]) or "everyone in hours"
+        who = (
+            ", ".join(f"{o['person']} {o['minutes']}m" for o in s["outside"]) or "everyone in hours"
+        )
         table.add_row(s["start"], s["end"], str(s["outside_minutes"]), who)
     out.print(table if result["slots"] else "no slot fits in that range")
 
@@ -189,8 +197,8 @@ def _day(text: str | None) -> date:
         try:
             return date.fromisoformat(text)
         except ValueError:
-            raise ValidationFailed(f"{text!r} is not a date like 2026-03-04", field="date") from None
-    today = date.today()
+            raise ValidationFailed(
+                f"{text!r} is not a date like 2026-03-04", field="date"
+            ) from None
+    today = clock.now().date()
     return today + timedelta(days=(2 - today.weekday()) % 7 or 7)
-
-

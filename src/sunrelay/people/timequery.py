@@ -49,12 +49,15 @@ def _range(start: str, end: str, limit: timedelta = MAX_RANGE) -> tuple[datetime
 def business_hours(directory: Directory, person: str, start: str, end: str) -> dict[str, Any]:
     a, b = _range(start, end, timedelta(days=3660))
     seconds = business_seconds(directory.schedule(person), a, b)
-    return {"person": person, "from": format_instant(a), "to": format_instant(b), "seconds": seconds}
+    return {
+        "person": person,
+        "from": format_instant(a),
+        "to": format_instant(b),
+        "seconds": seconds,
+    }
 
 
-def business_hours_rows(
-    directory: Directory, rows: Iterable[tuple[str, str, str]]
-) -> list[int]:
+def business_hours_rows(directory: Directory, rows: Iterable[tuple[str, str, str]]) -> list[int]:
     """Working seconds for many (person, from, to) rows; errors name the 1-based row."""
     people: list[str] = []
     starts: list[int] = []
@@ -85,8 +88,9 @@ def business_hours_csv(directory: Directory, source: TextIO) -> Iterator[list[st
         rows = rows[1:]
     for n, row in enumerate(rows, start=1):
         if len(row) != 3:
-            raise ValidationFailed(f"row {n}: expected person,from,to, got {len(row)} fields",
-                                   field=f"rows[{n}]")
+            raise ValidationFailed(
+                f"row {n}: expected person,from,to, got {len(row)} fields", field=f"rows[{n}]"
+            )
     unknown = sorted({r[0].strip() for r in rows} - set(directory.people))
     if unknown:
         raise NotFound(f"no person with id {unknown[0]!r}", field="person")
@@ -126,8 +130,13 @@ def common_overlap(
 
 
 def meeting_slots(
-    directory: Directory, people: list[str], team: str | None, duration: str, start: str,
-    end: str, limit: int = 5,
+    directory: Directory,
+    people: list[str],
+    team: str | None,
+    duration: str,
+    start: str,
+    end: str,
+    limit: int = 5,
 ) -> dict[str, Any]:
     a, b = _range(start, end, timedelta(days=31))
     try:

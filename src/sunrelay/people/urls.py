@@ -7,8 +7,11 @@ urlpatterns = [
     path("", views.directory, name="directory"),
     path("people/<str:pid>/", views.person, name="person"),
     path("people/<str:pid>/absences/", views.add_absence, name="add_absence"),
-    path("people/<str:pid>/absences/<int:absence_id>/remove/", views.remove_absence,
-         name="remove_absence"),
+    path(
+        "people/<str:pid>/absences/<int:absence_id>/remove/",
+        views.remove_absence,
+        name="remove_absence",
+    ),
     path("teams/<str:tid>/", views.team, name="team"),
     path("components/", views.components, name="components"),
 ]

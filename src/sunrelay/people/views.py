@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,11 +15,11 @@ from django.views.decorators.http import require_POST
 from sunrelay.core import clock
 from sunrelay.core.errors import SunrelayError
 from sunrelay.people import charts, queries, service, timequery
-from sunrelay.people.models import Absence
+from sunrelay.people.models import Absence, Person
 from sunrelay.worktime import WEEKDAYS, to_epoch
 
 
-def _zone(request: HttpRequest):  # type: ignore[no-untyped-def]
+def _zone(request: HttpRequest) -> ZoneInfo:
     return request.viewer_zone  # type: ignore[attr-defined]
 
 
@@ -32,7 +33,7 @@ def directory(request: HttpRequest) -> HttpResponse:
     return render(request, "people/directory.html", context)
 
 
-def _hours_in(person, zone, today: date) -> list[dict[str, str]]:  # type: ignore[no-untyped-def]
+def _hours_in(person: Person, zone: ZoneInfo, today: date) -> list[dict[str, str]]:
     """Each workday's window this week, shown in the viewer's zone."""
     spec = person.spec()
     schedule = spec.schedule().typical()
@@ -43,11 +44,15 @@ def _hours_in(person, zone, today: date) -> list[dict[str, str]]:  # type: ignor
             continue
         day = monday + timedelta(days=i)
         start = to_epoch(day, datetime.min.time(), schedule.zone)
-        windows = [w for w in schedule.windows(start, start + 86400)
-                   if datetime.fromtimestamp(w[0], schedule.zone).date() == day]
+        windows = [
+            w
+            for w in schedule.windows(start, start + 86400)
+            if datetime.fromtimestamp(w[0], schedule.zone).date() == day
+        ]
         shown = ", ".join(
             f"{datetime.fromtimestamp(s, zone):%a %H:%M}–{datetime.fromtimestamp(e, zone):%a %H:%M}"
-            for s, e in windows)
+            for s, e in windows
+        )
         rows.append({"day": name, "local": spec.working_hours[name], "viewer": shown})
     return rows
 
@@ -65,8 +70,8 @@ def person(request: HttpRequest, pid: str) -> HttpResponse:
         "hours": _hours_in(found, zone, now.astimezone(zone).date()),
         "absences": found.absences.filter(end__gte=local_now.date()).order_by("start")[:20],
         "teams": found.teams.all(),
-        "working_now": found.slug in timequery.who_is_online(
-            queries.load_directory([found.slug]), now.isoformat())["online"],
+        "working_now": found.slug
+        in timequery.who_is_online(queries.load_directory([found.slug]), now.isoformat())["online"],
     }
     return render(request, "people/person.html", context)
 
@@ -125,5 +130,4 @@ def team(request: HttpRequest, tid: str) -> HttpResponse:
 
 @login_required
 def components(request: HttpRequest) -> HttpResponse:
-    return render(request, "people/components.html",
-                  {"components": queries.components_overview()})
+    return render(request, "people/components.html", {"components": queries.components_overview()})

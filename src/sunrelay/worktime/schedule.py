@@ -78,7 +78,9 @@ class Schedule:
                 continue
             for span in self.hours[day.weekday()]:
                 s = to_epoch(day, span.start, self.zone)
-                e = to_epoch(day + timedelta(days=1) if span.overnight else day, span.end, self.zone)
+                e = to_epoch(
+                    day + timedelta(days=1) if span.overnight else day, span.end, self.zone
+                )
                 if e > s and e > start and s < end:
                     found.append((s, e))
         return merge(found)

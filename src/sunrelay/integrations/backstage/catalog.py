@@ -73,7 +73,9 @@ class _Reader:
                 continue
             kind = str(data.get("kind", "")).lower() if isinstance(data, dict) else ""
             if kind not in KINDS:
-                self.notes.append(f"{path}:{lines.get((), 1)}: skipped entity of kind {kind or '?'}")
+                self.notes.append(
+                    f"{path}:{lines.get((), 1)}: skipped entity of kind {kind or '?'}"
+                )
                 continue
             if kind == "location":
                 self._follow(path, data, lines)
@@ -88,11 +90,20 @@ class _Reader:
             if "://" in target:
                 self.notes.append(f"{path}:{lines.get(('spec',), 1)}: not followed: {target}")
                 continue
-            matches = sorted(path.parent.glob(target)) if any(c in target for c in "*?[") else [
-                path.parent / target]
+            matches = (
+                sorted(path.parent.glob(target))
+                if any(c in target for c in "*?[")
+                else [path.parent / target]
+            )
             if not matches or not all(m.exists() for m in matches):
-                self.problems.append(Problem(str(path), lines.get(("spec",), 1), "spec.targets",
-                                             f"location target {target!r} does not exist"))
+                self.problems.append(
+                    Problem(
+                        str(path),
+                        lines.get(("spec",), 1),
+                        "spec.targets",
+                        f"location target {target!r} does not exist",
+                    )
+                )
             for match in matches:
                 if match.exists():
                     self.read(match)
@@ -110,8 +121,13 @@ def read_catalog(paths: list[str]) -> tuple[OrgSpec, list[str]]:
     parents: dict[str, tuple[str, orgfile.Path]] = {}
     notes = list(reader.notes)
 
-    def place(section: str, item: dict[str, Any], file: str, lines: dict[orgfile.Path, int],
-              origin: dict[str, orgfile.Path]) -> None:
+    def place(
+        section: str,
+        item: dict[str, Any],
+        file: str,
+        lines: dict[orgfile.Path, int],
+        origin: dict[str, orgfile.Path],
+    ) -> None:
         index = len(doc[section])
         doc[section].append(item)
         where[(section, index)] = (file, lines.get((), 1))
@@ -127,17 +143,24 @@ def read_catalog(paths: list[str]) -> tuple[OrgSpec, list[str]]:
         ann = ("metadata", "annotations")
         if kind == "user":
             profile = spec.get("profile") or {}
-            item: dict[str, Any] = {"id": name, "name": profile.get("displayName") or meta.get("title") or name}
+            item: dict[str, Any] = {
+                "id": name,
+                "name": profile.get("displayName") or meta.get("title") or name,
+            }
             if profile.get("email"):
                 item["email"] = profile["email"]
             tz = notes_of.get(A + "timezone")
             if tz is None:
-                notes.append(f"{file}:{_line}: user {name} is incomplete: no {A}timezone annotation, using UTC")
+                notes.append(
+                    f"{file}:{_line}: user {name} is incomplete: "
+                    f"no {A}timezone annotation, using UTC"
+                )
             item["timezone"] = tz or "UTC"
             hours = notes_of.get(A + "working-hours")
             if isinstance(hours, str) and "=" in hours:  # "mon=09:00-17:00;fri=09:00-13:00"
                 item["working_hours"] = dict(
-                    part.strip().split("=", 1) for part in hours.split(";") if "=" in part)
+                    part.strip().split("=", 1) for part in hours.split(";") if "=" in part
+                )
             elif hours is not None:
                 item["working_hours"] = hours
             if notes_of.get(A + "holidays") is not None:
@@ -148,15 +171,28 @@ def read_catalog(paths: list[str]) -> tuple[OrgSpec, list[str]]:
                 item["roles"] = _split(notes_of[A + "roles"])
             for group in spec.get("memberOf") or []:
                 memberships.setdefault(entity_name(group), []).append(name)
-            place("people", item, file, lines, {
-                "id": ("metadata", "name"), "name": ("spec", "profile"), "email": ("spec", "profile", "email"),
-                "timezone": (*ann, A + "timezone"), "working_hours": (*ann, A + "working-hours"),
-                "workdays": (*ann, A + "workdays"), "holidays": (*ann, A + "holidays"),
-            })
+            place(
+                "people",
+                item,
+                file,
+                lines,
+                {
+                    "id": ("metadata", "name"),
+                    "name": ("spec", "profile"),
+                    "email": ("spec", "profile", "email"),
+                    "timezone": (*ann, A + "timezone"),
+                    "working_hours": (*ann, A + "working-hours"),
+                    "workdays": (*ann, A + "workdays"),
+                    "holidays": (*ann, A + "holidays"),
+                },
+            )
         elif kind == "group":
             profile = spec.get("profile") or {}
-            item = {"id": name, "name": profile.get("displayName") or meta.get("title") or name,
-                    "members": [entity_name(m) for m in spec.get("members") or []]}
+            item = {
+                "id": name,
+                "name": profile.get("displayName") or meta.get("title") or name,
+                "members": [entity_name(m) for m in spec.get("members") or []],
+            }
             if meta.get("description"):
                 item["description"] = meta["description"]
             if spec.get("parent"):
@@ -169,11 +205,20 @@ def read_catalog(paths: list[str]) -> tuple[OrgSpec, list[str]]:
             if notes_of.get(A + "wip-limit") is not None:
                 wip = str(notes_of[A + "wip-limit"])
                 item["wip_limit"] = int(wip) if wip.isdigit() else wip
-            place("teams", item, file, lines, {
-                "id": ("metadata", "name"), "parent": ("spec", "parent"), "members": ("spec", "members"),
-                "lead": (*ann, A + "lead"), "wip_limit": (*ann, A + "wip-limit"),
-                "successor": (*ann, A + "successor"),
-            })
+            place(
+                "teams",
+                item,
+                file,
+                lines,
+                {
+                    "id": ("metadata", "name"),
+                    "parent": ("spec", "parent"),
+                    "members": ("spec", "members"),
+                    "lead": (*ann, A + "lead"),
+                    "wip_limit": (*ann, A + "wip-limit"),
+                    "successor": (*ann, A + "successor"),
+                },
+            )
         elif kind == "component":
             item = {"id": name, "name": meta.get("title") or name}
             owner = spec.get("owner")
@@ -193,13 +238,25 @@ def read_catalog(paths: list[str]) -> tuple[OrgSpec, list[str]]:
                 item["description"] = meta["description"]
             links = meta.get("links") or []
             if links:
-                item["links"] = [{"url": x.get("url"), "title": x.get("title") or ""}
-                                 for x in links if isinstance(x, dict)]
-            place("components", item, file, lines, {
-                "id": ("metadata", "name"), "owner": ("spec", "owner"), "dri": (*ann, A + "dri"),
-                "maintainers": (*ann, A + "maintainers"), "criticality": (*ann, A + "criticality"),
-                "links": ("metadata", "links"),
-            })
+                item["links"] = [
+                    {"url": x.get("url"), "title": x.get("title") or ""}
+                    for x in links
+                    if isinstance(x, dict)
+                ]
+            place(
+                "components",
+                item,
+                file,
+                lines,
+                {
+                    "id": ("metadata", "name"),
+                    "owner": ("spec", "owner"),
+                    "dri": (*ann, A + "dri"),
+                    "maintainers": (*ann, A + "maintainers"),
+                    "criticality": (*ann, A + "criticality"),
+                    "links": ("metadata", "links"),
+                },
+            )
     # Membership and parentage may be stated on either side; merge both.
     teams = {t["id"]: t for t in doc["teams"]}
     for group, users in memberships.items():
@@ -237,27 +294,44 @@ def write_catalog(spec: OrgSpec) -> str:
     """The directory as one multi-document catalog file."""
     docs: list[dict[str, Any]] = []
 
-    def entity(kind: str, name: str, title: str, annotations: dict[str, str],
-               spec_: dict[str, Any], **meta: Any) -> dict[str, Any]:
+    def entity(
+        kind: str,
+        name: str,
+        title: str,
+        annotations: dict[str, str | None],
+        spec_: dict[str, Any],
+        **meta: Any,
+    ) -> dict[str, Any]:
         metadata: dict[str, Any] = {"name": name, "title": title, **meta}
-        if annotations:
-            metadata["annotations"] = annotations
-        return {"apiVersion": "backstage.io/v1alpha1", "kind": kind, "metadata": metadata,
-                "spec": spec_}
+        kept = {k: v for k, v in annotations.items() if v}
+        if kept:
+            metadata["annotations"] = kept
+        return {
+            "apiVersion": "backstage.io/v1alpha1",
+            "kind": kind,
+            "metadata": metadata,
+            "spec": spec_,
+        }
 
     for t in spec.teams:
-        notes = {A + "lead": t.lead, A + "wip-limit": None if t.wip_limit is None else str(t.wip_limit),
-                 A + "successor": t.successor}
-        body: dict[str, Any] = {"type": "team", "profile": {"displayName": t.name},
-                                "children": sorted(c.id for c in spec.teams if c.parent == t.id),
-                                "members": t.members}
+        notes = {
+            A + "lead": t.lead,
+            A + "wip-limit": None if t.wip_limit is None else str(t.wip_limit),
+            A + "successor": t.successor,
+        }
+        body: dict[str, Any] = {
+            "type": "team",
+            "profile": {"displayName": t.name},
+            "children": sorted(c.id for c in spec.teams if c.parent == t.id),
+            "members": t.members,
+        }
         if t.parent:
             body["parent"] = t.parent
-        extra = {"description": t.description} if t.description else {}
-        docs.append(entity("Group", t.id, t.name, {k: v for k, v in notes.items() if v}, body, **extra))
+        about = {"description": t.description} if t.description else {}
+        docs.append(entity("Group", t.id, t.name, notes, body, **about))
     for p in spec.people:
         windows = set(p.working_hours.values())
-        notes = {A + "timezone": p.timezone, A + "workdays": ",".join(p.workdays)}
+        notes = {A + "timezone": p.timezone, A + "workdays": ",".join(p.workdays) or None}
         if len(windows) == 1:
             notes[A + "working-hours"] = windows.pop()
         elif windows:
@@ -268,19 +342,28 @@ def write_catalog(spec: OrgSpec) -> str:
             notes[A + "roles"] = ",".join(p.roles)
         profile = {"displayName": p.name, **({"email": p.email} if p.email else {})}
         member_of = sorted(t.id for t in spec.teams if p.id in t.members)
-        docs.append(entity("User", p.id, p.name, notes, {"profile": profile, "memberOf": member_of}))
+        docs.append(
+            entity("User", p.id, p.name, notes, {"profile": profile, "memberOf": member_of})
+        )
     for k in spec.components:
-        notes = {A + "dri": k.dri or "", A + "maintainers": ",".join(k.maintainers),
-                 A + "criticality": k.criticality}
-        body = {"type": "service", "lifecycle": "production", "owner": f"group:{k.owner}" if k.owner
-                else (f"user:{k.dri}" if k.dri else "unknown")}
+        notes = {
+            A + "dri": k.dri,
+            A + "maintainers": ",".join(k.maintainers),
+            A + "criticality": k.criticality,
+        }
+        body = {
+            "type": "service",
+            "lifecycle": "production",
+            "owner": f"group:{k.owner}" if k.owner else (f"user:{k.dri}" if k.dri else "unknown"),
+        }
         if k.system:
             body["system"] = k.system
         extra: dict[str, Any] = {}
         if k.description:
             extra["description"] = k.description
         if k.links:
-            extra["links"] = [{"url": x.url, "title": x.title} if x.title else {"url": x.url}
-                              for x in k.links]
-        docs.append(entity("Component", k.id, k.name, {a: v for a, v in notes.items() if v}, body, **extra))
+            extra["links"] = [
+                {"url": x.url, "title": x.title} if x.title else {"url": x.url} for x in k.links
+            ]
+        docs.append(entity("Component", k.id, k.name, notes, body, **extra))
     return yaml.safe_dump_all(docs, sort_keys=False, allow_unicode=True, width=100)

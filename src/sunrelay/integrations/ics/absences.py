@@ -32,6 +32,23 @@ def _local(value: date | datetime, zone: ZoneInfo) -> date | datetime:
     return value
 
 
+def _days(event: icalendar.cal.Component, zone: ZoneInfo) -> tuple[date, date]:
+    """The first and last local dates an event covers (DTEND is exclusive)."""
+    start = _local(event.decoded("DTSTART"), zone)
+    if event.get("DTEND") is not None:
+        end = _local(event.decoded("DTEND"), zone)
+    elif event.get("DURATION") is not None:
+        end = start + event.decoded("DURATION")
+    else:  # RFC 5545: a date lasts one day, a date-time no time at all
+        end = start if isinstance(start, datetime) else start + timedelta(days=1)
+    if isinstance(start, datetime) and isinstance(end, datetime):
+        first = start.date()
+        return first, max(first, (end - timedelta(microseconds=1)).date())
+    first = start.date() if isinstance(start, datetime) else start
+    last_day = end.date() if isinstance(end, datetime) else end - timedelta(days=1)
+    return first, max(first, last_day)
+
+
 def parse_out_of_office(text: str | bytes, timezone: str) -> tuple[list[IcsAbsence], list[str]]:
     """The absences in a calendar and a note for each event skipped.
     Raises ValidationFailed when the text is not an iCalendar file."""
@@ -61,21 +78,8 @@ def parse_out_of_office(text: str | bytes, timezone: str) -> tuple[list[IcsAbsen
         if event.get("DTSTART") is None:
             skipped.append(f"skipped {label}: it has no DTSTART")
             continue
-        start = _local(event.decoded("DTSTART"), zone)
-        if event.get("DTEND") is not None:
-            end = _local(event.decoded("DTEND"), zone)
-        elif event.get("DURATION") is not None:
-            end = start + event.decoded("DURATION")
-        else:
-            end = start + (timedelta(days=1) if not isinstance(start, datetime) else timedelta(0))
-        if isinstance(start, datetime):
-            first = start.date()
-            last = (end - timedelta(microseconds=1)).date() if end > start else first
-        else:
-            first = start
-            last = (end.date() if isinstance(end, datetime) else end) - timedelta(days=1)
-            last = max(last, first)
-        uid_key = uid + (f"#{event['RECURRENCE-ID'].to_ical().decode()}"
-                         if event.get("RECURRENCE-ID") else "")
+        first, last = _days(event, zone)
+        recurrence = event.decoded("RECURRENCE-ID") if event.get("RECURRENCE-ID") else None
+        uid_key = uid + (f"#{recurrence.isoformat()}" if recurrence else "")
         found.append(IcsAbsence(uid_key, first, last, summary))
     return found, skipped
