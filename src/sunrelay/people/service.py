@@ -77,30 +77,26 @@ def _ref(model: type[Person] | type[Team], slug: str | None, where: str) -> Any:
     return found
 
 
-# -- validation of single writes (the same checks as org.yaml) -------------------------------
+# -- single writes: the same checks as org.yaml, one generic path per kind --------------------
 
 
-def _check(check: Any, item: dict[str, Any]) -> None:
+@dataclass(frozen=True)
+class _Kind:
+    name: str  # "person"
+    section: str  # "people", the org-file section that describes this kind
+    model: Any
+    check: Any  # orgfile.check_person, …
+    apply: Any  # writes a spec onto a row (and its relations)
+    get: Any  # get_person, …
+
+
+def _spec(kind: _Kind, item: dict[str, Any]) -> Any:
     checker = orgfile.Checker(lambda path: ("input", 0))
-    check(checker, item, ())
+    kind.check(checker, item, ())
     if checker.problems:
         p = checker.problems[0]
         raise ValidationFailed(p.message, field=None if p.path == "(file)" else p.path)
-
-
-def _person_spec(item: dict[str, Any]) -> PersonSpec:
-    _check(orgfile.check_person, item)
-    return orgfile.build({"people": [item]}).people[0]
-
-
-def _team_spec(item: dict[str, Any]) -> TeamSpec:
-    _check(orgfile.check_team, item)
-    return orgfile.build({"teams": [item]}).teams[0]
-
-
-def _component_spec(item: dict[str, Any]) -> ComponentSpec:
-    _check(orgfile.check_component, item)
-    return orgfile.build({"components": [item]}).components[0]
+    return getattr(orgfile.build({kind.section: [item]}), kind.section)[0]
 
 
 def _merged(spec: Any, changes: dict[str, Any]) -> dict[str, Any]:
@@ -111,47 +107,37 @@ def _merged(spec: Any, changes: dict[str, Any]) -> dict[str, Any]:
     if "workdays" in changes and "working_hours" not in changes:
         windows = set(spec.working_hours.values())
         current["working_hours"] = windows.pop() if len(windows) == 1 else "09:00-17:00"
-    current.update(dict(changes.items()))
+    current.update(changes)
     return {k: v for k, v in current.items() if v is not None}
 
 
-# -- people -------------------------------------------------------------------------------------
+def _create(kind: _Kind, item: dict[str, Any]) -> Any:
+    spec = _spec(kind, item)
+    with transaction.atomic():
+        if kind.model.objects.filter(slug=spec.id).exists():
+            raise AlreadyExists(f"a {kind.name} with id {spec.id!r} exists", field="id")
+        row = kind.model()
+        kind.apply(row, spec)
+    return row
 
 
-def _apply_person(person: Person, spec: PersonSpec) -> None:
+def _update(kind: _Kind, slug: str, changes: dict[str, Any]) -> Any:
+    with transaction.atomic():
+        row = kind.get(slug)
+        kind.apply(row, _spec(kind, _merged(row.spec(), {**changes, "id": slug})))
+    return row
+
+
+def _delete(kind: _Kind, slug: str) -> None:
+    with transaction.atomic():
+        kind.get(slug).delete()
+
+
+def _apply_person(person: Person, spec: PersonSpec, prefix: str = "") -> None:
     person.slug, person.name, person.email = spec.id, spec.name, spec.email
     person.timezone, person.working_hours = spec.timezone, spec.working_hours
     person.holidays, person.roles = spec.holidays or "", spec.roles
     person.save()
-
-
-def create_person(item: dict[str, Any]) -> Person:
-    """Raises ValidationFailed for a bad field, AlreadyExists for a taken id."""
-    spec = _person_spec(item)
-    with transaction.atomic():
-        if Person.objects.filter(slug=spec.id).exists():
-            raise AlreadyExists(f"a person with id {spec.id!r} exists", field="id")
-        person = Person()
-        _apply_person(person, spec)
-    return person
-
-
-def update_person(slug: str, changes: dict[str, Any]) -> Person:
-    """Change some fields (org-file vocabulary). Raises PersonNotFound, ValidationFailed."""
-    with transaction.atomic():
-        person = get_person(slug)
-        changes = {**changes, "id": slug}
-        _apply_person(person, _person_spec(_merged(person.spec(), changes)))
-    return person
-
-
-def delete_person(slug: str) -> None:
-    """Raises PersonNotFound. Their absences go with them; teams lose them as lead/member."""
-    with transaction.atomic():
-        get_person(slug).delete()
-
-
-# -- teams --------------------------------------------------------------------------------------
 
 
 def _apply_team(team: Team, spec: TeamSpec, prefix: str = "") -> None:
@@ -163,11 +149,25 @@ def _apply_team(team: Team, spec: TeamSpec, prefix: str = "") -> None:
     if team.parent is not None and _has_ancestor(team.parent, spec.id):
         raise ValidationFailed("team parents would form a cycle", field=f"{prefix}parent")
     team.save()
-    found = {p.slug: p for p in Person.objects.filter(slug__in=spec.members)}
-    for i, slug in enumerate(spec.members):
+    team.members.set(_people(spec.members, f"{prefix}members"))
+
+
+def _apply_component(component: Component, spec: ComponentSpec, prefix: str = "") -> None:
+    component.slug, component.name, component.description = spec.id, spec.name, spec.description
+    component.owner = _ref(Team, spec.owner, f"{prefix}owner")
+    component.dri = _ref(Person, spec.dri, f"{prefix}dri")
+    component.criticality, component.system = spec.criticality, spec.system
+    component.links = [{"url": x.url, "title": x.title} for x in spec.links]
+    component.save()
+    component.maintainers.set(_people(spec.maintainers, f"{prefix}maintainers"))
+
+
+def _people(slugs: list[str], where: str) -> list[Person]:
+    found = {p.slug: p for p in Person.objects.filter(slug__in=slugs)}
+    for i, slug in enumerate(slugs):
         if slug not in found:
-            raise ValidationFailed(f"{slug!r} is not a person", field=f"{prefix}members[{i}]")
-    team.members.set(found.values())
+            raise ValidationFailed(f"{slug!r} is not a person", field=f"{where}[{i}]")
+    return list(found.values())
 
 
 def _has_ancestor(team: Team, slug: str) -> bool:
@@ -181,72 +181,62 @@ def _has_ancestor(team: Team, slug: str) -> bool:
     return False
 
 
+PERSON = _Kind("person", "people", Person, orgfile.check_person, _apply_person, get_person)
+TEAM = _Kind("team", "teams", Team, orgfile.check_team, _apply_team, get_team)
+COMPONENT = _Kind(
+    "component",
+    "components",
+    Component,
+    orgfile.check_component,
+    _apply_component,
+    get_component,
+)
+
+
+def create_person(item: dict[str, Any]) -> Person:
+    """Add a person (org-file vocabulary). Raises ValidationFailed, AlreadyExists."""
+    return _create(PERSON, item)
+
+
+def update_person(slug: str, changes: dict[str, Any]) -> Person:
+    """Change some fields. Raises PersonNotFound, ValidationFailed."""
+    return _update(PERSON, slug, changes)
+
+
+def delete_person(slug: str) -> None:
+    """Raises PersonNotFound. Their absences go with them; teams lose them as lead/member."""
+    _delete(PERSON, slug)
+
+
 def create_team(item: dict[str, Any]) -> Team:
-    """Raises ValidationFailed, AlreadyExists."""
-    spec = _team_spec(item)
-    with transaction.atomic():
-        if Team.objects.filter(slug=spec.id).exists():
-            raise AlreadyExists(f"a team with id {spec.id!r} exists", field="id")
-        team = Team()
-        _apply_team(team, spec)
-    return team
+    """Raises ValidationFailed (bad field, unknown person or team, a parent cycle),
+    AlreadyExists."""
+    return _create(TEAM, item)
 
 
 def update_team(slug: str, changes: dict[str, Any]) -> Team:
     """Raises TeamNotFound, ValidationFailed."""
-    with transaction.atomic():
-        team = get_team(slug)
-        _apply_team(team, _team_spec(_merged(team.spec(), {**changes, "id": slug})))
-    return team
+    return _update(TEAM, slug, changes)
 
 
 def delete_team(slug: str) -> None:
-    """Raises TeamNotFound."""
-    with transaction.atomic():
-        get_team(slug).delete()
-
-
-# -- components ---------------------------------------------------------------------------------
-
-
-def _apply_component(component: Component, spec: ComponentSpec, prefix: str = "") -> None:
-    component.slug, component.name, component.description = spec.id, spec.name, spec.description
-    component.owner = _ref(Team, spec.owner, f"{prefix}owner")
-    component.dri = _ref(Person, spec.dri, f"{prefix}dri")
-    component.criticality, component.system = spec.criticality, spec.system
-    component.links = [{"url": x.url, "title": x.title} for x in spec.links]
-    component.save()
-    found = {p.slug: p for p in Person.objects.filter(slug__in=spec.maintainers)}
-    for i, slug in enumerate(spec.maintainers):
-        if slug not in found:
-            raise ValidationFailed(f"{slug!r} is not a person", field=f"{prefix}maintainers[{i}]")
-    component.maintainers.set(found.values())
+    """Raises TeamNotFound. Pods and successors pointing at it are unlinked."""
+    _delete(TEAM, slug)
 
 
 def create_component(item: dict[str, Any]) -> Component:
     """Raises ValidationFailed, AlreadyExists."""
-    spec = _component_spec(item)
-    with transaction.atomic():
-        if Component.objects.filter(slug=spec.id).exists():
-            raise AlreadyExists(f"a component with id {spec.id!r} exists", field="id")
-        component = Component()
-        _apply_component(component, spec)
-    return component
+    return _create(COMPONENT, item)
 
 
 def update_component(slug: str, changes: dict[str, Any]) -> Component:
     """Raises ComponentNotFound, ValidationFailed."""
-    with transaction.atomic():
-        component = get_component(slug)
-        merged = _merged(component.spec(), {**changes, "id": slug})
-        _apply_component(component, _component_spec(merged))
-    return component
+    return _update(COMPONENT, slug, changes)
 
 
 def delete_component(slug: str) -> None:
     """Raises ComponentNotFound."""
-    with transaction.atomic():
-        get_component(slug).delete()
+    _delete(COMPONENT, slug)
 
 
 # -- absences -----------------------------------------------------------------------------------
