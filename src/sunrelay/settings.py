@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "huey.contrib.djhuey",
+    "ninja",  # serves its Swagger UI assets itself instead of from a CDN
     "sunrelay.core",
     "sunrelay.people",
 ]

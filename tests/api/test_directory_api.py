@@ -173,3 +173,9 @@ def test_openapi_document_is_published(client):
         "/api/v1/time/online",
     ):
         assert path in paths
+
+
+def test_the_interactive_docs_use_no_cdn(client):
+    page = client.get("/api/v1/docs").content.decode()
+    assert "swagger-ui" in page
+    assert "cdn." not in page and "https://" not in page.split("<body", 1)[0]

@@ -10,7 +10,7 @@ from sunrelay.people.logic import Directory
 from sunrelay.people.models import Absence, Component, Person, Team
 
 
-def load_directory(people: Iterable[str] | None = None, *, everyone: bool = True) -> Directory:
+def load_directory(people: Iterable[str] | None = None) -> Directory:
     """A Directory with all teams and the named people (everyone when ``people`` is None)."""
     persons = Person.objects.all()
     absences = Absence.objects.select_related("person")
