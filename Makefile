@@ -33,6 +33,7 @@ test: lint
 
 bench: install
 	$(BIN)/python benchmarks/business_hours.py
+	$(BIN)/python benchmarks/pages.py
 
 clean:
 	rm -rf $(VENV) var

@@ -125,3 +125,15 @@ def test_bulk_agrees_with_single(schedule, spans):
     ends = np.array([int(b.timestamp()) for _, b in spans])
     got = business_seconds_bulk({"p": schedule}, ["p"] * len(spans), starts, ends)
     assert list(got) == [business_seconds(schedule, a, b) for a, b in spans]
+
+
+@FAST
+@given(schedules(), ranges(max_days=0))
+def test_online_agrees_with_is_working(schedule, span):
+    from sunrelay.worktime import is_working, online
+
+    at = span[0]
+    assert (online({"p": schedule, "q": schedule.typical()}, at) == ["p", "q"]) == (
+        is_working(schedule, at) and is_working(schedule.typical(), at)
+    )
+    assert ("p" in online({"p": schedule}, at)) == is_working(schedule, at)

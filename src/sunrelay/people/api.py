@@ -74,7 +74,7 @@ def import_absences(request: HttpRequest, pid: str, file: UploadedFile = File(..
 @router.get("/teams", response=list[TeamOut])
 @paginate(LimitOffsetPagination)
 def list_teams(request: HttpRequest) -> Any:
-    return queries.teams_overview().select_related("successor")
+    return queries.teams_with_members()
 
 
 @router.post("/teams", response={201: TeamOut})

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from sunrelay.core.errors import NotFound
@@ -51,7 +51,16 @@ class PersonSpec:
         return list(self.working_hours)
 
     def schedule(self, absences: tuple[tuple[date, date], ...] = ()) -> Schedule:
-        return Schedule.build(self.timezone, self.working_hours, None, self.holidays, absences)
+        usual = _usual_schedule(self.timezone, tuple(self.working_hours.items()), self.holidays)
+        return replace(usual, absences=tuple(sorted(absences))) if absences else usual
+
+
+@functools.lru_cache(maxsize=4096)
+def _usual_schedule(
+    timezone: str, hours: tuple[tuple[str, str], ...], holidays: str | None
+) -> Schedule:
+    """Schedules are values: people who share zone, hours and holidays share one."""
+    return Schedule.build(timezone, dict(hours), None, holidays)
 
 
 @dataclass

@@ -69,7 +69,10 @@ class OrgFileInvalid(Exception):
         self.problems = problems
 
 
-class _Loader(yaml.SafeLoader):
+_BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available
+
+
+class _Loader(_BaseLoader):
     """YAML 1.1 without its yes/no/on/off booleans, so Norway ('NO') stays a country."""
 
 

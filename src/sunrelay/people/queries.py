@@ -4,21 +4,43 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from sunrelay.people.logic import Directory
 from sunrelay.people.models import Absence, Component, Person, Team
 
 
-def load_directory(people: Iterable[str] | None = None) -> Directory:
-    """A Directory with all teams and the named people (everyone when ``people`` is None)."""
+def _team_tree(slug: str) -> list[Team]:
+    """The team and every pod below it (empty when there is no such team)."""
+    found: list[Team] = []
+    frontier = list(Team.objects.filter(slug=slug))
+    seen: set[int] = set()
+    while frontier:
+        found.extend(t for t in frontier if t.pk not in seen)
+        seen.update(t.pk for t in frontier)
+        frontier = list(Team.objects.filter(parent__in=frontier).exclude(pk__in=seen))
+    return found
+
+
+def load_directory(people: Iterable[str] | None = None, *, team: str | None = None) -> Directory:
+    """A Directory with just what a question needs: the named people, or everyone in ``team``
+    and its pods, or (with neither) everyone and no teams."""
+    teams: list[Team] = []
+    wanted: set[str] | None = None if people is None else set(people)
+    if team is not None:
+        teams = _team_tree(team)
+        members = Person.objects.filter(teams__in=teams).values_list("slug", flat=True)
+        wanted = (wanted or set()) | set(members)
+        teams = list(
+            Team.objects.filter(pk__in=[t.pk for t in teams])
+            .select_related("lead", "successor", "parent")
+            .prefetch_related("members")
+        )
     persons = Person.objects.all()
     absences = Absence.objects.select_related("person")
-    if people is not None:
-        wanted = list(people)
+    if wanted is not None:
         persons = persons.filter(slug__in=wanted)
         absences = absences.filter(person__slug__in=wanted)
-    teams = Team.objects.select_related("lead", "successor", "parent").prefetch_related("members")
     return Directory(
         [p.spec() for p in persons], [t.spec() for t in teams], [a.spec() for a in absences]
     )
@@ -37,9 +59,16 @@ def search_people(text: str = "") -> QuerySet[Person]:
 
 
 def teams_overview() -> QuerySet[Team]:
+    """Teams with their lead, parent and a member count, for listings."""
     return (
-        Team.objects.select_related("lead", "parent").prefetch_related("members").order_by("slug")
+        Team.objects.select_related("lead", "parent")
+        .annotate(member_count=Count("members"))
+        .order_by("slug")
     )
+
+
+def teams_with_members() -> QuerySet[Team]:
+    return Team.objects.select_related("lead", "successor", "parent").prefetch_related("members")
 
 
 def components_overview() -> QuerySet[Component]:

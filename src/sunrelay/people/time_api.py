@@ -71,7 +71,7 @@ def business_hours_batch(request: HttpRequest, body: BatchIn) -> dict[str, Any]:
 
 @router.get("/online")
 def online(request: HttpRequest, at: str, team: str | None = None) -> dict[str, Any]:
-    return timequery.who_is_online(load_directory(), at, team)
+    return timequery.who_is_online(load_directory(team=team), at, team)
 
 
 @router.get("/overlap")
@@ -82,7 +82,7 @@ def overlap(
     people: list[str] = Query([]),
     team: str | None = None,
 ) -> dict[str, Any]:
-    return timequery.common_overlap(load_directory(), people, team, start, end)
+    return timequery.common_overlap(load_directory(people, team=team), people, team, start, end)
 
 
 @router.get("/slots")
@@ -95,9 +95,10 @@ def slots(
     team: str | None = None,
     limit: int = 5,
 ) -> dict[str, Any]:
-    return timequery.meeting_slots(load_directory(), people, team, duration, start, end, limit)
+    directory = load_directory(people, team=team)
+    return timequery.meeting_slots(directory, people, team, duration, start, end, limit)
 
 
 @router.get("/chain")
 def chain(request: HttpRequest, team: str, day: date = Query(..., alias="date")) -> dict[str, Any]:
-    return timequery.follow_the_sun(load_directory(), team, day)
+    return timequery.follow_the_sun(load_directory(team=team), team, day)

@@ -29,7 +29,9 @@ JSON = typer.Option(False, "--json", help="Print JSON.")
 TEAM = typer.Option(None, "--team", help="Everyone in this team and its pods.")
 
 
-def directory(org: Path | None, people: list[str] | None = None) -> Directory:
+def directory(
+    org: Path | None, people: list[str] | None = None, team: str | None = None
+) -> Directory:
     if org is not None:
         try:
             spec, _ = read_source([str(org)])
@@ -39,7 +41,7 @@ def directory(org: Path | None, people: list[str] | None = None) -> Directory:
     django_setup()
     from sunrelay.people.queries import load_directory
 
-    return load_directory(people)
+    return load_directory(people, team=team)
 
 
 def _hours(seconds: int) -> str:
@@ -103,7 +105,7 @@ def online(
         from datetime import UTC, datetime
 
         at = format_instant(datetime.now(UTC))
-    result = timequery.who_is_online(directory(org), at, team)
+    result = timequery.who_is_online(directory(org, None, team), at, team)
     if as_json:
         print_json(result)
     else:
@@ -128,7 +130,7 @@ def overlap(
 ) -> None:
     """When everyone named is working at once."""
     ids = _people_or_team(people, team)
-    result = timequery.common_overlap(directory(org), ids, team, start, end)
+    result = timequery.common_overlap(directory(org, ids or None, team), ids, team, start, end)
     if as_json:
         print_json(result)
         return
@@ -154,7 +156,9 @@ def slots(
 ) -> None:
     """Meeting slots, fewest minutes outside anyone's working hours first."""
     ids = _people_or_team(people, team)
-    result = timequery.meeting_slots(directory(org), ids, team, duration, start, end, limit)
+    result = timequery.meeting_slots(
+        directory(org, ids or None, team), ids, team, duration, start, end, limit
+    )
     if as_json:
         print_json(result)
         return
@@ -177,7 +181,7 @@ def chain(
 ) -> None:
     """The team's follow-the-sun order: who hands over to whom, when, with what overlap."""
     when = _day(day)
-    result = timequery.follow_the_sun(directory(org), team, when)
+    result = timequery.follow_the_sun(directory(org, None, team), team, when)
     if as_json:
         print_json(result)
         return

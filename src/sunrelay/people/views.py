@@ -113,7 +113,7 @@ def team(request: HttpRequest, tid: str) -> HttpResponse:
     except ValueError:
         day = None
     day = day or now.astimezone(zone).date()
-    directory_ = queries.load_directory()
+    directory_ = queries.load_directory(team=tid)
     ids = directory_.members(tid)
     people = [(p, directory_.people[p].name, directory_.schedule(p)) for p in ids]
     context = {

@@ -6,7 +6,7 @@ Every function here is pure: schedules come in as values, nothing is read from a
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
 import numpy as np
@@ -83,14 +83,36 @@ def deadline(schedule: Schedule, start: datetime, working: timedelta) -> datetim
     raise ValueError("the schedule has no working time in the two years after the start")
 
 
+def _window_at(schedule: Schedule, t: int) -> tuple[int, int] | None:
+    return next(((s, e) for s, e in schedule.windows(t, t + 1) if s <= t < e), None)
+
+
 def is_working(schedule: Schedule, at: datetime) -> bool:
-    t = epoch(at)
-    return any(s <= t < e for s, e in schedule.windows(t, t + 1))
+    return _window_at(schedule, epoch(at)) is not None
 
 
 def online(schedules: Mapping[str, Schedule], at: datetime) -> list[str]:
-    """Sorted ids of everyone working at ``at``."""
-    return sorted(pid for pid, schedule in schedules.items() if is_working(schedule, at))
+    """Sorted ids of everyone working at ``at``.
+
+    People who share a zone, hours and holiday calendar share their windows, so each distinct
+    schedule is worked out once; only absences are checked person by person.
+    """
+    t = epoch(at)
+    usual: dict[Schedule, tuple[bool, date]] = {}
+    found = []
+    for pid, schedule in schedules.items():
+        key = replace(schedule, absences=())
+        if key not in usual:
+            usual[key] = (_window_at(key, t) is not None, local_date(t, key.zone))
+        working, today = usual[key]
+        if not working:
+            continue  # absences only ever remove time
+        near = today - timedelta(days=2), today + timedelta(days=1)
+        if any(a <= near[1] and b >= near[0] for a, b in schedule.absences):
+            working = is_working(schedule, at)  # an absence near t: ask the slow way
+        if working:
+            found.append(pid)
+    return sorted(found)
 
 
 def intersect(a: list[tuple[int, int]], b: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -1,0 +1,140 @@
+"""Hub pages, API reads and time questions for a 5,000-person organisation.
+
+Baseline: the design budget, 100 ms per page for a 5,000-person organisation. The script builds
+a synthetic org (5,000 people over 24 zones, 250 teams of 20 in pods, 500 components), imports
+it through `sunrelay org import`'s service into a throwaway SQLite database, then times each
+request through Django's full stack (middleware, auth, templates), best of five.
+
+    python benchmarks/pages.py [--people 5000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+import time
+
+ZONES = [
+    "America/Los_Angeles",
+    "America/Denver",
+    "America/Chicago",
+    "America/New_York",
+    "America/Sao_Paulo",
+    "Atlantic/Azores",
+    "Europe/Lisbon",
+    "Europe/Berlin",
+    "Europe/Athens",
+    "Africa/Lagos",
+    "Africa/Nairobi",
+    "Asia/Dubai",
+    "Asia/Karachi",
+    "Asia/Kolkata",
+    "Asia/Kathmandu",
+    "Asia/Dhaka",
+    "Asia/Bangkok",
+    "Asia/Singapore",
+    "Asia/Tokyo",
+    "Australia/Adelaide",
+    "Australia/Sydney",
+    "Pacific/Auckland",
+    "America/Mexico_City",
+    "UTC",
+]
+
+
+def build_org(n: int) -> str:
+    lines = ["version: 1", "organization: {name: Bench}", "people:"]
+    for i in range(n):
+        lines.append(
+            f"  - {{id: p{i}, name: Person {i}, email: p{i}@bench.test, "
+            f'timezone: {ZONES[i % len(ZONES)]}, working_hours: "09:00-17:00"}}'
+        )
+    lines.append("teams:")
+    teams = max(1, n // 20)
+    for t in range(teams):
+        members = ", ".join(f"p{i}" for i in range(t * 20, min(n, t * 20 + 20)))
+        parent = f", parent: t{t - t % 5}" if t % 5 else ""
+        lines.append(
+            f"  - {{id: t{t}, name: Team {t}, lead: p{t * 20}, members: [{members}]{parent}}}"
+        )
+    lines.append("components:")
+    for c in range(n // 10):
+        lines.append(f"  - {{id: c{c}, name: Component {c}, owner: t{c % teams}, dri: p{c}}}")
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--people", type=int, default=5000)
+    args = parser.parse_args()
+    workdir = tempfile.mkdtemp(prefix="sunrelay-bench-")
+    os.environ["SUNRELAY_VAR"] = workdir
+    os.environ["DATABASE_URL"] = f"sqlite:///{workdir}/bench.sqlite3"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sunrelay.settings")
+    os.environ["ALLOWED_HOSTS"] = "testserver"
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from django.test import Client
+    from rich.console import Console
+    from rich.table import Table
+
+    from sunrelay.core.tokens import create_token
+    from sunrelay.people import orgfile, service
+
+    console = Console()
+    call_command("migrate", verbosity=0)
+    text = build_org(args.people)
+    t = time.perf_counter()
+    spec = orgfile.parse(text)
+    parse_s = time.perf_counter() - t
+    t = time.perf_counter()
+    service.import_org(spec)
+    import_s = time.perf_counter() - t
+    t = time.perf_counter()
+    again = service.import_org(orgfile.parse(text))
+    reimport_s = time.perf_counter() - t
+    assert not again.changed
+
+    client = Client()
+    client.force_login(get_user_model().objects.create_user("bench", password="x" * 12))
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {create_token('bench').secret}")
+    checks = [
+        ("directory page", client, "/"),
+        ("directory search (htmx)", client, "/?q=Person%2042"),
+        ("person page", client, "/people/p42/"),
+        ("team page (pod of 20)", client, "/teams/t1/?tz=Europe/Lisbon"),
+        ("team page (team + 4 pods)", client, "/teams/t0/?tz=Europe/Lisbon"),
+        ("components page", client, "/components/"),
+        ("API people, 50 a page", api, "/api/v1/people?limit=50"),
+        ("API who is online (everyone)", api, "/api/v1/time/online?at=2026-11-23T10:00Z"),
+        (
+            "API overlap of a team",
+            api,
+            "/api/v1/time/overlap?team=t0&from=2026-11-23T00:00Z&to=2026-11-30T00:00Z",
+        ),
+    ]
+    table = Table(title=f"{args.people:,} people: best of 5, full Django stack, SQLite")
+    for column in ("request", "ms", "budget 100 ms"):
+        table.add_column(column, justify="right" if column != "request" else "left")
+    for name, c, url in checks:
+        best = float("inf")
+        for _ in range(5):
+            t = time.perf_counter()
+            response = c.get(url, HTTP_HX_REQUEST="true" if "htmx" in name else "")
+            best = min(best, time.perf_counter() - t)
+            assert response.status_code == 200, (url, response.status_code)
+        ms = best * 1000
+        table.add_row(name, f"{ms:.1f}", "within" if ms <= 100 else "[red]OVER[/red]")
+    console.print(table)
+    console.print(
+        f"org file: parse {parse_s:.2f} s, first import {import_s:.2f} s, "
+        f"re-import (no changes) {reimport_s:.2f} s"
+    )
+
+
+if __name__ == "__main__":
+    main()
