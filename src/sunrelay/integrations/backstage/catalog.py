@@ -29,7 +29,7 @@ KINDS = {"user", "group", "component", "system", "domain", "location"}
 Path = tuple[str | int, ...]
 
 
-def entity_name(ref: Any, default_kind: str = "") -> str:
+def entity_name(ref: Any) -> str:
     """'group:default/payments' → 'payments'."""
     text = str(ref)
     if ":" in text:
@@ -109,6 +109,121 @@ class _Reader:
                     self.read(match)
 
 
+# One converter per entity kind: (section, org-file item, where each field came from).
+Converted = tuple[str, dict[str, Any], dict[str, orgfile.Path]]
+ANN = ("metadata", "annotations")
+
+
+def _parts(data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any], str]:
+    meta = data.get("metadata") or {}
+    return meta, data.get("spec") or {}, meta.get("annotations") or {}, str(meta.get("name", ""))
+
+
+def _user(data: dict[str, Any]) -> Converted:
+    meta, spec, notes, name = _parts(data)
+    profile = spec.get("profile") or {}
+    item: dict[str, Any] = {
+        "id": name,
+        "name": profile.get("displayName") or meta.get("title") or name,
+        "timezone": notes.get(A + "timezone") or "UTC",
+    }
+    if profile.get("email"):
+        item["email"] = profile["email"]
+    hours = notes.get(A + "working-hours")
+    if isinstance(hours, str) and "=" in hours:  # "mon=09:00-17:00;fri=09:00-13:00"
+        item["working_hours"] = dict(
+            part.strip().split("=", 1) for part in hours.split(";") if "=" in part
+        )
+    elif hours is not None:
+        item["working_hours"] = hours
+    if notes.get(A + "holidays") is not None:
+        item["holidays"] = notes[A + "holidays"]
+    for key in ("workdays", "roles"):
+        if notes.get(A + key) is not None:
+            item[key] = _split(notes[A + key])
+    return (
+        "people",
+        item,
+        {
+            "id": ("metadata", "name"),
+            "name": ("spec", "profile"),
+            "email": ("spec", "profile", "email"),
+            "timezone": (*ANN, A + "timezone"),
+            "working_hours": (*ANN, A + "working-hours"),
+            "workdays": (*ANN, A + "workdays"),
+            "holidays": (*ANN, A + "holidays"),
+            "roles": (*ANN, A + "roles"),
+        },
+    )
+
+
+def _group(data: dict[str, Any]) -> Converted:
+    meta, spec, notes, name = _parts(data)
+    item: dict[str, Any] = {
+        "id": name,
+        "name": (spec.get("profile") or {}).get("displayName") or meta.get("title") or name,
+        "members": [entity_name(m) for m in spec.get("members") or []],
+    }
+    if meta.get("description"):
+        item["description"] = meta["description"]
+    if spec.get("parent"):
+        item["parent"] = entity_name(spec["parent"])
+    for key in ("lead", "successor"):
+        if notes.get(A + key):
+            item[key] = entity_name(notes[A + key])
+    if notes.get(A + "wip-limit") is not None:
+        wip = str(notes[A + "wip-limit"])
+        item["wip_limit"] = int(wip) if wip.isdigit() else wip  # lint names a bad one
+    return (
+        "teams",
+        item,
+        {
+            "id": ("metadata", "name"),
+            "parent": ("spec", "parent"),
+            "members": ("spec", "members"),
+            "lead": (*ANN, A + "lead"),
+            "wip_limit": (*ANN, A + "wip-limit"),
+            "successor": (*ANN, A + "successor"),
+        },
+    )
+
+
+def _component(data: dict[str, Any]) -> Converted:
+    meta, spec, notes, name = _parts(data)
+    item: dict[str, Any] = {"id": name, "name": meta.get("title") or name}
+    owner = spec.get("owner")
+    if owner:  # a user owner is the DRI; a group owner is the owning team
+        item["dri" if str(owner).startswith("user:") else "owner"] = entity_name(owner)
+    if notes.get(A + "dri"):
+        item["dri"] = entity_name(notes[A + "dri"])
+    if notes.get(A + "maintainers"):
+        item["maintainers"] = [entity_name(m) for m in _split(notes[A + "maintainers"])]
+    if notes.get(A + "criticality"):
+        item["criticality"] = notes[A + "criticality"]
+    if spec.get("system"):
+        item["system"] = entity_name(spec["system"])
+    if meta.get("description"):
+        item["description"] = meta["description"]
+    links = [x for x in meta.get("links") or [] if isinstance(x, dict)]
+    if links:
+        item["links"] = [{"url": x.get("url"), "title": x.get("title") or ""} for x in links]
+    return (
+        "components",
+        item,
+        {
+            "id": ("metadata", "name"),
+            "owner": ("spec", "owner"),
+            "dri": (*ANN, A + "dri"),
+            "maintainers": (*ANN, A + "maintainers"),
+            "criticality": (*ANN, A + "criticality"),
+            "links": ("metadata", "links"),
+        },
+    )
+
+
+CONVERTERS = {"user": _user, "group": _group, "component": _component}
+
+
 def read_catalog(paths: list[str]) -> tuple[OrgSpec, list[str]]:
     """The directory described by catalog files (or folders of them) and notes about what
     was incomplete or skipped. Raises OrgFileInvalid with every problem found."""
@@ -117,158 +232,32 @@ def read_catalog(paths: list[str]) -> tuple[OrgSpec, list[str]]:
         reader.read(FilePath(p))
     doc: dict[str, Any] = {"version": 1, "people": [], "teams": [], "components": []}
     where: dict[orgfile.Path, tuple[str, int]] = {}
-    memberships: dict[str, list[str]] = {}
-    parents: dict[str, tuple[str, orgfile.Path]] = {}
     notes = list(reader.notes)
-
-    def place(
-        section: str,
-        item: dict[str, Any],
-        file: str,
-        lines: dict[orgfile.Path, int],
-        origin: dict[str, orgfile.Path],
-    ) -> None:
+    member_of: dict[str, set[str]] = {}  # group -> users, as the users state it
+    parent_of: dict[str, str] = {}  # child group -> parent, as the parent states it
+    for file, line, data, lines in reader.entities:
+        convert = CONVERTERS.get(str(data.get("kind")).lower())
+        if convert is None:  # System and Domain: read, and named by components
+            continue
+        section, item, origin = convert(data)
         index = len(doc[section])
         doc[section].append(item)
-        where[(section, index)] = (file, lines.get((), 1))
+        where[(section, index)] = (file, line)
         for key, source in origin.items():
             where[(section, index, key)] = (file, _nearest(lines, source))
-
-    for file, _line, data, lines in reader.entities:
-        kind = str(data.get("kind")).lower()
-        meta = data.get("metadata") or {}
         spec = data.get("spec") or {}
-        notes_of = meta.get("annotations") or {}
-        name = str(meta.get("name", ""))
-        ann = ("metadata", "annotations")
-        if kind == "user":
-            profile = spec.get("profile") or {}
-            item: dict[str, Any] = {
-                "id": name,
-                "name": profile.get("displayName") or meta.get("title") or name,
-            }
-            if profile.get("email"):
-                item["email"] = profile["email"]
-            tz = notes_of.get(A + "timezone")
-            if tz is None:
+        if section == "people":
+            if not (data["metadata"].get("annotations") or {}).get(A + "timezone"):
                 notes.append(
-                    f"{file}:{_line}: user {name} is incomplete: "
+                    f"{file}:{line}: user {item['id']} is incomplete: "
                     f"no {A}timezone annotation, using UTC"
                 )
-            item["timezone"] = tz or "UTC"
-            hours = notes_of.get(A + "working-hours")
-            if isinstance(hours, str) and "=" in hours:  # "mon=09:00-17:00;fri=09:00-13:00"
-                item["working_hours"] = dict(
-                    part.strip().split("=", 1) for part in hours.split(";") if "=" in part
-                )
-            elif hours is not None:
-                item["working_hours"] = hours
-            if notes_of.get(A + "holidays") is not None:
-                item["holidays"] = notes_of[A + "holidays"]
-            if notes_of.get(A + "workdays") is not None:
-                item["workdays"] = _split(notes_of[A + "workdays"])
-            if notes_of.get(A + "roles") is not None:
-                item["roles"] = _split(notes_of[A + "roles"])
             for group in spec.get("memberOf") or []:
-                memberships.setdefault(entity_name(group), []).append(name)
-            place(
-                "people",
-                item,
-                file,
-                lines,
-                {
-                    "id": ("metadata", "name"),
-                    "name": ("spec", "profile"),
-                    "email": ("spec", "profile", "email"),
-                    "timezone": (*ann, A + "timezone"),
-                    "working_hours": (*ann, A + "working-hours"),
-                    "workdays": (*ann, A + "workdays"),
-                    "holidays": (*ann, A + "holidays"),
-                },
-            )
-        elif kind == "group":
-            profile = spec.get("profile") or {}
-            item = {
-                "id": name,
-                "name": profile.get("displayName") or meta.get("title") or name,
-                "members": [entity_name(m) for m in spec.get("members") or []],
-            }
-            if meta.get("description"):
-                item["description"] = meta["description"]
-            if spec.get("parent"):
-                item["parent"] = entity_name(spec["parent"])
+                member_of.setdefault(entity_name(group), set()).add(item["id"])
+        elif section == "teams":
             for child in spec.get("children") or []:
-                parents[entity_name(child)] = (name, ("spec", "children"))
-            for key, field in (("lead", "lead"), ("successor", "successor")):
-                if notes_of.get(A + key):
-                    item[field] = entity_name(notes_of[A + key])
-            if notes_of.get(A + "wip-limit") is not None:
-                wip = str(notes_of[A + "wip-limit"])
-                item["wip_limit"] = int(wip) if wip.isdigit() else wip
-            place(
-                "teams",
-                item,
-                file,
-                lines,
-                {
-                    "id": ("metadata", "name"),
-                    "parent": ("spec", "parent"),
-                    "members": ("spec", "members"),
-                    "lead": (*ann, A + "lead"),
-                    "wip_limit": (*ann, A + "wip-limit"),
-                    "successor": (*ann, A + "successor"),
-                },
-            )
-        elif kind == "component":
-            item = {"id": name, "name": meta.get("title") or name}
-            owner = spec.get("owner")
-            if owner and str(owner).startswith("user:"):
-                item["dri"] = entity_name(owner)
-            elif owner:
-                item["owner"] = entity_name(owner)
-            if notes_of.get(A + "dri"):
-                item["dri"] = entity_name(notes_of[A + "dri"])
-            if notes_of.get(A + "maintainers"):
-                item["maintainers"] = [entity_name(m) for m in _split(notes_of[A + "maintainers"])]
-            if notes_of.get(A + "criticality"):
-                item["criticality"] = notes_of[A + "criticality"]
-            if spec.get("system"):
-                item["system"] = entity_name(spec["system"])
-            if meta.get("description"):
-                item["description"] = meta["description"]
-            links = meta.get("links") or []
-            if links:
-                item["links"] = [
-                    {"url": x.get("url"), "title": x.get("title") or ""}
-                    for x in links
-                    if isinstance(x, dict)
-                ]
-            place(
-                "components",
-                item,
-                file,
-                lines,
-                {
-                    "id": ("metadata", "name"),
-                    "owner": ("spec", "owner"),
-                    "dri": (*ann, A + "dri"),
-                    "maintainers": (*ann, A + "maintainers"),
-                    "criticality": (*ann, A + "criticality"),
-                    "links": ("metadata", "links"),
-                },
-            )
-    # Membership and parentage may be stated on either side; merge both.
-    teams = {t["id"]: t for t in doc["teams"]}
-    for group, users in memberships.items():
-        if group in teams:
-            teams[group]["members"] = sorted(set(teams[group]["members"]) | set(users))
-        else:
-            notes.append(f"users name unknown group {group!r} in memberOf; ignored")
-    for child, (parent, _) in parents.items():
-        if child in teams and "parent" not in teams[child]:
-            teams[child]["parent"] = parent
-    for t in doc["teams"]:
-        t["members"] = sorted(set(t["members"]))
+                parent_of[entity_name(child)] = item["id"]
+    notes += _merge_relations(doc["teams"], member_of, parent_of)
 
     def locate(path: orgfile.Path) -> tuple[str, int]:
         while path not in where and path:
@@ -279,9 +268,27 @@ def read_catalog(paths: list[str]) -> tuple[OrgSpec, list[str]]:
     if problems:
         raise OrgFileInvalid(sorted(problems))
     spec = orgfile.build(doc)
-    # A catalog says nothing about absences; leave them alone.
-    spec.sections = frozenset({"people", "teams", "components"})
+    spec.sections = frozenset({"people", "teams", "components"})  # a catalog has no absences
     return spec, notes
+
+
+def _merge_relations(
+    teams: list[dict[str, Any]], member_of: dict[str, set[str]], parent_of: dict[str, str]
+) -> list[str]:
+    """Membership and parentage may be stated on either side of the relation; merge both."""
+    by_id = {t["id"]: t for t in teams}
+    notes = []
+    for group, users in sorted(member_of.items()):
+        if group in by_id:
+            by_id[group]["members"] = [*by_id[group]["members"], *users]
+        else:
+            notes.append(f"users name unknown group {group!r} in memberOf; ignored")
+    for child, parent in parent_of.items():
+        if child in by_id:
+            by_id[child].setdefault("parent", parent)
+    for team in teams:
+        team["members"] = sorted(set(team["members"]))
+    return notes
 
 
 def _nearest(lines: dict[orgfile.Path, int], path: orgfile.Path) -> int:
