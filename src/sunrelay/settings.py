@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "ninja",  # serves its Swagger UI assets itself instead of from a CDN
     "sunrelay.core",
     "sunrelay.people",
+    "sunrelay.notify",
+    "sunrelay.decisions",
 ]
 
 MIDDLEWARE = [

@@ -12,6 +12,8 @@ import typer
 
 from sunrelay.cli.support import django_setup, handles_errors, out
 from sunrelay.core.cli import token_app
+from sunrelay.decisions.cli import adr_app
+from sunrelay.notify.cli import notify_app
 from sunrelay.people.cli import absence_app, demo_app, org_app, people_app
 from sunrelay.people.time_cli import time_app
 
@@ -27,6 +29,8 @@ app.add_typer(people_app, name="people")
 app.add_typer(absence_app, name="absence")
 app.add_typer(token_app, name="token")
 app.add_typer(demo_app, name="demo")
+app.add_typer(notify_app, name="notify")
+app.add_typer(adr_app, name="adr")
 
 
 @app.command()
@@ -40,9 +44,23 @@ def migrate() -> None:
 
 
 @app.command()
-def worker() -> None:
-    """Run the background worker (Huey consumer) until stopped."""
+@handles_errors
+def worker(
+    burst: bool = typer.Option(
+        False, "--burst", help="Run everything due now (periodic and queued jobs), then exit."
+    ),
+    all_periodic: bool = typer.Option(
+        False, "--all-periodic", help="With --burst: run every periodic job, due or not."
+    ),
+) -> None:
+    """Run the background worker (Huey consumer) until stopped, or once with --burst."""
     django_setup()
+    if burst:
+        from sunrelay.core.burst import run_burst
+
+        report = run_burst(all_periodic=all_periodic)
+        out.print(f"ran {report.periodic} periodic and {report.queued} queued jobs")
+        return
     from django.core.management import call_command
 
     call_command("run_huey")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field, replace
 from datetime import date
+from typing import Any
 
 from sunrelay.core.errors import NotFound
 from sunrelay.worktime import WEEKDAYS, Schedule, format_spans, parse_spans, parse_weekday
@@ -73,6 +74,7 @@ class TeamSpec:
     successor: str | None = None
     parent: str | None = None
     description: str = ""
+    agreement: dict[str, Any] = field(default_factory=dict)  # {"review": {"adr": "3d"}}
 
 
 @dataclass

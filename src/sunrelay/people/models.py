@@ -72,6 +72,7 @@ class Team(models.Model):
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
     )
+    agreement = models.JSONField(default=dict, blank=True)  # {"review": {"adr": "3d"}}
 
     class Meta:
         ordering = ["slug"]
@@ -90,6 +91,7 @@ class Team(models.Model):
             successor=self.successor.slug if self.successor else None,
             parent=self.parent.slug if self.parent else None,
             description=self.description,
+            agreement=dict(self.agreement),
         )
 
 

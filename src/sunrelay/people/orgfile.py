@@ -26,7 +26,14 @@ from sunrelay.people.logic import (
     TeamSpec,
     normalize_hours,
 )
-from sunrelay.worktime import WEEKDAYS, check_code, is_zone, parse_spans, parse_weekday
+from sunrelay.worktime import (
+    WEEKDAYS,
+    check_code,
+    is_zone,
+    parse_period,
+    parse_spans,
+    parse_weekday,
+)
 
 Path = tuple[str | int, ...]
 Where = tuple[str, int]  # file, 1-based line
@@ -37,7 +44,10 @@ URL = re.compile(r"^(https?|mailto):\S+$")
 
 TOP_KEYS = {"version", "organization", *SECTIONS}
 PERSON_KEYS = {"id", "name", "email", "timezone", "working_hours", "workdays", "holidays", "roles"}
-TEAM_KEYS = {"id", "name", "lead", "members", "wip_limit", "successor", "parent", "description"}
+TEAM_KEYS = {
+    "id", "name", "lead", "members", "wip_limit", "successor", "parent", "description", "agreement"
+}
+REVIEW_KINDS = ("adr", "rfc", "design-doc")
 COMPONENT_KEYS = {
     "id",
     "name",
@@ -263,6 +273,32 @@ def check_team(c: Checker, item: dict, path: Path) -> None:
     wip = item.get("wip_limit")
     if wip is not None and (isinstance(wip, bool) or not isinstance(wip, int) or wip < 1):
         c.add((*path, "wip_limit"), f"must be a whole number of at least 1, not {wip!r}")
+    if "agreement" in item:
+        _check_agreement(c, item["agreement"], (*path, "agreement"))
+
+
+def _check_agreement(c: Checker, agreement: object, path: Path) -> None:
+    """The team's working agreement: today, review periods per kind of decision record."""
+    if not isinstance(agreement, dict):
+        c.add(path, "must be a mapping, e.g. {review: {adr: 3d}}")
+        return
+    for key in agreement:
+        if key != "review":
+            c.add((*path, str(key)), "unknown agreement key; expected: review")
+    review = agreement.get("review")
+    if review is None:
+        return
+    if not isinstance(review, dict):
+        c.add((*path, "review"), "must map a record kind to a period, e.g. {adr: 3d}")
+        return
+    for kind, period in review.items():
+        if kind not in REVIEW_KINDS:
+            c.add((*path, "review", str(kind)), f"unknown kind; expected one of {REVIEW_KINDS}")
+            continue
+        try:
+            parse_period(period)
+        except ValueError as exc:
+            c.add((*path, "review", str(kind)), str(exc))
 
 
 def check_component(c: Checker, item: dict, path: Path) -> None:
@@ -431,6 +467,7 @@ def build(data: dict) -> OrgSpec:
             successor=opt(t.get("successor")),
             parent=opt(t.get("parent")),
             description=str(t.get("description") or ""),
+            agreement=dict(t.get("agreement") or {}),
         )
         for t in data.get("teams") or []
     ]
@@ -531,6 +568,7 @@ def to_data(spec: OrgSpec) -> dict[str, Any]:
                 "parent": t.parent,
                 "successor": t.successor,
                 "description": t.description,
+                "agreement": t.agreement or None,
             }
         )
         for t in spec.teams

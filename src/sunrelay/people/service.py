@@ -142,7 +142,7 @@ def _apply_person(person: Person, spec: PersonSpec, prefix: str = "") -> None:
 
 def _apply_team(team: Team, spec: TeamSpec, prefix: str = "") -> None:
     team.slug, team.name, team.description = spec.id, spec.name, spec.description
-    team.wip_limit = spec.wip_limit
+    team.wip_limit, team.agreement = spec.wip_limit, spec.agreement
     team.lead = _ref(Person, spec.lead, f"{prefix}lead")
     team.successor = _ref(Team, spec.successor, f"{prefix}successor")
     team.parent = _ref(Team, spec.parent, f"{prefix}parent")

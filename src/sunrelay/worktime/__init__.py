@@ -15,6 +15,7 @@ from sunrelay.worktime.hours import (
     parse_weekday,
 )
 from sunrelay.worktime.instants import format_instant, parse_duration, parse_instant
+from sunrelay.worktime.periods import Period, parse_period
 from sunrelay.worktime.queries import (
     Chain,
     Handoff,
@@ -32,12 +33,13 @@ from sunrelay.worktime.queries import (
 )
 from sunrelay.worktime.schedule import Schedule
 from sunrelay.worktime.timeline import Timeline
-from sunrelay.worktime.zones import is_zone, to_epoch, zone
+from sunrelay.worktime.zones import from_epoch, is_zone, to_epoch, zone
 
 __all__ = [
     "WEEKDAYS",
     "Chain",
     "Handoff",
+    "Period",
     "HolidayCalendar",
     "Schedule",
     "Shift",
@@ -52,12 +54,14 @@ __all__ = [
     "epoch",
     "format_instant",
     "format_spans",
+    "from_epoch",
     "is_working",
     "is_zone",
     "online",
     "overlap",
     "parse_duration",
     "parse_instant",
+    "parse_period",
     "parse_span",
     "parse_spans",
     "parse_weekday",

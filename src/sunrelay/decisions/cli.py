@@ -1,0 +1,132 @@
+"""``sunrelay adr``: decision records in a folder, the way adr-tools works, and in the hub.
+
+``list``, ``lint``, ``new``, ``supersede`` and ``index`` work on a folder alone, with no
+database; ``import`` and ``export`` move records between a folder and the hub.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from sunrelay.cli.support import django_setup, err, fail, handles_errors, out, print_json
+from sunrelay.core import clock
+from sunrelay.decisions import folder
+
+adr_app = typer.Typer(no_args_is_help=True, help="Decision records (ADRs) in folders and the hub.")
+
+DIR = typer.Argument(None, help="The records folder (default: from .adr-dir, else doc/adr).")
+DIR_OPTION = typer.Option(None, "--dir", help="The records folder (default: .adr-dir or doc/adr).")
+
+
+def _dir(path: Path | None) -> Path:
+    directory = path or folder.find_dir()
+    if not directory.is_dir():
+        raise fail(f"{directory} is not a folder", 1)
+    return directory
+
+
+@adr_app.command("list")
+def list_records(directory: Path = DIR, as_json: bool = typer.Option(False, "--json")) -> None:
+    """Every record in the folder: number, title, status, date, file and links."""
+    docs = folder.read(_dir(directory))
+    if as_json:
+        print_json([folder.as_json(d) for d in docs])
+        return
+    table = Table("#", "title", "status", "date", "file")
+    for d in docs:
+        status = d.status or f"? {d.status_text}"
+        table.add_row(str(d.number), d.title, status, d.date.isoformat() if d.date else "", d.file)
+    out.print(table)
+
+
+@adr_app.command("lint")
+def lint(directory: Path = DIR) -> None:
+    """Problems as FILE:LINE: MESSAGE; exit 1 when there is any."""
+    problems = folder.lint(folder.read(_dir(directory)))
+    for problem in problems:
+        typer.echo(str(problem))
+    if problems:
+        err.print(f"{len(problems)} problem(s)")
+        raise typer.Exit(1)
+    err.print("no problems")
+
+
+@adr_app.command("new")
+def new(
+    title: str,
+    directory: Path = DIR_OPTION,
+    status: str = typer.Option("Accepted", help="The status line (adr-tools writes Accepted)."),
+) -> None:
+    """Write the next-numbered record from the folder's own template; print its path."""
+    if not title.strip():
+        raise fail("title: a record needs a title", 2)
+    path = folder.new_record(directory or folder.find_dir(), title, today=clock.now().date(),
+                             status=status)
+    typer.echo(str(path))
+
+
+@adr_app.command("supersede")
+def supersede(number: int, title: str, directory: Path = DIR_OPTION) -> None:
+    """A new record superseding NUMBER; both files get their link line."""
+    try:
+        path = folder.supersede(_dir(directory), number, title, today=clock.now().date())
+    except FileNotFoundError as exc:
+        raise fail(str(exc)) from None
+    typer.echo(str(path))
+
+
+@adr_app.command("index")
+def index(
+    directory: Path = DIR,
+    name: str = typer.Option("index.md", "--file", help="Index file inside the folder."),
+) -> None:
+    """Write or update the index table (number, title, status, date)."""
+    typer.echo(str(folder.write_index(_dir(directory), name)))
+
+
+@adr_app.command("import")
+@handles_errors
+def import_(
+    directory: Path = DIR,
+    log: str = typer.Option("main", help="The decision log to import into."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Report, change nothing."),
+) -> None:
+    """Make the hub's records match the folder (idempotent, all or nothing)."""
+    path = _dir(directory)
+    django_setup()
+    from sunrelay.decisions import sync
+
+    report = sync.import_folder(path, log=log, dry_run=dry_run)
+    for name in report.created:
+        out.print(f"+ {name}")
+    for name in report.updated:
+        out.print(f"~ {name}")
+    for note in report.notes:
+        err.print(f"[yellow]note:[/yellow] {note}")
+    verb = "would import" if dry_run else "imported"
+    out.print(f"{verb}: {len(report.created)} new, {len(report.updated)} changed, "
+              f"{report.unchanged} unchanged")
+
+
+@adr_app.command("export")
+@handles_errors
+def export(
+    directory: Path = typer.Argument(..., help="The folder to write."),
+    log: str = typer.Option("main", help="The decision log to export."),
+    fmt: str = typer.Option("", "--format", help="adr-tools or madr (default: each record's own)."),
+) -> None:
+    """Write one file per record; unchanged imported records are written exactly as read."""
+    if fmt not in ("", "adr-tools", "madr"):
+        raise fail(f"--format: unknown format {fmt!r}; use adr-tools or madr", 2)
+    django_setup()
+    from sunrelay.decisions import sync
+
+    report = sync.export_folder(directory, log=log, fmt=fmt)
+    for name in report.written:
+        out.print(f"wrote {name}")
+    for note in report.notes:
+        err.print(f"[yellow]note:[/yellow] {note}")
+    out.print(f"{len(report.written)} written, {report.unchanged} already up to date")
