@@ -232,7 +232,7 @@ def link(pk: int, kind: str, target_pk: int, actor: Person | str | None = None) 
             raise ValidationFailed("a record cannot link to itself", field="target")
         forward = _add_link(source, kind, target)
         _add_link(target, logic.INVERSE[kind], source)
-        event(source, "linked", who, kind=kind, target=target.pk)
+        event(source, "linked", who, link=kind, target=target.pk)
         if kind == "supersedes" and source.status == "accepted":
             _after_decision(source)
     return forward
