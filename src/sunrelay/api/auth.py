@@ -8,13 +8,14 @@ from django.http import HttpRequest
 from ninja.security import HttpBearer, SessionAuth
 
 from sunrelay.core import tokens
-from sunrelay.core.errors import PermissionDenied
+from sunrelay.core.errors import PermissionDenied, ValidationFailed
 
 
 @dataclass(frozen=True)
 class Caller:
     name: str
     can_write: bool
+    person: str | None = None  # the directory entry of a signed-in user
 
 
 class BearerToken(HttpBearer):
@@ -32,7 +33,27 @@ class SessionUser(SessionAuth):
         user = super().authenticate(request, key)
         if not user:
             return None
-        return Caller(f"user:{request.user.get_username()}", bool(request.user.is_staff))
+        from sunrelay.people.queries import person_for_user
+
+        person = person_for_user(request.user)
+        return Caller(
+            f"user:{request.user.get_username()}",
+            bool(request.user.is_staff),
+            person.slug if person else None,
+        )
+
+
+def acting_person(request: HttpRequest, named: str | None) -> str:
+    """Who a person-specific action (comment, approve, decide) is done as: a signed-in user is
+    themselves; a write token names the person it acts for in ``actor``."""
+    caller: Caller = request.auth  # type: ignore[attr-defined]
+    if caller.person:
+        return caller.person
+    require_write(request)
+    if not named:
+        raise ValidationFailed("this token acts for nobody; name the person in 'actor'",
+                               field="actor")
+    return named
 
 
 def require_write(request: HttpRequest) -> Caller:

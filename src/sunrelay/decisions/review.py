@@ -175,7 +175,7 @@ def advance_reviews() -> int:
     for pk in Record.objects.filter(status="proposed", review_due_at__isnull=False) \
             .exclude(rung="dri-decides").values_list("pk", flat=True):
         with transaction.atomic():
-            record = Record.objects.select_for_update().select_related("dri").get(pk=pk)
+            record = Record.objects.select_for_update(of=("self",)).select_related("dri").get(pk=pk)
             steps += _note_overdue(record, now)
             steps += _climb(record, now)
     return steps

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
@@ -73,3 +74,16 @@ def teams_with_members() -> QuerySet[Team]:
 
 def components_overview() -> QuerySet[Component]:
     return Component.objects.select_related("owner", "dri").prefetch_related("maintainers")
+
+
+def person_for_user(user: Any) -> Person | None:
+    """The directory entry of a hub user: linked, else the same id, else the same email."""
+    if user is None or not user.is_authenticated:
+        return None
+    linked = Person.objects.filter(user=user).first()
+    if linked is not None:
+        return linked
+    found = Person.objects.filter(slug=user.get_username()).first()
+    if found is None and user.email:
+        found = Person.objects.filter(email__iexact=user.email).first()
+    return found

@@ -1,0 +1,143 @@
+"""/api/v1/decisions: records, reviews, comments, transitions, links, search, metrics."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Status
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from sunrelay.api.auth import acting_person
+from sunrelay.core import clock
+from sunrelay.core.errors import ValidationFailed
+from sunrelay.decisions import queries, review, service
+from sunrelay.decisions.models import Record
+from sunrelay.decisions.schemas import (
+    CommentIn,
+    EventOut,
+    LinkIn,
+    MetricsOut,
+    RecordIn,
+    RecordOut,
+    RecordPatch,
+    RecordSummary,
+    ReviewRequestIn,
+    TransitionIn,
+    VerdictIn,
+)
+
+router = Router(tags=["decisions"])
+
+
+def summary(r: Record) -> dict[str, Any]:
+    return {
+        "id": r.pk, "log": r.log, "number": r.number, "label": r.label, "title": r.title,
+        "kind": r.kind, "status": r.status, "status_text": r.status_text,
+        "dri": r.dri.slug if r.dri else None, "team": r.team.slug if r.team else None,
+        "tags": r.tags, "date": r.record_date, "review_due_at": r.review_due_at, "rung": r.rung,
+    }
+
+
+def detail(pk: int) -> dict[str, Any]:
+    r = queries.record_page(pk)
+    now = clock.now()
+    return {
+        **summary(r), "body": r.body, "raci": r.raci, "file": r.file,
+        "components": [c.slug for c in r.components.all()],
+        "teams": [t.slug for t in r.teams.all()],
+        "review_requested_at": r.review_requested_at, "decided_at": r.decided_at,
+        "decision_note": r.decision_note,
+        "links": [{"kind": x.kind, "target": x.target_id, "target_number": x.target_number}
+                  for x in r.links.all()],
+        "reviewers": [{"person": v.person.slug, "via_team": v.via_team.slug if v.via_team else None,
+                       "consulted": v.consulted, "state": v.state, "due_at": v.due_at,
+                       "answered_at": v.answered_at,
+                       "overdue": v.state == "pending" and bool(v.due_at and v.due_at < now)}
+                      for v in r.reviewers.all()],
+        "events": [event_out(e) for e in r.events.all()],
+    }
+
+
+def event_out(e: Any) -> dict[str, Any]:
+    return {"id": e.pk, "at": e.at, "actor": e.actor.slug if e.actor else None, "kind": e.kind,
+            "body": e.body, "section": e.section, "reply_to": e.parent_id, "data": e.data}
+
+
+@router.get("/decisions", response=list[RecordSummary])
+@paginate(LimitOffsetPagination)
+def list_records(request: HttpRequest, q: str = "", status: str = "", kind: str = "",
+                 team: str = "", component: str = "", tag: str = "", log: str = "") -> Any:
+    """The decision log; ``q`` is full-text search over title, body, tags and components."""
+    records = queries.decision_log(q=q, status=status, kind=kind, team=team,
+                                   component=component, tag=tag, log=log)
+    return [summary(r) for r in records]
+
+
+@router.post("/decisions", response={201: RecordOut})
+def create_record(request: HttpRequest, body: RecordIn) -> Status:
+    actor = acting_person(request, body.actor)
+    data = body.model_dump(exclude={"actor"})
+    return Status(201, detail(service.create_record(data, actor).pk))
+
+
+@router.get("/decisions/metrics", response=MetricsOut)
+def metrics(request: HttpRequest, since: datetime, until: datetime) -> Any:
+    """Review cycle time and timeliness for records decided in [since, until)."""
+    if since.tzinfo is None or until.tzinfo is None:
+        raise ValidationFailed("give instants with a zone, e.g. 2026-01-01T00:00:00Z",
+                               field="since")
+    return queries.review_metrics(since, until)
+
+
+@router.get("/decisions/{pk}", response=RecordOut)
+def get_record(request: HttpRequest, pk: int) -> Any:
+    return detail(pk)
+
+
+@router.patch("/decisions/{pk}", response=RecordOut)
+def update_record(request: HttpRequest, pk: int, body: RecordPatch) -> Any:
+    actor = acting_person(request, body.actor)
+    service.update_record(pk, body.model_dump(exclude_unset=True, exclude={"actor"}), actor)
+    return detail(pk)
+
+
+@router.post("/decisions/{pk}/review-requests", response=RecordOut)
+def request_review(request: HttpRequest, pk: int, body: ReviewRequestIn) -> Any:
+    actor = acting_person(request, body.actor)
+    review.request_review(pk, actor, reviewers=body.reviewers, teams=body.teams)
+    return detail(pk)
+
+
+@router.post("/decisions/{pk}/reviews", response=RecordOut)
+def give_verdict(request: HttpRequest, pk: int, body: VerdictIn) -> Any:
+    """``verdict``: approve or request_changes (which needs a ``body``)."""
+    actor = acting_person(request, body.actor)
+    if body.verdict == "approve":
+        review.approve(pk, actor, body.body)
+    elif body.verdict == "request_changes":
+        review.request_changes(pk, actor, body.body)
+    else:
+        raise ValidationFailed("must be approve or request_changes", field="verdict")
+    return detail(pk)
+
+
+@router.post("/decisions/{pk}/comments", response={201: EventOut})
+def comment(request: HttpRequest, pk: int, body: CommentIn) -> Status:
+    actor = acting_person(request, body.actor)
+    made = review.comment(pk, actor, body.body, section=body.section, reply_to=body.reply_to)
+    return Status(201, event_out(made))
+
+
+@router.post("/decisions/{pk}/transitions", response=RecordOut)
+def transition(request: HttpRequest, pk: int, body: TransitionIn) -> Any:
+    """Withdraw (draft), accept or reject (the DRI), deprecate."""
+    service.transition(pk, body.status, acting_person(request, body.actor), body.note)
+    return detail(pk)
+
+
+@router.post("/decisions/{pk}/links", response=RecordOut)
+def link(request: HttpRequest, pk: int, body: LinkIn) -> Any:
+    service.link(pk, body.kind, body.target, acting_person(request, body.actor))
+    return detail(pk)
