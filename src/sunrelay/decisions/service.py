@@ -141,8 +141,8 @@ def create_record(data: dict[str, Any], actor: Person | str | None = None) -> Re
     with transaction.atomic():
         now = clock.now()
         record = Record(created_at=now, updated_at=now, record_date=now.date())
-        if who is not None and "dri" not in data:
-            record.dri = who
+        if who is not None and not data.get("dri"):
+            data["dri"] = who.slug  # whoever writes it owns it until they name someone else
         record.log = str(data.pop("log", "") or "main")
         record.number = next_number(record.log)
         _apply(record, {"title": "", **data})

@@ -1,0 +1,56 @@
+"""Write a record with the live preview, request review, approve it as the reviewer."""
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from sunrelay.decisions.models import Record
+from sunrelay.people import orgfile, service
+from tests.conftest import DEMO
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def sign_in(page, url: str, name: str) -> None:
+    page.goto(f"{url}/login/")
+    page.fill("input[name=username]", name)
+    page.fill("input[name=password]", "a long test password")
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{url}/")
+
+
+def test_write_request_review_and_approve(live_server, browser_page):
+    service.import_org(orgfile.parse(DEMO.read_text()))
+    for name in ("ana", "chloe"):
+        get_user_model().objects.create_user(name, password="a long test password")
+    page = browser_page
+    sign_in(page, live_server.url, "ana")
+
+    page.click("text=Decisions")
+    page.click("text=Write a record")
+    page.fill("input[name=title]", "Use idempotency keys on every payment call")
+    page.select_option("select[name=team]", "payments")
+    page.fill("textarea[name=body]", "## Context\n\nRetries **double-charge** customers.")
+    preview = page.get_by_test_id("preview")
+    preview.locator("strong").wait_for()  # htmx rendered the Markdown as we typed
+    assert preview.locator("h2").inner_text() == "Context"
+    page.click("text=Save draft")
+    page.wait_for_url("**/decisions/*/")
+    assert page.get_by_test_id("status").inner_text() == "draft"
+
+    page.select_option("select[name=reviewers]", ["chloe"])
+    page.click("text=Request review")
+    assert page.get_by_test_id("status").inner_text() == "proposed"
+    row = page.locator("[data-reviewer=chloe]")
+    assert "Europe/Lisbon" in row.inner_text() and "pending" in row.inner_text()
+    record_url = page.url
+
+    page.context.clear_cookies()
+    sign_in(page, live_server.url, "chloe")
+    page.click("text=Waiting on me")
+    page.click("text=Use idempotency keys on every payment call")
+    assert page.url == record_url
+    page.click("button:has-text('Approve')")
+    assert "approved" in page.locator("[data-reviewer=chloe]").inner_text()
+    assert page.locator("[data-event=approved]").count() == 1
+    record = Record.objects.get(title="Use idempotency keys on every payment call")
+    assert record.reviewers.get().state == "approved"

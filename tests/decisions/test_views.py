@@ -1,0 +1,98 @@
+"""The hub's decision pages as people see them."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+
+from sunrelay.core import clock
+from sunrelay.decisions import review, service, sync
+from sunrelay.decisions.models import Record
+from tests.conftest import FIXTURES
+
+MONDAY_NOON = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+
+
+def sign_in(slug: str) -> Client:
+    client = Client()
+    client.force_login(get_user_model().objects.create_user(slug, password="pw-for-tests"))
+    return client
+
+
+@pytest.fixture
+def ana(demo) -> Client:
+    return sign_in("ana")
+
+
+def test_log_filters_searches_and_has_an_empty_state(ana):
+    assert "No records match" in ana.get("/decisions/").content.decode()
+    sync.import_folder(FIXTURES / "adr" / "messy")
+    page = ana.get("/decisions/").content.decode()
+    assert "Choose a message broker" in page and "“✅ Approved”" in page
+    partial = ana.get("/decisions/?q=grpc", HTTP_HX_REQUEST="true").content.decode()
+    assert "Use gRPC internally" in partial and "message broker" not in partial
+    assert "<html" not in partial
+    proposed = ana.get("/decisions/?status=proposed").content.decode()
+    assert "Use gRPC internally" in proposed and "Enforce WIP limits" not in proposed
+
+
+def test_write_a_record_with_errors_named_then_saved(ana):
+    bad = ana.post("/decisions/new/", {"title": "  ", "kind": "adr", "body": "x"})
+    assert bad.status_code == 422 and "title: a record needs a title" in bad.content.decode()
+    good = ana.post("/decisions/new/", {"title": "Adopt OpenTelemetry", "kind": "design-doc",
+                                        "team": "platform", "tags": "observability, tracing",
+                                        "components": ["ledger"], "body": ""})
+    record = Record.objects.get(title="Adopt OpenTelemetry")
+    assert good["Location"] == f"/decisions/{record.pk}/"
+    assert (record.dri.slug, record.kind, record.tags) == ("ana", "design-doc",
+                                                          ["observability", "tracing"])
+    assert "## Problem Statement" in record.body
+
+
+def test_preview_renders_markdown_without_raw_html(ana):
+    html = ana.post("/decisions/preview/", {"body": "## Why\n\n*now*<script>x()</script>"})
+    text = html.content.decode()
+    assert "<h2>Why</h2>" in text and "<em>now</em>" in text and "<script>" not in text
+
+
+def test_record_page_shows_each_reviewers_deadline_in_their_zone_and_yours(ana):
+    with clock.frozen(MONDAY_NOON):
+        record = service.create_record({"title": "Split the ledger", "team": "payments"}, "ana")
+        review.request_review(record.pk, "ana", reviewers=["yuki", "chloe"])
+    page = ana.get(f"/decisions/{record.pk}/?tz=America/Sao_Paulo").content.decode()
+    assert "Wed 25 Nov 18:30" in page  # Yuki's deadline, Tokyo time
+    assert "Wed 25 Nov 06:30" in page  # the same instant for a viewer in São Paulo
+    assert "Wed 25 Nov 12:00" in page  # Chloé's, Lisbon time
+    with clock.frozen(datetime(2026, 11, 26, tzinfo=UTC)):
+        late = ana.get(f"/decisions/{record.pk}/").content.decode()
+    assert late.count(">overdue<") == 2
+
+
+def test_buttons_act_as_the_signed_in_person_and_refuse_others(ana):
+    record = service.create_record({"title": "Pin Python 3.11", "dri": "ana"}, "ana")
+    ana.post(f"/decisions/{record.pk}/request_review/", {"reviewers": ["bruno"]})
+    bruno = sign_in("bruno")
+    bruno.post(f"/decisions/{record.pk}/comment/", {"body": "Why not 3.12?",
+                                                    "section": "Decision"})
+    bruno.post(f"/decisions/{record.pk}/approve/", {"body": ""})
+    refused = bruno.post(f"/decisions/{record.pk}/transition/", {"status": "accepted"},
+                         follow=True)
+    assert "only the DRI (ana) decides" in refused.content.decode()
+    ana.post(f"/decisions/{record.pk}/transition/", {"status": "accepted", "note": "Agreed"})
+    record.refresh_from_db()
+    assert record.status == "accepted"
+    kinds = list(record.events.values_list("kind", flat=True))
+    assert kinds == ["created", "review_requested", "comment", "approved", "status"]
+
+
+def test_waiting_on_me(ana):
+    record = service.create_record({"title": "Retire the monolith", "dri": "bruno"}, "bruno")
+    review.request_review(record.pk, "bruno", reviewers=["ana"])
+    page = ana.get("/decisions/waiting/").content.decode()
+    assert "Retire the monolith" in page
+    stranger = Client()
+    stranger.force_login(get_user_model().objects.create_user("visitor", password="pw"))
+    assert "not linked to a person" in stranger.get("/decisions/waiting/").content.decode()
