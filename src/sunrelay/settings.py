@@ -105,6 +105,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = (
         "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;"
     )
+    # Tests use a file too: an in-memory database locks whole tables, so concurrent workers
+    # would fail there in ways a real install never does.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-sunrelay.sqlite3")}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

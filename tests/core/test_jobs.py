@@ -57,3 +57,23 @@ def test_the_purge_is_scheduled_daily_at_0317_utc():
     due = {t.name for t in huey.read_periodic(datetime(2026, 11, 21, 3, 17))}  # noqa: DTZ001
     assert "purge_expired_tokens" in due
     assert not huey.read_periodic(datetime(2026, 11, 21, 3, 18))  # noqa: DTZ001
+
+
+def test_burst_runs_due_periodic_jobs_and_drains_the_queue():
+    from typer.testing import CliRunner
+
+    from sunrelay.cli.main import app
+    from sunrelay.notify import service as notify
+    from sunrelay.notify.models import Notification
+    from sunrelay.people import orgfile
+    from sunrelay.people import service as people
+    from tests.conftest import DEMO
+
+    people.import_org(orgfile.parse(DEMO.read_text()))
+    notify.send("ana", "test", "Deliver me", urgent=True)
+    purge_expired_tokens()  # queue one job as the web process would
+    assert huey.pending_count() == 1
+    result = CliRunner().invoke(app, ["worker", "--burst"])
+    assert result.exit_code == 0, result.output
+    assert huey.pending_count() == 0
+    assert Notification.objects.get().state == "sent"  # the every-minute outbox job ran

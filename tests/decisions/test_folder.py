@@ -70,11 +70,20 @@ def test_log4brains_files_are_numbered_in_date_order_and_keep_tags():
 @pytest.mark.parametrize(
     ("text", "status"),
     [
-        ("Accepted", "accepted"), ("✅ Approved", "accepted"), ("Agreed", "accepted"),
-        ("Pending", "proposed"), ("Draft", "proposed"), ("In review", "proposed"),
-        ("Proposed", "proposed"), ("Rejected", "rejected"), ("Deprecated", "deprecated"),
-        ("Superseded by ADR-0005", "superseded"), ("Superceded", "superseded"),
-        ("Partly superseded", "accepted"), ("On hold", None), ("", None),
+        ("Accepted", "accepted"),
+        ("✅ Approved", "accepted"),
+        ("Agreed", "accepted"),
+        ("Pending", "proposed"),
+        ("Draft", "proposed"),
+        ("In review", "proposed"),
+        ("Proposed", "proposed"),
+        ("Rejected", "rejected"),
+        ("Deprecated", "deprecated"),
+        ("Superseded by ADR-0005", "superseded"),
+        ("Superceded", "superseded"),
+        ("Partly superseded", "accepted"),
+        ("On hold", None),
+        ("", None),
     ],
 )
 def test_status_words_map_to_canonical_statuses(text, status):
@@ -112,8 +121,11 @@ def test_clean_folders_lint_clean():
 def test_one_way_supersede_link_is_reported(tmp_path: Path):
     shutil.copytree(ADR / "adr-tools", tmp_path, dirs_exist_ok=True)
     path = tmp_path / "0003-use-postgresql-for-the-ledger.md"
-    path.write_text(path.read_text().replace(
-        "Supercedes [2. Use MySQL for the ledger](0002-use-mysql-for-the-ledger.md)\n\n", ""))
+    path.write_text(
+        path.read_text().replace(
+            "Supercedes [2. Use MySQL for the ledger](0002-use-mysql-for-the-ledger.md)\n\n", ""
+        )
+    )
     problems = [str(p) for p in folder.lint(folder.read(tmp_path))]
     assert problems == [
         "0002-use-mysql-for-the-ledger.md:7: record 3 has no 'Supercedes' link back to 2"
@@ -126,11 +138,13 @@ def test_new_and_supersede_write_what_adr_tools_writes(tmp_path: Path):
     assert first.name == "0001-first-record.md"
     assert first.read_text().startswith(
         "# 1. First Record\n\nDate: 1992-01-12\n\n## Status\n\n"
-        "Superceded by [2. Second Record](0002-second-record.md)\n\n## Context\n\n")
+        "Superceded by [2. Second Record](0002-second-record.md)\n\n## Context\n\n"
+    )
     second = (tmp_path / "0002-second-record.md").read_text()
     assert second.startswith(
         "# 2. Second Record\n\nDate: 1992-01-12\n\n## Status\n\nAccepted\n\n"
-        "Supercedes [1. First Record](0001-first-record.md)\n\n## Context\n\n")
+        "Supercedes [1. First Record](0001-first-record.md)\n\n## Context\n\n"
+    )
     assert folder.lint(folder.read(tmp_path)) == []
 
 
@@ -148,8 +162,10 @@ def test_index_is_written_then_updated_between_markers_keeping_prose(tmp_path: P
     index = folder.write_index(tmp_path, "README.md")
     text = index.read_text()
     assert text.startswith("# Architecture Decision Records\n")  # the prose stays
-    assert "| 2 | [Use MySQL for the ledger](0002-use-mysql-for-the-ledger.md) | superseded " \
-           "| 2019-03-04 |" in text
+    assert (
+        "| 2 | [Use MySQL for the ledger](0002-use-mysql-for-the-ledger.md) | superseded "
+        "| 2019-03-04 |" in text
+    )
     folder.new_record(tmp_path, "Fifth", today=date(2026, 1, 2))
     again = folder.write_index(tmp_path, "README.md").read_text()
     assert again.count("<!-- sunrelay:index -->") == 1
@@ -169,4 +185,5 @@ def test_rendering_then_reading_gives_the_same_record(name, fmt):
         assert [(x.kind, x.href) for x in again.links] == [(x.kind, x.href) for x in doc.links]
         # text before the first section may move to the preamble, never out of the record
         assert " ".join((again.preamble + "\n" + again.body).split()) == " ".join(
-            (doc.preamble + "\n" + doc.body).split()), doc.file
+            (doc.preamble + "\n" + doc.body).split()
+        ), doc.file

@@ -24,8 +24,15 @@ def at(text: str) -> datetime:
 def record(demo) -> Record:
     with clock.frozen(MONDAY_NOON):
         return service.create_record(
-            {"title": "Split the ledger service", "team": "payments", "dri": "ana",
-             "components": ["ledger"], "tags": ["Storage"]}, "ana")
+            {
+                "title": "Split the ledger service",
+                "team": "payments",
+                "dri": "ana",
+                "components": ["ledger"],
+                "tags": ["Storage"],
+            },
+            "ana",
+        )
 
 
 @pytest.fixture
@@ -59,13 +66,21 @@ def test_review_requests_wait_for_each_reviewers_working_hours(proposed):
 
 def test_team_reviewers_expand_to_members_and_consulted_people_review(demo):
     with clock.frozen(MONDAY_NOON):
-        record = service.create_record({"title": "Shared CI runners", "dri": "chloe",
-                                        "raci": {"consulted": ["olivia"]}}, "chloe")
+        record = service.create_record(
+            {"title": "Shared CI runners", "dri": "chloe", "raci": {"consulted": ["olivia"]}},
+            "chloe",
+        )
         review.request_review(record.pk, "chloe", teams=["platform-emea"])
-    reviewers = {r.person.slug: (r.via_team.slug if r.via_team else None, r.consulted)
-                 for r in record.reviewers.select_related("person", "via_team")}
-    assert reviewers == {"dieter": ("platform-emea", False), "priya": ("platform-emea", False),
-                         "emeka": ("platform-emea", False), "olivia": (None, True)}
+    reviewers = {
+        r.person.slug: (r.via_team.slug if r.via_team else None, r.consulted)
+        for r in record.reviewers.select_related("person", "via_team")
+    }
+    assert reviewers == {
+        "dieter": ("platform-emea", False),
+        "priya": ("platform-emea", False),
+        "emeka": ("platform-emea", False),
+        "olivia": (None, True),
+    }
 
 
 def test_review_needs_a_dri_and_a_reviewer(demo):
@@ -135,8 +150,9 @@ def test_superseding_sets_both_records(demo):
 
 
 def test_comments_thread_and_the_dri_answers_on_a_section(proposed):
-    question = review.comment(proposed.pk, "chloe", "Why not shard by customer?",
-                              section="Decision")
+    question = review.comment(
+        proposed.pk, "chloe", "Why not shard by customer?", section="Decision"
+    )
     answer = review.comment(proposed.pk, "ana", "Customers vary by 1000x.", reply_to=question.pk)
     assert (answer.kind, answer.parent_id, question.section) == ("answer", question.pk, "Decision")
     with pytest.raises(ValidationFailed):
@@ -151,7 +167,8 @@ def test_overdue_reviewers_are_marked_once_and_told(proposed):
     assert late.overdue_noted_at is not None
     assert Notification.objects.filter(kind="decision.overdue", recipient__slug="yuki").count() == 1
     assert list(proposed.events.filter(kind="overdue").values_list("actor__slug", flat=True)) == [
-        "yuki"]
+        "yuki"
+    ]
 
 
 def test_objections_after_the_deadline_climb_the_ladder_one_rung_at_a_time(proposed):
@@ -176,7 +193,7 @@ def test_objections_after_the_deadline_climb_the_ladder_one_rung_at_a_time(propo
     start = at(huddle.data["start"])
     # Ana works 12:00–21:00 UTC, Chloé 09:00–17:30 UTC: the slot sits in both
     assert huddle.data["outside_minutes"] == 0
-    assert 12 <= start.hour and start.hour * 60 + start.minute + 30 <= 17 * 60 + 30
+    assert start.hour >= 12 and start.hour * 60 + start.minute + 30 <= 17 * 60 + 30
     with clock.frozen(start):
         review.advance_reviews()
     assert Record.objects.get(pk=proposed.pk).rung == "huddle"
@@ -189,8 +206,17 @@ def test_objections_after_the_deadline_climb_the_ladder_one_rung_at_a_time(propo
         service.transition(proposed.pk, "accepted", "ana", "Migration plan added as a follow-up.")
         review.record_retro(proposed.pk, "ana", "Ask for the migration plan in the template.")
     kinds = list(proposed.events.values_list("kind", flat=True))
-    assert kinds == ["created", "review_requested", "approved", "changes_requested",
-                     "escalated", "escalated", "escalated", "status", "retro"]
+    assert kinds == [
+        "created",
+        "review_requested",
+        "approved",
+        "changes_requested",
+        "escalated",
+        "escalated",
+        "escalated",
+        "status",
+        "retro",
+    ]
 
 
 def test_waiting_on_me_lists_reviews_to_give_soonest_first(proposed):

@@ -44,12 +44,17 @@ def test_import_keeps_status_text_maps_it_and_reports_what_it_could_not_map(db):
 def test_links_become_records_links_and_people_resolve_by_name(db, demo):
     sync.import_folder(ADR / "madr3")
     htmx = Record.objects.get(number=1)
-    assert htmx.raci == {"accountable": ["olivia", "sofia"], "consulted": ["Emeka Obi"],  # nobody by that name: kept as written
-                         "informed": ["Platform team"]}
+    assert htmx.raci == {
+        "accountable": ["olivia", "sofia"],
+        "consulted": ["Emeka Obi"],  # nobody by that name: kept as written
+        "informed": ["Platform team"],
+    }
     sync.import_folder(ADR / "adr-tools", log="ledger")
     postgres = Record.objects.get(log="ledger", number=3)
     assert [(x.kind, x.target.number) for x in postgres.links.all()] == [
-        ("supersedes", 2), ("amended-by", 4)]
+        ("supersedes", 2),
+        ("amended-by", 4),
+    ]
 
 
 def test_dry_run_changes_nothing(db):
@@ -88,8 +93,9 @@ def test_a_changed_record_is_rewritten_and_the_others_are_left_alone(db, tmp_pat
 
 
 def test_hub_records_export_in_the_chosen_format(db, demo, tmp_path: Path):
-    record = service.create_record({"title": "Adopt trunk-based development", "kind": "adr",
-                                    "tags": ["delivery"]}, "ana")
+    record = service.create_record(
+        {"title": "Adopt trunk-based development", "kind": "adr", "tags": ["delivery"]}, "ana"
+    )
     draft_only = sync.export_folder(tmp_path)
     assert draft_only.written == [] and "draft" in draft_only.notes[0]
     from sunrelay.decisions import review

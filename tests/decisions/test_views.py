@@ -42,13 +42,24 @@ def test_log_filters_searches_and_has_an_empty_state(ana):
 def test_write_a_record_with_errors_named_then_saved(ana):
     bad = ana.post("/decisions/new/", {"title": "  ", "kind": "adr", "body": "x"})
     assert bad.status_code == 422 and "title: a record needs a title" in bad.content.decode()
-    good = ana.post("/decisions/new/", {"title": "Adopt OpenTelemetry", "kind": "design-doc",
-                                        "team": "platform", "tags": "observability, tracing",
-                                        "components": ["ledger"], "body": ""})
+    good = ana.post(
+        "/decisions/new/",
+        {
+            "title": "Adopt OpenTelemetry",
+            "kind": "design-doc",
+            "team": "platform",
+            "tags": "observability, tracing",
+            "components": ["ledger"],
+            "body": "",
+        },
+    )
     record = Record.objects.get(title="Adopt OpenTelemetry")
     assert good["Location"] == f"/decisions/{record.pk}/"
-    assert (record.dri.slug, record.kind, record.tags) == ("ana", "design-doc",
-                                                          ["observability", "tracing"])
+    assert (record.dri.slug, record.kind, record.tags) == (
+        "ana",
+        "design-doc",
+        ["observability", "tracing"],
+    )
     assert "## Problem Statement" in record.body
 
 
@@ -75,11 +86,9 @@ def test_buttons_act_as_the_signed_in_person_and_refuse_others(ana):
     record = service.create_record({"title": "Pin Python 3.11", "dri": "ana"}, "ana")
     ana.post(f"/decisions/{record.pk}/request_review/", {"reviewers": ["bruno"]})
     bruno = sign_in("bruno")
-    bruno.post(f"/decisions/{record.pk}/comment/", {"body": "Why not 3.12?",
-                                                    "section": "Decision"})
+    bruno.post(f"/decisions/{record.pk}/comment/", {"body": "Why not 3.12?", "section": "Decision"})
     bruno.post(f"/decisions/{record.pk}/approve/", {"body": ""})
-    refused = bruno.post(f"/decisions/{record.pk}/transition/", {"status": "accepted"},
-                         follow=True)
+    refused = bruno.post(f"/decisions/{record.pk}/transition/", {"status": "accepted"}, follow=True)
     assert "only the DRI (ana) decides" in refused.content.decode()
     ana.post(f"/decisions/{record.pk}/transition/", {"status": "accepted", "note": "Agreed"})
     record.refresh_from_db()

@@ -81,3 +81,23 @@ def test_export_to_backstage_and_back_is_lossless(demo, tmp_path: Path):
     assert not report.changed, report.lines()
     by_id = sorted(orgfile.parse(DEMO.read_text()).people, key=lambda p: p.id)
     assert by_id == sorted(spec.people, key=lambda p: p.id)
+
+
+def test_components_announce_their_decision_records_to_backstage(demo, tmp_path: Path):
+    import yaml
+
+    service.update_component(
+        "ledger",
+        {"links": [{"url": "https://git.acme.test/ledger/tree/main/docs/adr", "title": "ADRs"}]},
+    )
+    text = write_catalog(service.export_org(), adr_location="docs/adr")
+    entities = {d["metadata"]["name"]: d for d in yaml.safe_load_all(text)}
+    notes = {k: v["metadata"].get("annotations", {}) for k, v in entities.items()}
+    assert notes["ledger"]["backstage.io/adr-location"] == (
+        "https://git.acme.test/ledger/tree/main/docs/adr"
+    )  # its own link wins
+    assert notes["checkout-api"]["backstage.io/adr-location"] == "docs/adr"
+    assert notes["payments"]["sunrelay.dev/review-periods"] == "adr=2d;design-doc=48h"
+    (tmp_path / "catalog.yaml").write_text(write_catalog(service.export_org()))
+    spec, _ = read_catalog([str(tmp_path / "catalog.yaml")])
+    assert not service.import_org(spec).changed  # the link and the agreement come back

@@ -67,10 +67,9 @@ def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 
 def _mount() -> None:
+    from sunrelay.decisions.api import router as decisions_router
     from sunrelay.people.api import router as people_router
     from sunrelay.people.time_api import router as time_router
-
-    from sunrelay.decisions.api import router as decisions_router
 
     api.add_router("/", people_router)
     api.add_router("/", decisions_router)

@@ -51,8 +51,9 @@ def acting_person(request: HttpRequest, named: str | None) -> str:
         return caller.person
     require_write(request)
     if not named:
-        raise ValidationFailed("this token acts for nobody; name the person in 'actor'",
-                               field="actor")
+        raise ValidationFailed(
+            "this token acts for nobody; name the person in 'actor'", field="actor"
+        )
     return named
 
 

@@ -26,8 +26,8 @@ def run_burst(*, all_periodic: bool = False) -> BurstReport:
     report = BurstReport()
     now = huey._get_timestamp()
     periodic = huey._registry.periodic_tasks if all_periodic else huey.read_periodic(now)
-    for task_class in periodic:
-        huey.execute(task_class(), now)
+    for task in periodic:  # instances, ready to run
+        huey.execute(task, now)
         report.periodic += 1
     while True:
         ready = huey.read_schedule(now)

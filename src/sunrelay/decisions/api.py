@@ -33,10 +33,20 @@ router = Router(tags=["decisions"])
 
 def summary(r: Record) -> dict[str, Any]:
     return {
-        "id": r.pk, "log": r.log, "number": r.number, "label": r.label, "title": r.title,
-        "kind": r.kind, "status": r.status, "status_text": r.status_text,
-        "dri": r.dri.slug if r.dri else None, "team": r.team.slug if r.team else None,
-        "tags": r.tags, "date": r.record_date, "review_due_at": r.review_due_at, "rung": r.rung,
+        "id": r.pk,
+        "log": r.log,
+        "number": r.number,
+        "label": r.label,
+        "title": r.title,
+        "kind": r.kind,
+        "status": r.status,
+        "status_text": r.status_text,
+        "dri": r.dri.slug if r.dri else None,
+        "team": r.team.slug if r.team else None,
+        "tags": r.tags,
+        "date": r.record_date,
+        "review_due_at": r.review_due_at,
+        "rung": r.rung,
     }
 
 
@@ -44,34 +54,64 @@ def detail(pk: int) -> dict[str, Any]:
     r = queries.record_page(pk)
     now = clock.now()
     return {
-        **summary(r), "body": r.body, "raci": r.raci, "file": r.file,
+        **summary(r),
+        "body": r.body,
+        "raci": r.raci,
+        "file": r.file,
         "components": [c.slug for c in r.components.all()],
         "teams": [t.slug for t in r.teams.all()],
-        "review_requested_at": r.review_requested_at, "decided_at": r.decided_at,
+        "review_requested_at": r.review_requested_at,
+        "decided_at": r.decided_at,
         "decision_note": r.decision_note,
-        "links": [{"kind": x.kind, "target": x.target_id, "target_number": x.target_number}
-                  for x in r.links.all()],
-        "reviewers": [{"person": v.person.slug, "via_team": v.via_team.slug if v.via_team else None,
-                       "consulted": v.consulted, "state": v.state, "due_at": v.due_at,
-                       "answered_at": v.answered_at,
-                       "overdue": v.state == "pending" and bool(v.due_at and v.due_at < now)}
-                      for v in r.reviewers.all()],
+        "links": [
+            {"kind": x.kind, "target": x.target_id, "target_number": x.target_number}
+            for x in r.links.all()
+        ],
+        "reviewers": [
+            {
+                "person": v.person.slug,
+                "via_team": v.via_team.slug if v.via_team else None,
+                "consulted": v.consulted,
+                "state": v.state,
+                "due_at": v.due_at,
+                "answered_at": v.answered_at,
+                "overdue": v.state == "pending" and bool(v.due_at and v.due_at < now),
+            }
+            for v in r.reviewers.all()
+        ],
         "events": [event_out(e) for e in r.events.all()],
     }
 
 
 def event_out(e: Any) -> dict[str, Any]:
-    return {"id": e.pk, "at": e.at, "actor": e.actor.slug if e.actor else None, "kind": e.kind,
-            "body": e.body, "section": e.section, "reply_to": e.parent_id, "data": e.data}
+    return {
+        "id": e.pk,
+        "at": e.at,
+        "actor": e.actor.slug if e.actor else None,
+        "kind": e.kind,
+        "body": e.body,
+        "section": e.section,
+        "reply_to": e.parent_id,
+        "data": e.data,
+    }
 
 
 @router.get("/decisions", response=list[RecordSummary])
 @paginate(LimitOffsetPagination)
-def list_records(request: HttpRequest, q: str = "", status: str = "", kind: str = "",
-                 team: str = "", component: str = "", tag: str = "", log: str = "") -> Any:
+def list_records(
+    request: HttpRequest,
+    q: str = "",
+    status: str = "",
+    kind: str = "",
+    team: str = "",
+    component: str = "",
+    tag: str = "",
+    log: str = "",
+) -> Any:
     """The decision log; ``q`` is full-text search over title, body, tags and components."""
-    records = queries.decision_log(q=q, status=status, kind=kind, team=team,
-                                   component=component, tag=tag, log=log)
+    records = queries.decision_log(
+        q=q, status=status, kind=kind, team=team, component=component, tag=tag, log=log
+    )
     return [summary(r) for r in records]
 
 
@@ -86,8 +126,9 @@ def create_record(request: HttpRequest, body: RecordIn) -> Status:
 def metrics(request: HttpRequest, since: datetime, until: datetime) -> Any:
     """Review cycle time and timeliness for records decided in [since, until)."""
     if since.tzinfo is None or until.tzinfo is None:
-        raise ValidationFailed("give instants with a zone, e.g. 2026-01-01T00:00:00Z",
-                               field="since")
+        raise ValidationFailed(
+            "give instants with a zone, e.g. 2026-01-01T00:00:00Z", field="since"
+        )
     return queries.review_metrics(since, until)
 
 

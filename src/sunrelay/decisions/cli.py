@@ -63,8 +63,9 @@ def new(
     """Write the next-numbered record from the folder's own template; print its path."""
     if not title.strip():
         raise fail("title: a record needs a title", 2)
-    path = folder.new_record(directory or folder.find_dir(), title, today=clock.now().date(),
-                             status=status)
+    path = folder.new_record(
+        directory or folder.find_dir(), title, today=clock.now().date(), status=status
+    )
     typer.echo(str(path))
 
 
@@ -107,8 +108,10 @@ def import_(
     for note in report.notes:
         err.print(f"[yellow]note:[/yellow] {note}")
     verb = "would import" if dry_run else "imported"
-    out.print(f"{verb}: {len(report.created)} new, {len(report.updated)} changed, "
-              f"{report.unchanged} unchanged")
+    out.print(
+        f"{verb}: {len(report.created)} new, {len(report.updated)} changed, "
+        f"{report.unchanged} unchanged"
+    )
 
 
 @adr_app.command("export")

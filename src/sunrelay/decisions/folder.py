@@ -28,7 +28,7 @@ class Problem:
 
 def find_dir(start: Path | None = None) -> Path:
     """Like adr-tools: the folder named in ``.adr-dir``, else ``doc/adr``."""
-    base = start or Path.cwd()
+    base = start or Path()
     marker = base / ".adr-dir"
     if marker.is_file():
         return base / marker.read_text().strip()
@@ -123,18 +123,29 @@ def _lint_one(doc: Doc, files: dict[int | None, list[str]], numbers: dict) -> li
     for link in doc.links:
         target = numbers.get(link.target) if link.target is not None else None
         if target is None:
-            add("status", f"link '{link.verb}' points at {link.href or link.text!r}, "
-                "which is not a record here", link.line)
+            add(
+                "status",
+                f"link '{link.verb}' points at {link.href or link.text!r}, "
+                "which is not a record here",
+                link.line,
+            )
             continue
         inverse = logic.INVERSE[link.kind]
         if link.kind in ("supersedes", "superseded-by") and not any(
             back.kind == inverse and back.target == doc.number for back in target.links
         ):
-            add("status", f"record {target.number} has no '{logic.LINK_VERBS[inverse]}' link "
-                f"back to {doc.number}", link.line)
+            add(
+                "status",
+                f"record {target.number} has no '{logic.LINK_VERBS[inverse]}' link "
+                f"back to {doc.number}",
+                link.line,
+            )
     kind = str(doc.front_matter.get("kind", ""))
-    style = kind if kind in ("rfc", "design-doc") else (
-        "adr-tools" if doc.format == "adr-tools" else "madr")
+    style = (
+        kind
+        if kind in ("rfc", "design-doc")
+        else ("adr-tools" if doc.format == "adr-tools" else "madr")
+    )
     required = logic.REQUIRED_SECTIONS[style]
     have = {s.lower() for s in doc.sections}
     for section in required:
@@ -162,9 +173,17 @@ def new_record(
     number = max((d.number or 0 for d in docs), default=0) + 1
     name = f"{number:04d}-{logic.slugify(title)}.md"
     body = logic.template_body("adr" if fmt == "adr-tools" else "madr")
-    doc = Doc(file=name, format=fmt, title=title.strip(), number=number,
-              status=logic.canonical_status(status), status_text=status, date=today,
-              date_text=today.isoformat(), body=body)
+    doc = Doc(
+        file=name,
+        format=fmt,
+        title=title.strip(),
+        number=number,
+        status=logic.canonical_status(status),
+        status_text=status,
+        date=today,
+        date_text=today.isoformat(),
+        body=body,
+    )
     path = directory / name
     path.write_text(render(doc, fmt), encoding="utf-8")
     return path
@@ -179,22 +198,38 @@ def supersede(directory: Path, number: int, title: str, *, today: date) -> Path:
         raise FileNotFoundError(f"no record number {number} in {directory}")
     path = new_record(directory, title, today=today)
     new = parse(path.read_text(encoding="utf-8"), path.name)
-    new.links.append(DocLink("supersedes", logic.LINK_VERBS["supersedes"],
-                             f"{old.number}. {old.title}", old.file, old.number))
-    old.links.append(DocLink("superseded-by", logic.LINK_VERBS["superseded-by"],
-                             f"{new.number}. {new.title}", new.file, new.number))
+    new.links.append(
+        DocLink(
+            "supersedes",
+            logic.LINK_VERBS["supersedes"],
+            f"{old.number}. {old.title}",
+            old.file,
+            old.number,
+        )
+    )
+    old.links.append(
+        DocLink(
+            "superseded-by",
+            logic.LINK_VERBS["superseded-by"],
+            f"{new.number}. {new.title}",
+            new.file,
+            new.number,
+        )
+    )
     if old.format == "adr-tools":
         old.status_text = ""
     else:
         old.status_text = "superseded by " + f"[ADR-{new.number:04d}]({new.file})"
         old.links.pop()
-        old.links.append(DocLink("superseded-by", "superseded by", f"ADR-{new.number:04d}",
-                                 new.file, new.number))
+        old.links.append(
+            DocLink("superseded-by", "superseded by", f"ADR-{new.number:04d}", new.file, new.number)
+        )
     old.status = "superseded"
     fmt = "adr-tools" if old.format == "adr-tools" else "madr"
     (directory / old.file).write_text(render(old, fmt), encoding="utf-8")
-    path.write_text(render(new, "adr-tools" if new.format == "adr-tools" else "madr"),
-                    encoding="utf-8")
+    path.write_text(
+        render(new, "adr-tools" if new.format == "adr-tools" else "madr"), encoding="utf-8"
+    )
     return path
 
 

@@ -90,11 +90,16 @@ def slugify(title: str) -> str:
 
 TEMPLATES: dict[str, list[tuple[str, str]]] = {
     "adr": [
-        ("Context", "The issue motivating this decision, and any context that influences or "
-         "constrains it."),
+        (
+            "Context",
+            "The issue motivating this decision, and any context that influences or constrains it.",
+        ),
         ("Decision", "The change that we're proposing or have agreed to implement."),
-        ("Consequences", "What becomes easier or more difficult to do, and any risks introduced "
-         "by the change that will need to be mitigated."),
+        (
+            "Consequences",
+            "What becomes easier or more difficult to do, and any risks introduced "
+            "by the change that will need to be mitigated.",
+        ),
     ],
     "madr": [
         ("Context and Problem Statement", "Describe the context and problem statement."),

@@ -20,15 +20,21 @@ import yaml
 from sunrelay.decisions import logic
 
 FORMATS = ("adr-tools", "madr", "madr2", "log4brains")
-_LINK = re.compile(r"^\s*(?:[*-]\s+)?(?P<verb>[A-Za-z][A-Za-z -]*?)\s*:?\s*"
-                   r"\[(?P<text>[^\]]*)\]\((?P<href>[^)\s]+)\)\s*$")
+_LINK = re.compile(
+    r"^\s*(?:[*-]\s+)?(?P<verb>[A-Za-z][A-Za-z -]*?)\s*:?\s*"
+    r"\[(?P<text>[^\]]*)\]\((?P<href>[^)\s]+)\)\s*$"
+)
 _BARE_TARGET = re.compile(r"\bADR[- ]?0*(\d+)\b", re.IGNORECASE)
 _BULLET = re.compile(r"^[*-]\s+(?P<key>[A-Za-z][A-Za-z -]*?):\s*(?P<value>.*)$")
 _NUMBERED_TITLE = re.compile(r"^(\d+)\.\s+(.*)$")
 _FILE_NUMBER = re.compile(r"^(\d{1,7})-")
 _LOG4BRAINS = re.compile(r"^(\d{8})-")
-PEOPLE_KEYS = {"deciders": "deciders", "decision-makers": "deciders", "consulted": "consulted",
-               "informed": "informed"}
+PEOPLE_KEYS = {
+    "deciders": "deciders",
+    "decision-makers": "deciders",
+    "consulted": "consulted",
+    "informed": "informed",
+}
 
 
 @dataclass
@@ -130,8 +136,12 @@ def _status(doc: Doc, text: str) -> None:
         link = _link(f"{m.group(1)} {m.group(2)}")
         if link is None:
             bare = _BARE_TARGET.search(m.group(2))
-            link = DocLink("superseded-by", m.group(1), m.group(2).strip(),
-                           target=int(bare.group(1)) if bare else None)
+            link = DocLink(
+                "superseded-by",
+                m.group(1),
+                m.group(2).strip(),
+                target=int(bare.group(1)) if bare else None,
+            )
         doc.links.append(link)
     doc.status = logic.canonical_status(text)
 
@@ -206,8 +216,9 @@ def _adr_tools_doc(doc: Doc, front: dict[str, Any], after: list[str], base: int)
         elif line.strip():
             preamble.append(line)
     doc.preamble = "\n".join(preamble)
-    end = next((i for i in range(status_at + 1, len(after)) if after[i].startswith("## ")),
-               len(after))
+    end = next(
+        (i for i in range(status_at + 1, len(after)) if after[i].startswith("## ")), len(after)
+    )
     words = []
     doc.lines["status"] = base + status_at + 1
     for offset_in, line in enumerate(after[status_at + 1 : end]):
@@ -286,8 +297,12 @@ def _yaml_front(data: dict[str, Any]) -> str:
 
 def _render_adr_tools(doc: Doc) -> str:
     extra = {k: v for k, v in doc.front_matter.items() if not k.startswith(("bullet:", "_"))}
-    for key, values in (("deciders", doc.deciders), ("consulted", doc.consulted),
-                        ("informed", doc.informed), ("tags", doc.tags)):
+    for key, values in (
+        ("deciders", doc.deciders),
+        ("consulted", doc.consulted),
+        ("informed", doc.informed),
+        ("tags", doc.tags),
+    ):
         if values:
             extra[key] = ", ".join(values)
     head = [f"# {doc.number}. {doc.title}", "", f"Date: {_date_text(doc)}", ""]
@@ -310,8 +325,11 @@ def _render_madr(doc: Doc) -> str:
         written = _date_text(doc)
         front["date"] = doc.date if doc.date and written == doc.date.isoformat() else written
     people_key = doc.front_matter.get("_deciders_key", "decision-makers")
-    for key, values in ((people_key, doc.deciders), ("consulted", doc.consulted),
-                        ("informed", doc.informed)):
+    for key, values in (
+        (people_key, doc.deciders),
+        ("consulted", doc.consulted),
+        ("informed", doc.informed),
+    ):
         if values:
             front[key] = ", ".join(values)
     if doc.tags:

@@ -13,8 +13,16 @@ from sunrelay.people import queries as people_queries
 from sunrelay.worktime import business_seconds
 
 
-def decision_log(*, q: str = "", status: str = "", kind: str = "", team: str = "",
-                 component: str = "", tag: str = "", log: str = "") -> QuerySet[Record]:
+def decision_log(
+    *,
+    q: str = "",
+    status: str = "",
+    kind: str = "",
+    team: str = "",
+    component: str = "",
+    tag: str = "",
+    log: str = "",
+) -> QuerySet[Record]:
     records = Record.objects.select_related("dri", "team").order_by("-number", "-pk")
     if status:
         records = records.filter(status=status)
@@ -39,7 +47,8 @@ def record_page(pk: int) -> Record:
     return (
         Record.objects.select_related("dri", "team")
         .prefetch_related(
-            "components", "teams",
+            "components",
+            "teams",
             Prefetch("reviewers", Reviewer.objects.select_related("person", "via_team")),
             Prefetch("events", Event.objects.select_related("actor")),
             Prefetch("links", Link.objects.select_related("target")),
@@ -60,20 +69,27 @@ class ReviewMetrics:
 
 def review_metrics(since: datetime, until: datetime) -> ReviewMetrics:
     """What the metrics area reads about decisions, for records decided in [since, until)."""
-    decided = list(Record.objects.filter(decided_at__gte=since, decided_at__lt=until,
-                                         review_requested_at__isnull=False)
-                   .select_related("dri"))
+    decided = list(
+        Record.objects.filter(
+            decided_at__gte=since, decided_at__lt=until, review_requested_at__isnull=False
+        ).select_related("dri")
+    )
     dris = sorted({r.dri.slug for r in decided if r.dri})
     directory = people_queries.load_directory(dris)
     cycles = sorted(
-        business_seconds(directory.schedule(r.dri.slug), r.review_requested_at, r.decided_at)
-        / 3600 for r in decided if r.dri and r.review_requested_at and r.decided_at)
+        business_seconds(directory.schedule(r.dri.slug), r.review_requested_at, r.decided_at) / 3600
+        for r in decided
+        if r.dri and r.review_requested_at and r.decided_at
+    )
     verdicts = Reviewer.objects.filter(answered_at__gte=since, answered_at__lt=until)
     total = verdicts.count()
-    in_time = sum(1 for a, d in verdicts.values_list("answered_at", "due_at") if d and a <= d)
+    in_time = sum(1 for a, d in verdicts.values_list("answered_at", "due_at") if a and d and a <= d)
     period = Record.objects.filter(created_at__lt=until).prefetch_related("teams")
-    cross = [r for r in period if len({t.pk for t in r.teams.all()} | (
-        {r.team_id} if r.team_id else set())) > 1]
+    cross = [
+        r
+        for r in period
+        if len({t.pk for t in r.teams.all()} | ({r.team_id} if r.team_id else set())) > 1
+    ]
     reviewed = [r for r in cross if r.kind == "adr" and r.review_requested_at]
     return ReviewMetrics(
         decided=len(decided),

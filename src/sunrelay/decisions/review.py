@@ -3,6 +3,7 @@ verdicts, and the escalation ladder when a deadline passes with objections open.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from django.db import transaction
@@ -25,7 +26,9 @@ def _url(record: Record) -> str:
     return f"/decisions/{record.pk}/"
 
 
-def _reviewers(record: Record, people: list[str], teams: list[str]) -> list[tuple[Person, Team | None, bool]]:
+def _reviewers(
+    record: Record, people: list[str], teams: list[str]
+) -> list[tuple[Person, Team | None, bool]]:
     chosen: dict[str, tuple[Person, Team | None, bool]] = {}
     found = {p.slug: p for p in Person.objects.filter(slug__in=people)}
     for slug in people:
@@ -60,8 +63,13 @@ def due_times(record: Record, people: list[str], at: datetime) -> dict[str, date
     return out
 
 
-def request_review(pk: int, actor: Person | str | None, *, reviewers: list[str] = (),  # type: ignore[assignment]
-                   teams: list[str] = ()) -> Record:  # type: ignore[assignment]
+def request_review(
+    pk: int,
+    actor: Person | str | None,
+    *,
+    reviewers: Sequence[str] = (),
+    teams: Sequence[str] = (),
+) -> Record:
     """Propose a draft: every reviewer (people, members of teams, and the RACI's consulted)
     gets a deadline in their own working time and a notification. Raises
     TransitionNotAllowed (not a draft), ValidationFailed (no DRI, no reviewers)."""
@@ -74,30 +82,50 @@ def request_review(pk: int, actor: Person | str | None, *, reviewers: list[str] 
             raise ValidationFailed("name a DRI before requesting review", field="dri")
         chosen = _reviewers(record, list(reviewers), list(teams))
         if not chosen:
-            raise ValidationFailed("name at least one reviewer other than the DRI",
-                                   field="reviewers")
+            raise ValidationFailed(
+                "name at least one reviewer other than the DRI", field="reviewers"
+            )
         now = clock.now()
         due = due_times(record, [p.slug for p, _, _ in chosen], now)
         record.reviewers.all().delete()
         for person, team, consulted in chosen:
-            Reviewer.objects.create(record=record, person=person, via_team=team,
-                                    consulted=consulted, due_at=due[person.slug])
+            Reviewer.objects.create(
+                record=record,
+                person=person,
+                via_team=team,
+                consulted=consulted,
+                due_at=due[person.slug],
+            )
         record.status, record.status_text = "proposed", "Proposed"
         record.review_requested_at, record.review_due_at = now, max(due.values())
         record.rung, record.rung_since, record.updated_at = "none", None, now
         record.save()
-        event(record, "review_requested", who, reviewers={k: format_instant(v)
-                                                           for k, v in sorted(due.items())})
+        event(
+            record,
+            "review_requested",
+            who,
+            reviewers={k: format_instant(v) for k, v in sorted(due.items())},
+        )
         for person, _, _ in chosen:
-            notify.send(person, "decision.review_requested",
-                        f"Review {record.label} {record.title} by {format_instant(due[person.slug])}",
-                        f"{who.name if who else 'Someone'} asks for your review.", url=_url(record),
-                        key=f"decision:{record.pk}:review:{person.slug}:{now.isoformat()}")
+            notify.send(
+                person,
+                "decision.review_requested",
+                f"Review {record.label} {record.title} by {format_instant(due[person.slug])}",
+                f"{who.name if who else 'Someone'} asks for your review.",
+                url=_url(record),
+                key=f"decision:{record.pk}:review:{person.slug}:{now.isoformat()}",
+            )
     return record
 
 
-def comment(pk: int, actor: Person | str | None, body: str, *, section: str = "",
-            reply_to: int | None = None) -> Event:
+def comment(
+    pk: int,
+    actor: Person | str | None,
+    body: str,
+    *,
+    section: str = "",
+    reply_to: int | None = None,
+) -> Event:
     """A comment, optionally on one section, optionally answering another comment."""
     who = person_or_none(actor)
     if who is None:
@@ -112,9 +140,15 @@ def comment(pk: int, actor: Person | str | None, body: str, *, section: str = ""
             if parent is None:
                 raise ValidationFailed(f"no comment {reply_to} on this record", field="reply_to")
         kind = "answer" if parent is not None and who.pk == record.dri_id else "comment"
-        found = Event.objects.create(record=record, at=clock.now(), actor=who, kind=kind,
-                                     body=body.strip(), section=section.strip()[:200],
-                                     parent=parent)
+        found = Event.objects.create(
+            record=record,
+            at=clock.now(),
+            actor=who,
+            kind=kind,
+            body=body.strip(),
+            section=section.strip()[:200],
+            parent=parent,
+        )
     return found
 
 
@@ -123,18 +157,23 @@ def _verdict(pk: int, actor: Person | str | None, state: str, body: str) -> Revi
     with transaction.atomic():
         record = get_record(pk)
         if record.status != "proposed":
-            raise TransitionNotAllowed(f"a {record.status} record is not in review",
-                                       field="status")
+            raise TransitionNotAllowed(f"a {record.status} record is not in review", field="status")
         review = record.reviewers.filter(person=who).first() if who else None
         if review is None:
-            raise NotAReviewer("only the record's reviewers approve or request changes",
-                               field="actor")
+            raise NotAReviewer(
+                "only the record's reviewers approve or request changes", field="actor"
+            )
         if state == Reviewer.CHANGES and not body.strip():
             raise ValidationFailed("say what should change", field="body")
         review.state, review.answered_at = state, clock.now()
         review.save()
-        event(record, state, who, body.strip(), late=bool(review.due_at
-                                                          and review.answered_at > review.due_at))
+        event(
+            record,
+            state,
+            who,
+            body.strip(),
+            late=bool(review.due_at and review.answered_at > review.due_at),
+        )
     return review
 
 
@@ -172,8 +211,11 @@ def advance_reviews() -> int:
     their deadline up the ladder, one rung at a time. Idempotent; returns the steps taken."""
     steps = 0
     now = clock.now()
-    for pk in Record.objects.filter(status="proposed", review_due_at__isnull=False) \
-            .exclude(rung="dri-decides").values_list("pk", flat=True):
+    for pk in (
+        Record.objects.filter(status="proposed", review_due_at__isnull=False)
+        .exclude(rung="dri-decides")
+        .values_list("pk", flat=True)
+    ):
         with transaction.atomic():
             record = Record.objects.select_for_update(of=("self",)).select_related("dri").get(pk=pk)
             steps += _note_overdue(record, now)
@@ -182,47 +224,73 @@ def advance_reviews() -> int:
 
 
 def _note_overdue(record: Record, now: datetime) -> int:
-    late = list(record.reviewers.filter(state=Reviewer.PENDING, due_at__lte=now,
-                                        overdue_noted_at=None).select_related("person"))
+    late = list(
+        record.reviewers.filter(
+            state=Reviewer.PENDING, due_at__lte=now, overdue_noted_at=None
+        ).select_related("person")
+    )
     for review in late:
+        assert review.due_at is not None  # the filter above only finds reviews with one
         review.overdue_noted_at = now
         review.save(update_fields=["overdue_noted_at"])
         event(record, "overdue", review.person, due=format_instant(review.due_at))
-        notify.send(review.person, "decision.overdue", f"Your review of {record.label} is overdue",
-                    f"It was due {format_instant(review.due_at)}.", url=_url(record),
-                    key=f"decision:{record.pk}:overdue:{review.person.slug}")
+        notify.send(
+            review.person,
+            "decision.overdue",
+            f"Your review of {record.label} is overdue",
+            f"It was due {format_instant(review.due_at)}.",
+            url=_url(record),
+            key=f"decision:{record.pk}:overdue:{review.person.slug}",
+        )
     return len(late)
 
 
 def _climb(record: Record, now: datetime) -> int:
     assert record.review_due_at is not None
-    objectors = [r.person for r in record.reviewers.filter(state=Reviewer.CHANGES)
-                 .select_related("person")]
-    rung = logic.next_rung(record.rung, overdue=now >= record.review_due_at,
-                           objections=bool(objectors))
+    objectors = [
+        r.person for r in record.reviewers.filter(state=Reviewer.CHANGES).select_related("person")
+    ]
+    rung = logic.next_rung(
+        record.rung, overdue=now >= record.review_due_at, objections=bool(objectors)
+    )
     if rung is None or not _waited(record, now):
         return 0
     involved = [record.dri, *objectors] if record.dri else objectors
     names = ", ".join(p.name for p in objectors)
     data: dict[str, object] = {"objectors": [p.slug for p in objectors]}
     if rung == "async-thread":
-        text = f"The review deadline has passed with objections from {names}. " \
-               "Resolve them in this record's thread."
+        text = (
+            f"The review deadline has passed with objections from {names}. "
+            "Resolve them in this record's thread."
+        )
     elif rung == "huddle":
         slot = _huddle_slot([p.slug for p in involved], now)
-        data |= {"start": format_instant(slot[0]), "end": format_instant(slot[1]),
-                 "outside_minutes": slot[2]}
-        text = f"Proposed a 30-minute huddle at {data['start']} for {record.dri.name if record.dri else ''}" \
-               f" and {names}."
+        data |= {
+            "start": format_instant(slot[0]),
+            "end": format_instant(slot[1]),
+            "outside_minutes": slot[2],
+        }
+        text = (
+            f"Proposed a 30-minute huddle at {data['start']} for "
+            f"{record.dri.name if record.dri else 'the DRI'} and {names}."
+        )
     else:
-        text = f"Objections are still open; {record.dri.name if record.dri else 'the DRI'} decides " \
-               "and records why."
+        text = (
+            f"Objections are still open; {record.dri.name if record.dri else 'the DRI'} decides "
+            "and records why."
+        )
     record.rung, record.rung_since = rung, now
     record.save(update_fields=["rung", "rung_since"])
     event(record, "escalated", None, text, rung=rung, **data)
     for person in involved:
-        notify.send(person, "decision.escalated", f"{record.label}: {logic.LADDER_LABELS[rung]}",
-                    text, url=_url(record), key=f"decision:{record.pk}:rung:{rung}:{person.slug}")
+        notify.send(
+            person,
+            "decision.escalated",
+            f"{record.label}: {logic.LADDER_LABELS[rung]}",
+            text,
+            url=_url(record),
+            key=f"decision:{record.pk}:rung:{rung}:{person.slug}",
+        )
     return 1
 
 
@@ -254,10 +322,15 @@ def _huddle_slot(people: list[str], now: datetime) -> tuple[datetime, datetime, 
 def waiting_on(person: Person) -> dict[str, list]:
     """What a person owes: reviews to give (overdue first) and records whose DRI they are with
     an open review or a rung that needs them."""
-    reviews = list(Reviewer.objects.filter(person=person, state=Reviewer.PENDING,
-                                           record__status="proposed")
-                   .select_related("record").order_by("due_at"))
-    answers = list(Reviewer.objects.filter(record__dri=person, state=Reviewer.CHANGES,
-                                           record__status="proposed").select_related("record", "person"))
+    reviews = list(
+        Reviewer.objects.filter(person=person, state=Reviewer.PENDING, record__status="proposed")
+        .select_related("record")
+        .order_by("due_at")
+    )
+    answers = list(
+        Reviewer.objects.filter(
+            record__dri=person, state=Reviewer.CHANGES, record__status="proposed"
+        ).select_related("record", "person")
+    )
     decide = list(Record.objects.filter(dri=person, status="proposed", rung="dri-decides"))
     return {"reviews": reviews, "objections": answers, "decide": decide}

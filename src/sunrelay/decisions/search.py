@@ -29,8 +29,7 @@ def search(queryset: QuerySet[Record], text: str) -> QuerySet[Record]:
         query = " & ".join(f"{w}:*" for w in words)
         vector = "to_tsvector('english', decisions_record.search_text)"
         return (
-            queryset.annotate(rank=RawSQL(f"ts_rank({vector}, to_tsquery('english', %s))",
-                                          [query]))
+            queryset.annotate(rank=RawSQL(f"ts_rank({vector}, to_tsquery('english', %s))", [query]))
             .extra(where=[f"{vector} @@ to_tsquery('english', %s)"], params=[query])
             .order_by("-rank", "-pk")
         )
@@ -38,7 +37,9 @@ def search(queryset: QuerySet[Record], text: str) -> QuerySet[Record]:
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT rowid FROM {SQLITE_TABLE} WHERE {SQLITE_TABLE} MATCH %s ORDER BY rank "
-            "LIMIT 1000", [match])
+            "LIMIT 1000",
+            [match],
+        )
         ids = [row[0] for row in cursor.fetchall()]
     order = Case(*(When(pk=pk, then=i) for i, pk in enumerate(ids)), output_field=IntegerField())
     return queryset.filter(pk__in=ids).annotate(rank=order).order_by("rank")

@@ -16,8 +16,19 @@ from sunrelay.decisions.models import Event, Link, Record
 from sunrelay.notify import service as notify
 from sunrelay.people.models import Component, Person, Team
 
-FIELDS = {"title", "kind", "dri", "team", "components", "teams", "tags", "body", "raci", "log",
-          "record_date"}
+FIELDS = {
+    "title",
+    "kind",
+    "dri",
+    "team",
+    "components",
+    "teams",
+    "tags",
+    "body",
+    "raci",
+    "log",
+    "record_date",
+}
 RACI_ROLES = ("responsible", "accountable", "consulted", "informed")
 
 
@@ -37,10 +48,12 @@ def person_or_none(actor: Person | str | None) -> Person | None:
     return found
 
 
-def event(record: Record, kind: str, actor: Person | None = None, body: str = "",
-          **data: Any) -> Event:
-    return Event.objects.create(record=record, at=clock.now(), actor=actor, kind=kind,
-                                body=body, data=data)
+def event(
+    record: Record, kind: str, actor: Person | None = None, body: str = "", **data: Any
+) -> Event:
+    return Event.objects.create(
+        record=record, at=clock.now(), actor=actor, kind=kind, body=body, data=data
+    )
 
 
 def _rows(model: Any, slugs: Any, where: str) -> list[Any]:
@@ -66,8 +79,9 @@ def _clean_raci(raci: Any) -> dict[str, list[str]]:
     out = {}
     for role, people in raci.items():
         if role not in RACI_ROLES:
-            raise ValidationFailed(f"unknown role; expected one of {RACI_ROLES}",
-                                   field=f"raci.{role}")
+            raise ValidationFailed(
+                f"unknown role; expected one of {RACI_ROLES}", field=f"raci.{role}"
+            )
         out[role] = [p.slug for p in _rows(Person, people, f"raci.{role}")]
     return {k: v for k, v in out.items() if v}
 
@@ -108,8 +122,9 @@ def _apply(record: Record, data: dict[str, Any]) -> list[str]:
         record.log = str(data["log"] or "main")
     if "record_date" in data:
         record.record_date = data["record_date"]
-    components = _rows(Component, data["components"], "components") if "components" in data \
-        else None
+    components = (
+        _rows(Component, data["components"], "components") if "components" in data else None
+    )
     teams = _rows(Team, data["teams"], "teams") if "teams" in data else None
     record.updated_at = clock.now()
     record.save()
@@ -122,8 +137,13 @@ def _apply(record: Record, data: dict[str, Any]) -> list[str]:
 
 
 def refresh_search(record: Record) -> None:
-    parts = [record.title, " ".join(record.tags), record.body,
-             " ".join(c.slug + " " + c.name for c in record.components.all()), record.label]
+    parts = [
+        record.title,
+        " ".join(record.tags),
+        record.body,
+        " ".join(c.slug + " " + c.name for c in record.components.all()),
+        record.label,
+    ]
     Record.objects.filter(pk=record.pk).update(search_text="\n".join(parts))
 
 
@@ -159,7 +179,8 @@ def update_record(pk: int, changes: dict[str, Any], actor: Person | str | None =
         frozen = record.status in ("rejected", "deprecated", "superseded")
         if frozen and ({"title", "body"} & set(changes)):
             raise TransitionNotAllowed(
-                f"a {record.status} record's text is final; write a new record", field="body")
+                f"a {record.status} record's text is final; write a new record", field="body"
+            )
         changed = _apply(record, changes)
         if changed:
             event(record, "edited", who, fields=changed)
@@ -189,7 +210,8 @@ def transition(pk: int, to: str, actor: Person | str | None, note: str = "") -> 
         if not logic.can_move(record.status, to):
             allowed = ", ".join(logic.TRANSITIONS[record.status]) or "nothing"
             raise TransitionNotAllowed(
-                f"a {record.status} record can move to {allowed}, not {to}", field="status")
+                f"a {record.status} record can move to {allowed}, not {to}", field="status"
+            )
         if to in ("accepted", "rejected"):
             _require_dri(record, who)
             record.decided_at, record.decision_note = clock.now(), note
@@ -210,14 +232,26 @@ def _after_decision(record: Record) -> None:
             if old is not None and old.status in ("accepted", "deprecated"):
                 old.status, old.status_text, old.updated_at = "superseded", "", clock.now()
                 old.save()
-                event(old, "status", None, f"superseded by {record.label}", frm="accepted",
-                      to="superseded")
+                event(
+                    old,
+                    "status",
+                    None,
+                    f"superseded by {record.label}",
+                    frm="accepted",
+                    to="superseded",
+                )
     people = set(record.raci.get("informed", [])) | set(
-        record.reviewers.values_list("person__slug", flat=True))
+        record.reviewers.values_list("person__slug", flat=True)
+    )
     for slug in sorted(people):
-        notify.send(slug, "decision.decided", f"{record.label} {record.title}: {record.status}",
-                    record.decision_note, url=f"/decisions/{record.pk}/",
-                    key=f"decision:{record.pk}:decided:{record.status}:{slug}")
+        notify.send(
+            slug,
+            "decision.decided",
+            f"{record.label} {record.title}: {record.status}",
+            record.decision_note,
+            url=f"/decisions/{record.pk}/",
+            key=f"decision:{record.pk}:decided:{record.status}:{slug}",
+        )
 
 
 def link(pk: int, kind: str, target_pk: int, actor: Person | str | None = None) -> Link:
@@ -243,6 +277,12 @@ def _add_link(source: Record, kind: str, target: Record) -> Link:
     if existing:
         return existing
     return Link.objects.create(
-        source=source, kind=kind, target=target, target_number=target.number,
-        verb=logic.LINK_VERBS[kind], text=f"{target.number}. {target.title}",
-        href=target.file, position=source.links.count())
+        source=source,
+        kind=kind,
+        target=target,
+        target_number=target.number,
+        verb=logic.LINK_VERBS[kind],
+        text=f"{target.number}. {target.title}",
+        href=target.file,
+        position=source.links.count(),
+    )

@@ -55,10 +55,15 @@ def _kind(doc: Doc) -> str:
 def state_of(record: Record) -> dict[str, Any]:
     """Everything a record's file is written from; equal states give equal files."""
     return {
-        "number": record.number, "title": record.title, "kind": record.kind,
-        "status": record.status, "status_text": record.status_text,
+        "number": record.number,
+        "title": record.title,
+        "kind": record.kind,
+        "status": record.status,
+        "status_text": record.status_text,
         "date": record.record_date.isoformat() if record.record_date else None,
-        "tags": list(record.tags), "raci": dict(record.raci), "body": record.body,
+        "tags": list(record.tags),
+        "raci": dict(record.raci),
+        "body": record.body,
         "meta": dict(record.meta),
         "links": [[x.kind, x.target_number, x.verb, x.text, x.href] for x in record.links.all()],
     }
@@ -67,15 +72,31 @@ def state_of(record: Record) -> dict[str, Any]:
 def _values(doc: Doc, people: _People) -> dict[str, Any]:
     status = doc.status or "proposed"
     extra = {k: v for k, v in doc.front_matter.items() if k != "kind"}
-    raci = {"accountable": people.ids(doc.deciders), "consulted": people.ids(doc.consulted),
-            "informed": people.ids(doc.informed)}
+    raci = {
+        "accountable": people.ids(doc.deciders),
+        "consulted": people.ids(doc.consulted),
+        "informed": people.ids(doc.informed),
+    }
     return {
-        "number": doc.number, "title": doc.title or doc.file, "kind": _kind(doc),
-        "status": status, "status_text": doc.status_text, "record_date": doc.date,
-        "tags": list(doc.tags), "raci": {k: v for k, v in raci.items() if v}, "body": doc.body,
+        "number": doc.number,
+        "title": doc.title or doc.file,
+        "kind": _kind(doc),
+        "status": status,
+        "status_text": doc.status_text,
+        "record_date": doc.date,
+        "tags": list(doc.tags),
+        "raci": {k: v for k, v in raci.items() if v},
+        "body": doc.body,
         "format": doc.format,
-        "meta": {k: v for k, v in {"front_matter": extra, "preamble": doc.preamble,
-                                   "date_text": doc.date_text}.items() if v},
+        "meta": {
+            k: v
+            for k, v in {
+                "front_matter": extra,
+                "preamble": doc.preamble,
+                "date_text": doc.date_text,
+            }.items()
+            if v
+        },
     }
 
 
@@ -91,8 +112,10 @@ def import_folder(directory: Path, *, log: str = "main", dry_run: bool = False) 
         seen.setdefault(doc.number, doc.file)
     for doc in docs:
         if doc.status is None:
-            report.notes.append(f"{doc.file}: could not map status {doc.status_text!r}; "
-                                "kept the text and filed it as proposed")
+            report.notes.append(
+                f"{doc.file}: could not map status {doc.status_text!r}; "
+                "kept the text and filed it as proposed"
+            )
     with transaction.atomic():
         people = _People()
         rows = {doc.file: _import_one(doc, log, people, directory) for doc in docs}
@@ -124,8 +147,7 @@ def _import_one(doc: Doc, log: str, people: _People, directory: Path) -> tuple[R
         record = Record(log=log, file=doc.file, created_at=now, updated_at=now)
     if values["number"] is None:
         values["number"] = next_number(log)
-    changed = any(getattr(record, k) != v for k, v in values.items()) or \
-        record.source_text != text
+    changed = any(getattr(record, k) != v for k, v in values.items()) or record.source_text != text
     for key, value in values.items():
         setattr(record, key, value)
     record.source_text = text
@@ -145,10 +167,21 @@ def _import_links(record: Record, doc: Doc, log: str) -> bool:
         return False
     record.links.all().delete()
     for position, (kind, target, verb, text, href) in enumerate(wanted):
-        found = Record.objects.filter(log=log, number=target).order_by("pk").first() \
-            if target is not None else None
-        Link.objects.create(source=record, kind=kind, target=found, target_number=target,
-                            verb=verb, text=text, href=href, position=position)
+        found = (
+            Record.objects.filter(log=log, number=target).order_by("pk").first()
+            if target is not None
+            else None
+        )
+        Link.objects.create(
+            source=record,
+            kind=kind,
+            target=found,
+            target_number=target,
+            verb=verb,
+            text=text,
+            href=href,
+            position=position,
+        )
     return True
 
 
@@ -168,19 +201,32 @@ def to_doc(record: Record, people: _People) -> Doc:
     front = dict(meta.get("front_matter") or {})
     if record.kind != "adr":
         front["kind"] = record.kind
-    links = [DocLink(x.kind, x.verb, x.text or (f"{x.target.number}. {x.target.title}"
-                                                if x.target else ""),
-                     x.href or (file_name(x.target) if x.target else ""), x.target_number)
-             for x in record.links.select_related("target")]
+    links = [
+        DocLink(
+            x.kind,
+            x.verb,
+            x.text or (f"{x.target.number}. {x.target.title}" if x.target else ""),
+            x.href or (file_name(x.target) if x.target else ""),
+            x.target_number,
+        )
+        for x in record.links.select_related("target")
+    ]
     return Doc(
-        file=file_name(record), format=record.format or "adr-tools", title=record.title,
-        number=record.number, status=record.status,
+        file=file_name(record),
+        format=record.format or "adr-tools",
+        title=record.title,
+        number=record.number,
+        status=record.status,
         status_text=record.status_text or record.status.capitalize(),
-        date=record.record_date, date_text=meta.get("date_text", ""),
+        date=record.record_date,
+        date_text=meta.get("date_text", ""),
         deciders=people.written(record.raci.get("accountable", [])),
         consulted=people.written(record.raci.get("consulted", [])),
         informed=people.written(record.raci.get("informed", [])),
-        tags=list(record.tags), links=links, body=record.body, front_matter=front,
+        tags=list(record.tags),
+        links=links,
+        body=record.body,
+        front_matter=front,
         preamble=meta.get("preamble", ""),
     )
 

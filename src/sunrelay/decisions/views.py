@@ -27,9 +27,14 @@ def _me(request: HttpRequest) -> Person | None:
 def decision_log(request: HttpRequest) -> HttpResponse:
     filters = {k: request.GET.get(k, "") for k in ("q", "status", "kind", "team", "component")}
     page = Paginator(queries.decision_log(**filters), 50).get_page(request.GET.get("page"))
-    context = {"page": page, "filters": filters, "statuses": logic.STATUSES,
-               "kinds": logic.KIND_LABELS, "teams": Team.objects.only("slug", "name"),
-               "components": Component.objects.only("slug", "name")}
+    context = {
+        "page": page,
+        "filters": filters,
+        "statuses": logic.STATUSES,
+        "kinds": logic.KIND_LABELS,
+        "teams": Team.objects.only("slug", "name"),
+        "components": Component.objects.only("slug", "name"),
+    }
     if request.headers.get("HX-Request"):
         return render(request, "decisions/_rows.html", context)
     return render(request, "decisions/log.html", context)
@@ -45,14 +50,25 @@ def record(request: HttpRequest, pk: int) -> HttpResponse:
         thread.setdefault(e.parent_id, []).append(e)
     reviewers = list(found.reviewers.all())
     mine = next((r for r in reviewers if me and r.person_id == me.pk), None)
-    return render(request, "decisions/record.html", {
-        "record": found, "me": me, "mine": mine, "reviewers": reviewers,
-        "timeline": thread.get(None, []), "replies": thread, "now": clock.now(),
-        "is_dri": bool(me and found.dri_id == me.pk),
-        "moves": [s for s in logic.TRANSITIONS[found.status] if s != "proposed"],
-        "people": Person.objects.only("slug", "name"), "teams": Team.objects.only("slug", "name"),
-        "sections": _sections(found.body), "ladder": logic.LADDER_LABELS,
-    })
+    return render(
+        request,
+        "decisions/record.html",
+        {
+            "record": found,
+            "me": me,
+            "mine": mine,
+            "reviewers": reviewers,
+            "timeline": thread.get(None, []),
+            "replies": thread,
+            "now": clock.now(),
+            "is_dri": bool(me and found.dri_id == me.pk),
+            "moves": [s for s in logic.TRANSITIONS[found.status] if s != "proposed"],
+            "people": Person.objects.only("slug", "name"),
+            "teams": Team.objects.only("slug", "name"),
+            "sections": _sections(found.body),
+            "ladder": logic.LADDER_LABELS,
+        },
+    )
 
 
 def _sections(body: str) -> list[str]:
@@ -62,10 +78,13 @@ def _sections(body: str) -> list[str]:
 def _form_data(request: HttpRequest) -> dict[str, Any]:
     post = request.POST
     return {
-        "title": post.get("title", ""), "kind": post.get("kind", "adr"),
-        "dri": post.get("dri") or None, "team": post.get("team") or None,
+        "title": post.get("title", ""),
+        "kind": post.get("kind", "adr"),
+        "dri": post.get("dri") or None,
+        "team": post.get("team") or None,
         "tags": [t for t in post.get("tags", "").replace(",", " ").split() if t],
-        "components": post.getlist("components"), "body": post.get("body", ""),
+        "components": post.getlist("components"),
+        "body": post.get("body", ""),
     }
 
 
@@ -85,21 +104,35 @@ def edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         except SunrelayError as exc:
             error = exc
     values = _form_data(request) if request.method == "POST" else _initial(current)
-    return render(request, "decisions/edit.html", {
-        "record": current, "values": values, "error": error, "kinds": logic.KIND_LABELS,
-        "people": Person.objects.only("slug", "name"), "teams": Team.objects.only("slug", "name"),
-        "components": Component.objects.only("slug", "name"),
-        "template": {k: logic.template_body(k) for k in logic.KINDS},
-    }, status=422 if error else 200)
+    return render(
+        request,
+        "decisions/edit.html",
+        {
+            "record": current,
+            "values": values,
+            "error": error,
+            "kinds": logic.KIND_LABELS,
+            "people": Person.objects.only("slug", "name"),
+            "teams": Team.objects.only("slug", "name"),
+            "components": Component.objects.only("slug", "name"),
+            "template": {k: logic.template_body(k) for k in logic.KINDS},
+        },
+        status=422 if error else 200,
+    )
 
 
 def _initial(record: Any) -> dict[str, Any]:
     if record is None:
         return {"kind": "adr", "body": logic.template_body("adr"), "components": []}
-    return {"title": record.title, "kind": record.kind, "body": record.body,
-            "dri": record.dri.slug if record.dri else "", "tags": " ".join(record.tags),
-            "team": record.team.slug if record.team else "",
-            "components": [c.slug for c in record.components.all()]}
+    return {
+        "title": record.title,
+        "kind": record.kind,
+        "body": record.body,
+        "dri": record.dri.slug if record.dri else "",
+        "tags": " ".join(record.tags),
+        "team": record.team.slug if record.team else "",
+        "components": [c.slug for c in record.components.all()],
+    }
 
 
 @login_required
@@ -111,14 +144,20 @@ def preview(request: HttpRequest) -> HttpResponse:
 
 ACTIONS = {
     "request_review": lambda pk, me, p: review.request_review(
-        pk, me, reviewers=p.getlist("reviewers"), teams=p.getlist("teams")),
+        pk, me, reviewers=p.getlist("reviewers"), teams=p.getlist("teams")
+    ),
     "approve": lambda pk, me, p: review.approve(pk, me, p.get("body", "")),
     "request_changes": lambda pk, me, p: review.request_changes(pk, me, p.get("body", "")),
     "comment": lambda pk, me, p: review.comment(
-        pk, me, p.get("body", ""), section=p.get("section", ""),
-        reply_to=int(p["reply_to"]) if p.get("reply_to", "").isdigit() else None),
-    "transition": lambda pk, me, p: service.transition(pk, p.get("status", ""), me,
-                                                       p.get("note", "")),
+        pk,
+        me,
+        p.get("body", ""),
+        section=p.get("section", ""),
+        reply_to=int(p["reply_to"]) if p.get("reply_to", "").isdigit() else None,
+    ),
+    "transition": lambda pk, me, p: service.transition(
+        pk, p.get("status", ""), me, p.get("note", "")
+    ),
     "retro": lambda pk, me, p: review.record_retro(pk, me, p.get("notes", "")),
 }
 
@@ -132,8 +171,9 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         if action not in ACTIONS:
             raise ValidationFailed(f"unknown action {action!r}", field="action")
         if me is None:
-            raise ValidationFailed("your sign-in is not linked to a person in the directory",
-                                   field="actor")
+            raise ValidationFailed(
+                "your sign-in is not linked to a person in the directory", field="actor"
+            )
         ACTIONS[action](pk, me, request.POST)
         messages.success(request, "Saved.")
     except SunrelayError as exc:

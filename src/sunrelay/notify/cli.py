@@ -28,8 +28,13 @@ def send(
     n = service.send(to, "notify.manual", subject, body, urgent=urgent, key=key or None)
     if as_json:
         print_json(
-            {"id": n.pk, "key": n.key, "to": to, "state": n.state,
-             "deliver_after": format_instant(n.deliver_after)}
+            {
+                "id": n.pk,
+                "key": n.key,
+                "to": to,
+                "state": n.state,
+                "deliver_after": format_instant(n.deliver_after),
+            }
         )
         return
     when = "now" if n.deliver_after <= n.created_at else format_instant(n.deliver_after)
@@ -51,8 +56,14 @@ def dead_letters(
         out.print(f"notification {n.pk} queued again for {n.recipient.slug}")
         return
     rows = [
-        {"id": n.pk, "to": n.recipient.slug, "kind": n.kind, "subject": n.subject,
-         "attempts": n.attempts, "error": n.last_error}
+        {
+            "id": n.pk,
+            "to": n.recipient.slug,
+            "kind": n.kind,
+            "subject": n.subject,
+            "attempts": n.attempts,
+            "error": n.last_error,
+        }
         for n in service.dead_letters()
     ]
     if as_json:
@@ -63,6 +74,5 @@ def dead_letters(
         return
     table = Table("id", "to", "kind", "subject", "attempts", "last error")
     for r in rows:
-        table.add_row(str(r["id"]), r["to"], r["kind"], r["subject"], str(r["attempts"]),
-                      r["error"])
+        table.add_row(*(str(r[k]) for k in ("id", "to", "kind", "subject", "attempts", "error")))
     out.print(table)

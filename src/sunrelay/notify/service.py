@@ -47,8 +47,9 @@ def send(
     now = clock.now()
     after = now
     if not urgent:
-        after = logic.next_working_instant(people_queries.load_directory([person.slug]).schedule(
-            person.slug), now)
+        after = logic.next_working_instant(
+            people_queries.load_directory([person.slug]).schedule(person.slug), now
+        )
     try:
         with transaction.atomic():
             return Notification.objects.create(

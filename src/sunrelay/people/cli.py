@@ -84,6 +84,12 @@ def import_(
 def export(
     fmt: str = typer.Option("org", "--format", help="org or backstage."),
     output: Path | None = typer.Option(None, "--output", "-o", help="Write here, not stdout."),
+    adr_location: str = typer.Option(
+        "",
+        "--adr-location",
+        help="Backstage: where components' decision records live (a path or URL), for "
+        "components without an 'ADRs' link.",
+    ),
 ) -> None:
     """Write the directory as org.yaml (or a Backstage catalog)."""
     django_setup()
@@ -93,7 +99,10 @@ def export(
     if fmt not in ("org", "backstage"):
         raise fail("--format must be org or backstage", 2)
     spec = service.export_org()
-    text = orgfile.dump(spec) if fmt == "org" else write_catalog(spec)
+    if fmt == "org":
+        text = orgfile.dump(spec)
+    else:
+        text = write_catalog(spec, adr_location=adr_location or None)
     if output:
         output.write_text(text, encoding="utf-8")
         err.print(f"wrote {output}")

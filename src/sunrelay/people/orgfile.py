@@ -45,7 +45,15 @@ URL = re.compile(r"^(https?|mailto):\S+$")
 TOP_KEYS = {"version", "organization", *SECTIONS}
 PERSON_KEYS = {"id", "name", "email", "timezone", "working_hours", "workdays", "holidays", "roles"}
 TEAM_KEYS = {
-    "id", "name", "lead", "members", "wip_limit", "successor", "parent", "description", "agreement"
+    "id",
+    "name",
+    "lead",
+    "members",
+    "wip_limit",
+    "successor",
+    "parent",
+    "description",
+    "agreement",
 }
 REVIEW_KINDS = ("adr", "rfc", "design-doc")
 COMPONENT_KEYS = {

@@ -21,7 +21,7 @@ def _renderer() -> MarkdownIt:
 
 @register.filter
 def markdown(text: str) -> SafeString:
-    return mark_safe(_renderer().render(text or ""))  # noqa: S308 - escaped by markdown-it
+    return mark_safe(_renderer().render(text or ""))
 
 
 @register.filter

@@ -5,120 +5,292 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('people', '0002_team_agreement'),
+        ("people", "0002_team_agreement"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Record',
+            name="Record",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('log', models.CharField(default='main', max_length=63)),
-                ('number', models.PositiveIntegerField()),
-                ('title', models.CharField(max_length=300)),
-                ('kind', models.CharField(choices=[('adr', 'adr'), ('rfc', 'rfc'), ('design-doc', 'design-doc')], default='adr', max_length=12)),
-                ('status', models.CharField(choices=[('draft', 'draft'), ('proposed', 'proposed'), ('accepted', 'accepted'), ('rejected', 'rejected'), ('deprecated', 'deprecated'), ('superseded', 'superseded')], default='draft', max_length=12)),
-                ('status_text', models.CharField(blank=True, max_length=300)),
-                ('tags', models.JSONField(blank=True, default=list)),
-                ('body', models.TextField(blank=True)),
-                ('raci', models.JSONField(blank=True, default=dict)),
-                ('record_date', models.DateField(blank=True, null=True)),
-                ('created_at', models.DateTimeField()),
-                ('updated_at', models.DateTimeField()),
-                ('review_requested_at', models.DateTimeField(blank=True, null=True)),
-                ('review_due_at', models.DateTimeField(blank=True, null=True)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('decision_note', models.TextField(blank=True)),
-                ('rung', models.CharField(choices=[('none', 'none'), ('async-thread', 'async-thread'), ('huddle', 'huddle'), ('dri-decides', 'dri-decides'), ('retro', 'retro')], default='none', max_length=16)),
-                ('rung_since', models.DateTimeField(blank=True, null=True)),
-                ('file', models.CharField(blank=True, max_length=255)),
-                ('format', models.CharField(blank=True, max_length=12)),
-                ('source_text', models.TextField(blank=True)),
-                ('source_state', models.JSONField(blank=True, default=dict)),
-                ('meta', models.JSONField(blank=True, default=dict)),
-                ('search_text', models.TextField(blank=True)),
-                ('components', models.ManyToManyField(blank=True, related_name='records', to='people.component')),
-                ('dri', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='dri_records', to='people.person')),
-                ('team', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='authored_records', to='people.team')),
-                ('teams', models.ManyToManyField(blank=True, related_name='affected_by_records', to='people.team')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("log", models.CharField(default="main", max_length=63)),
+                ("number", models.PositiveIntegerField()),
+                ("title", models.CharField(max_length=300)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("adr", "adr"), ("rfc", "rfc"), ("design-doc", "design-doc")],
+                        default="adr",
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "draft"),
+                            ("proposed", "proposed"),
+                            ("accepted", "accepted"),
+                            ("rejected", "rejected"),
+                            ("deprecated", "deprecated"),
+                            ("superseded", "superseded"),
+                        ],
+                        default="draft",
+                        max_length=12,
+                    ),
+                ),
+                ("status_text", models.CharField(blank=True, max_length=300)),
+                ("tags", models.JSONField(blank=True, default=list)),
+                ("body", models.TextField(blank=True)),
+                ("raci", models.JSONField(blank=True, default=dict)),
+                ("record_date", models.DateField(blank=True, null=True)),
+                ("created_at", models.DateTimeField()),
+                ("updated_at", models.DateTimeField()),
+                ("review_requested_at", models.DateTimeField(blank=True, null=True)),
+                ("review_due_at", models.DateTimeField(blank=True, null=True)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("decision_note", models.TextField(blank=True)),
+                (
+                    "rung",
+                    models.CharField(
+                        choices=[
+                            ("none", "none"),
+                            ("async-thread", "async-thread"),
+                            ("huddle", "huddle"),
+                            ("dri-decides", "dri-decides"),
+                            ("retro", "retro"),
+                        ],
+                        default="none",
+                        max_length=16,
+                    ),
+                ),
+                ("rung_since", models.DateTimeField(blank=True, null=True)),
+                ("file", models.CharField(blank=True, max_length=255)),
+                ("format", models.CharField(blank=True, max_length=12)),
+                ("source_text", models.TextField(blank=True)),
+                ("source_state", models.JSONField(blank=True, default=dict)),
+                ("meta", models.JSONField(blank=True, default=dict)),
+                ("search_text", models.TextField(blank=True)),
+                (
+                    "components",
+                    models.ManyToManyField(
+                        blank=True, related_name="records", to="people.component"
+                    ),
+                ),
+                (
+                    "dri",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="dri_records",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="authored_records",
+                        to="people.team",
+                    ),
+                ),
+                (
+                    "teams",
+                    models.ManyToManyField(
+                        blank=True, related_name="affected_by_records", to="people.team"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['log', 'number', 'pk'],
+                "ordering": ["log", "number", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Link',
+            name="Link",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('supersedes', 'supersedes'), ('superseded-by', 'superseded-by'), ('amends', 'amends'), ('amended-by', 'amended-by'), ('relates-to', 'relates-to')], max_length=16)),
-                ('target_number', models.PositiveIntegerField(blank=True, null=True)),
-                ('verb', models.CharField(blank=True, max_length=60)),
-                ('text', models.CharField(blank=True, max_length=300)),
-                ('href', models.CharField(blank=True, max_length=300)),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('source', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='links', to='decisions.record')),
-                ('target', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='incoming', to='decisions.record')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("supersedes", "supersedes"),
+                            ("superseded-by", "superseded-by"),
+                            ("amends", "amends"),
+                            ("amended-by", "amended-by"),
+                            ("relates-to", "relates-to"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("target_number", models.PositiveIntegerField(blank=True, null=True)),
+                ("verb", models.CharField(blank=True, max_length=60)),
+                ("text", models.CharField(blank=True, max_length=300)),
+                ("href", models.CharField(blank=True, max_length=300)),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "source",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="links",
+                        to="decisions.record",
+                    ),
+                ),
+                (
+                    "target",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="incoming",
+                        to="decisions.record",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['source', 'position', 'pk'],
+                "ordering": ["source", "position", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Event',
+            name="Event",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField()),
-                ('kind', models.CharField(max_length=24)),
-                ('body', models.TextField(blank=True)),
-                ('section', models.CharField(blank=True, max_length=200)),
-                ('data', models.JSONField(blank=True, default=dict)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='people.person')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='replies', to='decisions.event')),
-                ('record', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='decisions.record')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField()),
+                ("kind", models.CharField(max_length=24)),
+                ("body", models.TextField(blank=True)),
+                ("section", models.CharField(blank=True, max_length=200)),
+                ("data", models.JSONField(blank=True, default=dict)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="replies",
+                        to="decisions.event",
+                    ),
+                ),
+                (
+                    "record",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="decisions.record",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['at', 'pk'],
+                "ordering": ["at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Reviewer',
+            name="Reviewer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('consulted', models.BooleanField(default=False)),
-                ('state', models.CharField(choices=[('pending', 'pending'), ('approved', 'approved'), ('changes_requested', 'changes requested')], default='pending', max_length=20)),
-                ('due_at', models.DateTimeField(blank=True, null=True)),
-                ('answered_at', models.DateTimeField(blank=True, null=True)),
-                ('overdue_noted_at', models.DateTimeField(blank=True, null=True)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reviews', to='people.person')),
-                ('record', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reviewers', to='decisions.record')),
-                ('via_team', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='people.team')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("consulted", models.BooleanField(default=False)),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("pending", "pending"),
+                            ("approved", "approved"),
+                            ("changes_requested", "changes requested"),
+                        ],
+                        default="pending",
+                        max_length=20,
+                    ),
+                ),
+                ("due_at", models.DateTimeField(blank=True, null=True)),
+                ("answered_at", models.DateTimeField(blank=True, null=True)),
+                ("overdue_noted_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reviews",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "record",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reviewers",
+                        to="decisions.record",
+                    ),
+                ),
+                (
+                    "via_team",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="people.team",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['due_at', 'person__slug'],
+                "ordering": ["due_at", "person__slug"],
             },
         ),
         migrations.AddIndex(
-            model_name='record',
-            index=models.Index(fields=['log', 'number'], name='decisions_r_log_0de83c_idx'),
+            model_name="record",
+            index=models.Index(fields=["log", "number"], name="decisions_r_log_0de83c_idx"),
         ),
         migrations.AddIndex(
-            model_name='record',
-            index=models.Index(fields=['status', 'kind'], name='decisions_r_status_92a819_idx'),
+            model_name="record",
+            index=models.Index(fields=["status", "kind"], name="decisions_r_status_92a819_idx"),
         ),
         migrations.AddConstraint(
-            model_name='record',
-            constraint=models.UniqueConstraint(condition=models.Q(('file', ''), _negated=True), fields=('log', 'file'), name='record_file_per_log'),
+            model_name="record",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("file", ""), _negated=True),
+                fields=("log", "file"),
+                name="record_file_per_log",
+            ),
         ),
         migrations.AddIndex(
-            model_name='event',
-            index=models.Index(fields=['record', 'at'], name='decisions_e_record__092342_idx'),
+            model_name="event",
+            index=models.Index(fields=["record", "at"], name="decisions_e_record__092342_idx"),
         ),
         migrations.AddConstraint(
-            model_name='reviewer',
-            constraint=models.UniqueConstraint(fields=('record', 'person'), name='one_review_per_person'),
+            model_name="reviewer",
+            constraint=models.UniqueConstraint(
+                fields=("record", "person"), name="one_review_per_person"
+            ),
         ),
     ]

@@ -10,7 +10,10 @@ so problems point into the catalog. Sunrelay's own facts travel as annotations:
     sunrelay.dev/holidays       PT                     (User)
     sunrelay.dev/roles          engineer,manager       (User)
     sunrelay.dev/lead, sunrelay.dev/wip-limit, sunrelay.dev/successor         (Group)
+    sunrelay.dev/review-periods adr=3d;design-doc=72h  (Group: the team's review agreement)
     sunrelay.dev/dri, sunrelay.dev/maintainers, sunrelay.dev/criticality      (Component)
+    backstage.io/adr-location   where the component's decision records live (Component; the
+                                ADR plugin reads it); kept as the component's "ADRs" link
 """
 
 from __future__ import annotations
@@ -25,6 +28,8 @@ from sunrelay.people.logic import OrgSpec
 from sunrelay.people.orgfile import OrgFileInvalid, Problem
 
 A = "sunrelay.dev/"
+ADR_LOCATION = "backstage.io/adr-location"
+ADR_LINK_TITLES = ("adrs", "adr", "decisions", "decision records")
 KINDS = {"user", "group", "component", "system", "domain", "location"}
 Path = tuple[str | int, ...]
 
@@ -174,6 +179,9 @@ def _group(data: dict[str, Any]) -> Converted:
     if notes.get(A + "wip-limit") is not None:
         wip = str(notes[A + "wip-limit"])
         item["wip_limit"] = int(wip) if wip.isdigit() else wip  # lint names a bad one
+    if notes.get(A + "review-periods"):
+        pairs = [x.partition("=") for x in str(notes[A + "review-periods"]).split(";") if x]
+        item["agreement"] = {"review": {k.strip(): v.strip() for k, _, v in pairs}}
     return (
         "teams",
         item,
@@ -184,6 +192,7 @@ def _group(data: dict[str, Any]) -> Converted:
             "lead": (*ANN, A + "lead"),
             "wip_limit": (*ANN, A + "wip-limit"),
             "successor": (*ANN, A + "successor"),
+            "agreement": (*ANN, A + "review-periods"),
         },
     )
 
@@ -205,6 +214,9 @@ def _component(data: dict[str, Any]) -> Converted:
     if meta.get("description"):
         item["description"] = meta["description"]
     links = [x for x in meta.get("links") or [] if isinstance(x, dict)]
+    adr = notes.get(ADR_LOCATION)
+    if adr and all(x.get("url") != adr for x in links):
+        links.append({"url": adr, "title": "ADRs"})
     if links:
         item["links"] = [{"url": x.get("url"), "title": x.get("title") or ""} for x in links]
     return (
@@ -297,8 +309,9 @@ def _nearest(lines: dict[orgfile.Path, int], path: orgfile.Path) -> int:
     return lines.get(path, 1)
 
 
-def write_catalog(spec: OrgSpec) -> str:
-    """The directory as one multi-document catalog file."""
+def write_catalog(spec: OrgSpec, *, adr_location: str | None = None) -> str:
+    """The directory as one multi-document catalog file. Each component's decision records are
+    announced with ``backstage.io/adr-location``: its own "ADRs" link, else ``adr_location``."""
     docs: list[dict[str, Any]] = []
 
     def entity(
@@ -325,6 +338,10 @@ def write_catalog(spec: OrgSpec) -> str:
             A + "lead": t.lead,
             A + "wip-limit": None if t.wip_limit is None else str(t.wip_limit),
             A + "successor": t.successor,
+            A + "review-periods": ";".join(
+                f"{k}={v}" for k, v in (t.agreement.get("review") or {}).items()
+            )
+            or None,
         }
         body: dict[str, Any] = {
             "type": "team",
@@ -357,6 +374,10 @@ def write_catalog(spec: OrgSpec) -> str:
             A + "dri": k.dri,
             A + "maintainers": ",".join(k.maintainers),
             A + "criticality": k.criticality,
+            ADR_LOCATION: next(
+                (x.url for x in k.links if x.title.strip().lower() in ADR_LINK_TITLES),
+                adr_location,
+            ),
         }
         body = {
             "type": "service",

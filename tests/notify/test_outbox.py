@@ -1,0 +1,158 @@
+"""The outbox: stored first, sent once, held for working hours, retried, then a dead letter."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.db import connection, connections
+from typer.testing import CliRunner
+
+from sunrelay.cli.main import app
+from sunrelay.core import clock
+from sunrelay.notify import channels, logic, service
+from sunrelay.notify.models import Notification
+
+MONDAY_NOON = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)  # Tokyo 21:00, Lisbon 12:00
+
+
+class Flaky:
+    """An in-memory channel that fails its first ``failures`` deliveries."""
+
+    name = "flaky"
+
+    def __init__(self, failures: int):
+        self.failures, self.delivered = failures, []
+
+    def deliver(self, notification: Notification) -> None:
+        if self.failures:
+            self.failures -= 1
+            raise channels.DeliveryFailed("receiver answered 503")
+        self.delivered.append(notification.key)
+
+
+@pytest.fixture
+def flaky():
+    def install(failures: int) -> Flaky:
+        channel = Flaky(failures)
+        channels.register(channel)
+        return channel
+
+    yield install
+    channels._channels.pop("flaky", None)
+
+
+def test_the_same_key_is_queued_once(demo):
+    first = service.send("chloe", "test", "Hello", key="weekly:chloe:2026-W48")
+    again = service.send("chloe", "test", "Hello again", key="weekly:chloe:2026-W48")
+    assert first.pk == again.pk and Notification.objects.count() == 1
+
+
+def test_quiet_hours_hold_until_the_next_working_window_and_urgent_goes_now(demo):
+    with clock.frozen(MONDAY_NOON):
+        held = service.send("yuki", "test", "Can wait")
+        urgent = service.send("yuki", "test", "Paging", urgent=True)
+        assert service.dispatch_due().sent == 1  # only the urgent one
+    assert held.deliver_after == datetime(2026, 11, 24, 0, 30, tzinfo=UTC)  # Tue 09:30 Tokyo
+    assert urgent.deliver_after == MONDAY_NOON
+    with clock.frozen(datetime(2026, 11, 24, 0, 30, tzinfo=UTC)):
+        assert service.dispatch_due().sent == 1
+    assert [n.subject for n in service.inbox(held.recipient)] == ["Can wait", "Paging"]
+
+
+def test_failures_retry_with_backoff_then_deliver_exactly_once(demo, flaky):
+    channel = flaky(2)
+    with clock.frozen(MONDAY_NOON):
+        n = service.send("chloe", "test", "Retry me", urgent=True)
+        Notification.objects.filter(pk=n.pk).update(channels=["inbox", "flaky"])
+        assert service.dispatch_due().retried == 1
+        assert service.dispatch_due().sent == 0  # not due again yet
+    n.refresh_from_db()
+    assert n.deliver_after == MONDAY_NOON + logic.backoff(1) and n.delivered == ["inbox"]
+    for _ in range(2):
+        n.refresh_from_db()
+        with clock.frozen(n.deliver_after):
+            service.dispatch_due()
+    n.refresh_from_db()
+    assert n.state == "sent" and channel.delivered == [n.key] and n.attempts == 3
+
+
+def test_a_channel_that_never_recovers_ends_in_the_dead_letters_and_can_be_resent(demo, flaky):
+    flaky(100)
+    at = MONDAY_NOON
+    with clock.frozen(at):
+        n = service.send("chloe", "test", "Doomed", urgent=True)
+        Notification.objects.filter(pk=n.pk).update(channels=["inbox", "flaky"])
+    for _ in range(logic.MAX_ATTEMPTS):
+        n.refresh_from_db()
+        with clock.frozen(max(at, n.deliver_after)):
+            service.dispatch_due()
+    n.refresh_from_db()
+    assert n.state == "dead" and "503" in n.last_error
+    assert list(service.dead_letters()) == [n]
+    listed = CliRunner().invoke(app, ["notify", "dead-letters", "--json"])
+    assert listed.exit_code == 0 and f'"id": {n.pk}' in listed.stdout
+    retried = CliRunner().invoke(app, ["notify", "dead-letters", "--retry", str(n.pk)])
+    assert retried.exit_code == 0
+    n.refresh_from_db()
+    assert (n.state, n.attempts) == ("pending", 0)
+    again = CliRunner().invoke(app, ["notify", "dead-letters", "--retry", str(n.pk)])
+    assert again.exit_code == 1 and "not a dead letter" in again.stderr
+
+
+def test_backoff_doubles():
+    assert [logic.backoff(n).total_seconds() for n in (1, 2, 3, 4)] == [30, 60, 120, 240]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_racing_deliver_each_notification_once(flaky):
+    from sunrelay.people import orgfile
+    from sunrelay.people import service as people
+    from tests.conftest import DEMO
+
+    people.import_org(orgfile.parse(DEMO.read_text()))
+    channel = flaky(0)
+    for i in range(40):
+        n = service.send("chloe", "test", f"n{i}", urgent=True, key=f"race:{i}")
+        Notification.objects.filter(pk=n.pk).update(channels=["inbox", "flaky"])
+    start = threading.Barrier(2)
+
+    def work() -> None:
+        start.wait()
+        try:
+            service.dispatch_due()
+        finally:
+            connections.close_all()
+
+    workers = [threading.Thread(target=work) for _ in range(2)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    assert sorted(channel.delivered) == sorted(f"race:{i}" for i in range(40))
+    assert Notification.objects.filter(state="sent").count() == 40
+    connection.close()
+
+
+def test_cli_send_queues_through_the_outbox(demo):
+    result = CliRunner().invoke(
+        app, ["notify", "send", "--to", "ana", "--subject", "Hi", "--urgent", "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    assert Notification.objects.get().subject == "Hi"
+    missing = CliRunner().invoke(app, ["notify", "send", "--to", "nobody", "--subject", "Hi"])
+    assert missing.exit_code == 1 and "nobody" in missing.stderr
+    empty = CliRunner().invoke(app, ["notify", "send", "--to", "ana", "--subject", " "])
+    assert empty.exit_code == 1 and "subject" in empty.stderr
+
+
+def test_lease_expiry_lets_another_worker_finish_an_abandoned_send(demo):
+    with clock.frozen(MONDAY_NOON):
+        n = service.send("chloe", "test", "Crashed mid-send", urgent=True)
+        Notification.objects.filter(pk=n.pk).update(
+            state="sending", lease_until=MONDAY_NOON + timedelta(minutes=5)
+        )
+        assert service.dispatch_due().sent == 0
+    with clock.frozen(MONDAY_NOON + timedelta(minutes=6)):
+        assert service.dispatch_due().sent == 1
