@@ -187,3 +187,10 @@ def test_rendering_then_reading_gives_the_same_record(name, fmt):
         assert " ".join((again.preamble + "\n" + again.body).split()) == " ".join(
             (doc.preamble + "\n" + doc.body).split()
         ), doc.file
+
+
+def test_our_own_decision_records_lint_clean():
+    from tests.conftest import ROOT
+
+    docs = folder.read(ROOT / "docs" / "adr")
+    assert len(docs) >= 7 and folder.lint(docs) == []
