@@ -51,6 +51,8 @@ def test_write_a_record_with_errors_named_then_saved(ana):
             "tags": "observability, tracing",
             "components": ["ledger"],
             "body": "",
+            "raci_consulted": ["yuki"],
+            "raci_informed": ["mia"],
         },
     )
     record = Record.objects.get(title="Adopt OpenTelemetry")
@@ -61,6 +63,9 @@ def test_write_a_record_with_errors_named_then_saved(ana):
         ["observability", "tracing"],
     )
     assert "## Problem Statement" in record.body
+    assert record.raci == {"consulted": ["yuki"], "informed": ["mia"]}
+    form = ana.get(f"/decisions/{record.pk}/edit/").content.decode()
+    assert '<option value="yuki" selected>' in form
 
 
 def test_preview_renders_markdown_without_raw_html(ana):

@@ -85,6 +85,7 @@ def _form_data(request: HttpRequest) -> dict[str, Any]:
         "tags": [t for t in post.get("tags", "").replace(",", " ").split() if t],
         "components": post.getlist("components"),
         "body": post.get("body", ""),
+        "raci": {role: post.getlist(f"raci_{role}") for role in service.RACI_ROLES},
     }
 
 
@@ -116,6 +117,7 @@ def edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             "teams": Team.objects.only("slug", "name"),
             "components": Component.objects.only("slug", "name"),
             "template": {k: logic.template_body(k) for k in logic.KINDS},
+            "roles": service.RACI_ROLES,
         },
         status=422 if error else 200,
     )
@@ -123,7 +125,7 @@ def edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 def _initial(record: Any) -> dict[str, Any]:
     if record is None:
-        return {"kind": "adr", "body": logic.template_body("adr"), "components": []}
+        return {"kind": "adr", "body": logic.template_body("adr"), "components": [], "raci": {}}
     return {
         "title": record.title,
         "kind": record.kind,
@@ -132,6 +134,7 @@ def _initial(record: Any) -> dict[str, Any]:
         "tags": " ".join(record.tags),
         "team": record.team.slug if record.team else "",
         "components": [c.slug for c in record.components.all()],
+        "raci": record.raci,
     }
 
 
