@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -34,3 +37,21 @@ def reader(db) -> Client:
 @pytest.fixture
 def writer(db) -> Client:
     return _client("write")
+
+
+def run_without_database(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """``python -m sunrelay ARGS`` in ``tmp_path`` with a database that cannot be reached and
+    a state folder that must stay unmade: what an offline command may rely on."""
+    env = {
+        **os.environ,
+        "SUNRELAY_VAR": str(tmp_path / "var"),
+        "DATABASE_URL": "postgres://nowhere.invalid/x",
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "sunrelay", *args],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )

@@ -1,10 +1,7 @@
 """``sunrelay adr``: folder commands without a database, import/export through the hub."""
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -12,26 +9,14 @@ from typer.testing import CliRunner
 
 from sunrelay.cli.main import app
 from sunrelay.decisions.models import Record
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, run_without_database
 
 run = CliRunner().invoke
 ADR = FIXTURES / "adr"
 
 
 def test_list_json_works_on_a_folder_without_any_database(tmp_path: Path):
-    env = {
-        **os.environ,
-        "SUNRELAY_VAR": str(tmp_path / "var"),
-        "DATABASE_URL": "postgres://nowhere.invalid/x",
-    }
-    done = subprocess.run(
-        [sys.executable, "-m", "sunrelay", "adr", "list", str(ADR / "adr-tools"), "--json"],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    done = run_without_database(tmp_path, "adr", "list", str(ADR / "adr-tools"), "--json")
     assert done.returncode == 0, done.stderr
     records = json.loads(done.stdout)
     assert records[2] == {

@@ -1,16 +1,13 @@
 """CLI contract: exit codes, --json shapes, --org without a database, batch CSV."""
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from sunrelay.cli.main import app
-from tests.conftest import DEMO, FIXTURES
+from tests.conftest import DEMO, FIXTURES, run_without_database
 
 run = CliRunner().invoke
 
@@ -128,29 +125,8 @@ def test_batch_csv(tmp_path: Path):
 
 
 def test_offline_commands_need_no_database_and_leave_nothing(tmp_path: Path):
-    env = {
-        **os.environ,
-        "SUNRELAY_VAR": str(tmp_path / "var"),
-        "DATABASE_URL": "postgres://nowhere.invalid/x",
-    }
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "sunrelay",
-            "time",
-            "online",
-            "--at",
-            "2026-11-23T10:00Z",
-            "--org",
-            str(DEMO),
-            "--json",
-        ],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
+    done = run_without_database(
+        tmp_path, "time", "online", "--at", "2026-11-23T10:00Z", "--org", str(DEMO), "--json"
     )
     assert done.returncode == 0, done.stderr
     assert "sagar" in json.loads(done.stdout)["online"]

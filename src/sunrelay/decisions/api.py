@@ -1,12 +1,13 @@
-"""/api/v1/decisions: records, reviews, comments, transitions, links, search, metrics."""
+"""/api/v1/decisions: records, reviews, comments, transitions, links, search, metrics.
 
-from __future__ import annotations
+No ``from __future__ import annotations`` here: ninja's paginate wrapper resolves string
+annotations in its own module, where ``LogQuery`` does not exist."""
 
 from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Status
+from ninja import Query, Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from sunrelay.api.auth import acting_person
@@ -18,6 +19,7 @@ from sunrelay.decisions.schemas import (
     CommentIn,
     EventOut,
     LinkIn,
+    LogQuery,
     MetricsOut,
     RecordIn,
     RecordOut,
@@ -98,20 +100,9 @@ def event_out(e: Any) -> dict[str, Any]:
 
 @router.get("/decisions", response=list[RecordSummary])
 @paginate(LimitOffsetPagination)
-def list_records(
-    request: HttpRequest,
-    q: str = "",
-    status: str = "",
-    kind: str = "",
-    team: str = "",
-    component: str = "",
-    tag: str = "",
-    log: str = "",
-) -> Any:
+def list_records(request: HttpRequest, filters: LogQuery = Query(...)) -> Any:
     """The decision log; ``q`` is full-text search over title, body, tags and components."""
-    records = queries.decision_log(
-        q=q, status=status, kind=kind, team=team, component=component, tag=tag, log=log
-    )
+    records = queries.decision_log(filters)
     return [summary(r) for r in records]
 
 

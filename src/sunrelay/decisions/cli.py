@@ -101,16 +101,12 @@ def import_(
     from sunrelay.decisions import sync
 
     report = sync.import_folder(path, log=log, dry_run=dry_run)
-    for name in report.created:
-        out.print(f"+ {name}")
-    for name in report.updated:
-        out.print(f"~ {name}")
-    for note in report.notes:
-        err.print(f"[yellow]note:[/yellow] {note}")
     verb = "would import" if dry_run else "imported"
-    out.print(
+    _show(
+        [f"+ {x}" for x in report.created] + [f"~ {x}" for x in report.updated],
+        report.notes,
         f"{verb}: {len(report.created)} new, {len(report.updated)} changed, "
-        f"{report.unchanged} unchanged"
+        f"{report.unchanged} unchanged",
     )
 
 
@@ -128,8 +124,16 @@ def export(
     from sunrelay.decisions import sync
 
     report = sync.export_folder(directory, log=log, fmt=fmt)
-    for name in report.written:
-        out.print(f"wrote {name}")
-    for note in report.notes:
+    _show(
+        [f"wrote {x}" for x in report.written],
+        report.notes,
+        f"{len(report.written)} written, {report.unchanged} already up to date",
+    )
+
+
+def _show(lines: list[str], notes: list[str], summary: str) -> None:
+    for line in lines:
+        out.print(line)
+    for note in notes:
         err.print(f"[yellow]note:[/yellow] {note}")
-    out.print(f"{len(report.written)} written, {report.unchanged} already up to date")
+    out.print(summary)

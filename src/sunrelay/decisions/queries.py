@@ -5,39 +5,26 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from sunrelay.decisions import search
 from sunrelay.decisions.models import Event, Link, Record, Reviewer
+from sunrelay.decisions.schemas import LogQuery
 from sunrelay.people import queries as people_queries
 from sunrelay.worktime import business_seconds
 
 
-def decision_log(
-    *,
-    q: str = "",
-    status: str = "",
-    kind: str = "",
-    team: str = "",
-    component: str = "",
-    tag: str = "",
-    log: str = "",
-) -> QuerySet[Record]:
+def decision_log(filters: LogQuery) -> QuerySet[Record]:
+    f = filters
     records = Record.objects.select_related("dri", "team").order_by("-number", "-pk")
-    if status:
-        records = records.filter(status=status)
-    if kind:
-        records = records.filter(kind=kind)
-    if team:
-        records = records.filter(team__slug=team) | records.filter(teams__slug=team)
-        records = records.distinct()
-    if component:
-        records = records.filter(components__slug=component)
-    if tag:
-        records = records.filter(tags__icontains=f'"{tag.lower()}"')
-    if log:
-        records = records.filter(log=log)
-    return search.search(records, q) if q.strip() else records
+    exact = {"status": f.status, "kind": f.kind, "components__slug": f.component, "log": f.log}
+    records = records.filter(**{k: v for k, v in exact.items() if v})
+    if f.team:
+        written_or_affected = Q(team__slug=f.team) | Q(teams__slug=f.team)
+        records = records.filter(written_or_affected).distinct()
+    if f.tag:
+        records = records.filter(tags__icontains=f'"{f.tag.lower()}"')
+    return search.search(records, f.q) if f.q.strip() else records
 
 
 def record_page(pk: int) -> Record:

@@ -8,6 +8,18 @@ from typing import Any
 from ninja import Schema
 
 
+class LogQuery(Schema):
+    """Filters of the decision log, for the API, the pages and ``queries.decision_log``."""
+
+    q: str = ""  # full-text search over title, body, tags and components
+    status: str = ""
+    kind: str = ""
+    team: str = ""
+    component: str = ""
+    tag: str = ""
+    log: str = ""
+
+
 class RecordIn(Schema):
     title: str
     kind: str = "adr"

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from sunrelay.core import clock
 from sunrelay.core.errors import SunrelayError, ValidationFailed
 from sunrelay.decisions import logic, queries, review, service
+from sunrelay.decisions.schemas import LogQuery
 from sunrelay.people import queries as people_queries
 from sunrelay.people.models import Component, Person, Team
 
@@ -25,8 +26,9 @@ def _me(request: HttpRequest) -> Person | None:
 
 @login_required
 def decision_log(request: HttpRequest) -> HttpResponse:
-    filters = {k: request.GET.get(k, "") for k in ("q", "status", "kind", "team", "component")}
-    page = Paginator(queries.decision_log(**filters), 50).get_page(request.GET.get("page"))
+    query = LogQuery(**{k: request.GET.get(k, "") for k in LogQuery.model_fields})
+    filters = {k: v for k, v in query.model_dump().items() if v}
+    page = Paginator(queries.decision_log(query), 50).get_page(request.GET.get("page"))
     context = {
         "page": page,
         "filters": filters,
