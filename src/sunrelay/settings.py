@@ -6,6 +6,9 @@ SECRET_KEY    default: a random key kept in var/secret-key (never committed)
 DEBUG         "1"/"true" to turn on; off by default
 ALLOWED_HOSTS comma-separated; default: localhost, 127.0.0.1, [::1]
 SUNRELAY_VAR  where local state lives; default: ./var
+SUNRELAY_URL  the hub's public address, for links in emails and chat; default: http://localhost:8000
+SMTP_URL      smtp://host:25, smtp+starttls://user:pass@host:587 or smtps://…; email is off unset
+SUNRELAY_MAIL_FROM  the sender of Sunrelay's email; default: sunrelay@localhost
 """
 
 from __future__ import annotations
@@ -136,6 +139,10 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SESSION_COOKIE_SECURE = _flag("SECURE_COOKIES")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+SUNRELAY_URL = os.environ.get("SUNRELAY_URL", "http://localhost:8000").rstrip("/")
+SMTP_URL = os.environ.get("SMTP_URL", "")
+SUNRELAY_MAIL_FROM = os.environ.get("SUNRELAY_MAIL_FROM", "sunrelay@localhost")
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 _huey_common = {"name": "sunrelay", "immediate": _flag("HUEY_IMMEDIATE"), "utc": True}

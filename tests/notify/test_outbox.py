@@ -25,6 +25,9 @@ class Flaky:
     def __init__(self, failures: int):
         self.failures, self.delivered = failures, []
 
+    def available(self, person, preference) -> bool:
+        return False
+
     def deliver(self, notification: Notification) -> None:
         if self.failures:
             self.failures -= 1

@@ -27,3 +27,40 @@ def next_working_instant(schedule: Schedule, at: datetime) -> datetime:
         if window_end > start:
             return at if window_start <= start else from_epoch(window_start)
     return at
+
+
+# Kinds of message are grouped by the part before the dot: "status.reminder" → "status".
+GROUPS = {
+    "decision": "Decision reviews and outcomes",
+    "status": "Weekly status: reminders and digests",
+    "handoff": "Follow-the-sun hand-offs",
+    "ritual": "Rituals and 1:1s",
+    "notify": "Direct messages",
+}
+OUTSIDE_CHANNELS = ("email", "slack", "webhook")
+DEFAULT_ROUTE = ["email"]
+
+
+def group_of(kind: str) -> str:
+    return kind.split(".", 1)[0]
+
+
+def choose_channels(routes: dict[str, list[str]], kind: str, available: set[str]) -> list[str]:
+    """The channels a message of ``kind`` goes to: always the inbox, plus the person's choice
+    for its group (or their ``*`` default, or email), less what they cannot receive."""
+    chosen = routes.get(group_of(kind), routes.get("*", DEFAULT_ROUTE))
+    return ["inbox", *[c for c in OUTSIDE_CHANNELS if c in chosen and c in available]]
+
+
+def check_routes(routes: object) -> dict[str, list[str]]:
+    """Raises ValueError naming the bad group or channel."""
+    if not isinstance(routes, dict):
+        raise ValueError("routes must map a group of messages to a list of channels")
+    clean: dict[str, list[str]] = {}
+    for group, chosen in routes.items():
+        if group != "*" and group not in GROUPS:
+            raise ValueError(f"unknown group {group!r}; expected *, {', '.join(GROUPS)}")
+        if not isinstance(chosen, list) or any(c not in OUTSIDE_CHANNELS for c in chosen):
+            raise ValueError(f"{group}: channels must be a list of {', '.join(OUTSIDE_CHANNELS)}")
+        clean[group] = [c for c in OUTSIDE_CHANNELS if c in chosen]
+    return clean

@@ -39,3 +39,16 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} → {self.recipient_id}: {self.subject}"
+
+
+class Preference(models.Model):
+    """Where one person wants each kind of message. The hub inbox always gets everything."""
+
+    person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="preference")
+    routes = models.JSONField(default=dict)  # {"status": ["email"], "*": ["email", "slack"]}
+    slack_webhook_url = models.URLField(max_length=500, blank=True)
+    webhook_url = models.URLField(max_length=500, blank=True)
+    webhook_secret = models.CharField(max_length=64, blank=True)
+
+    def __str__(self) -> str:
+        return f"preferences of {self.person_id}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
@@ -14,7 +15,7 @@ from sunrelay.core import clock
 from sunrelay.core.errors import ValidationFailed
 from sunrelay.notify import channels, logic
 from sunrelay.notify.errors import NotDeadLetter, NotificationNotFound
-from sunrelay.notify.models import Notification
+from sunrelay.notify.models import Notification, Preference
 from sunrelay.people import queries as people_queries
 from sunrelay.people import service as people
 from sunrelay.people.models import Person
@@ -45,6 +46,9 @@ def send(
     if existing is not None:
         return existing
     now = clock.now()
+    preference = Preference.objects.filter(person=person).first()
+    routes = preference.routes if preference else {}
+    chosen = logic.choose_channels(routes, kind, channels.available(person, preference))
     after = now
     if not urgent:
         after = logic.next_working_instant(
@@ -60,7 +64,7 @@ def send(
                 body=body,
                 url=url,
                 urgent=urgent,
-                channels=["inbox"],
+                channels=chosen,
                 created_at=now,
                 deliver_after=after,
             )
@@ -170,3 +174,45 @@ def mark_read(person: Person, pk: int) -> None:
         Notification.objects.filter(recipient=person, pk=pk, read_at=None).update(
             read_at=clock.now()
         )
+
+
+def preference(person: Person) -> Preference:
+    """The person's preferences, created with the defaults on first use."""
+    found, _ = Preference.objects.get_or_create(person=person)
+    return found
+
+
+def set_preferences(
+    person: Person,
+    *,
+    routes: object = None,
+    slack_webhook_url: str | None = None,
+    webhook_url: str | None = None,
+    new_secret: bool = False,
+) -> Preference:
+    """Change where the person's messages go. ``None`` leaves a setting as it is.
+
+    Raises ValidationFailed naming the field: an unknown group or channel, a URL that is not
+    http(s).
+    """
+    with transaction.atomic():
+        pref = Preference.objects.select_for_update().get(pk=preference(person).pk)
+        if routes is not None:
+            try:
+                pref.routes = logic.check_routes(routes)
+            except ValueError as exc:
+                raise ValidationFailed(str(exc), field="routes") from None
+        for field, value in (
+            ("slack_webhook_url", slack_webhook_url),
+            ("webhook_url", webhook_url),
+        ):
+            if value is None:
+                continue
+            value = value.strip()
+            if value and not value.startswith(("https://", "http://")):
+                raise ValidationFailed("must be an http(s) URL", field=field)
+            setattr(pref, field, value)
+        if pref.webhook_url and (new_secret or not pref.webhook_secret):
+            pref.webhook_secret = secrets.token_hex(32)
+        pref.save()
+    return pref
