@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "sunrelay.people",
     "sunrelay.notify",
     "sunrelay.decisions",
+    "sunrelay.cadence",
 ]
 
 MIDDLEWARE = [

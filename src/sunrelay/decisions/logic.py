@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from sunrelay.worktime import Period, parse_period, parse_spans
+from sunrelay.worktime import Period, parse_period
 
 KINDS = ("adr", "rfc", "design-doc")
 KIND_LABELS = {"adr": "ADR", "rfc": "RFC", "design-doc": "Design doc"}
@@ -141,12 +141,6 @@ def template_body(name: str) -> str:
 # -- review periods ----------------------------------------------------------------------------
 
 DEFAULT_REVIEW = {"adr": "3d", "rfc": "5d", "design-doc": "72h"}
-
-
-def usual_day(working_hours: dict[str, str]) -> timedelta:
-    """The length of a person's average working day, from their weekly hours."""
-    days = [sum(span.minutes for span in parse_spans(v)) for v in working_hours.values() if v]
-    return timedelta(minutes=sum(days) / len(days)) if days else timedelta(hours=8)
 
 
 def review_period(kind: str, agreement: dict) -> Period:

@@ -17,7 +17,7 @@ from sunrelay.decisions.service import _require_dri, event, get_record, person_o
 from sunrelay.notify import service as notify
 from sunrelay.people import queries as people_queries
 from sunrelay.people.models import Person, Team
-from sunrelay.worktime import deadline, format_instant, slots
+from sunrelay.worktime import deadline, format_instant, slots, usual_day
 
 HUDDLE = timedelta(minutes=30)
 
@@ -58,7 +58,7 @@ def due_times(record: Record, people: list[str], at: datetime) -> dict[str, date
     out = {}
     for slug in people:
         spec = directory.person(slug)
-        working = period.working_time(logic.usual_day(spec.working_hours))
+        working = period.working_time(usual_day(spec.working_hours))
         out[slug] = deadline(directory.schedule(slug), at, working)
     return out
 

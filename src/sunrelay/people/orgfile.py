@@ -33,6 +33,7 @@ from sunrelay.worktime import (
     parse_period,
     parse_spans,
     parse_weekday,
+    parse_weekly_time,
 )
 
 Path = tuple[str | int, ...]
@@ -56,6 +57,11 @@ TEAM_KEYS = {
     "agreement",
 }
 REVIEW_KINDS = ("adr", "rfc", "design-doc")
+AGREEMENT_KEYS: dict[str, dict[str, Callable[[object], object]]] = {
+    "review": dict.fromkeys(REVIEW_KINDS, parse_period),
+    "status": {"due": parse_weekly_time},
+    "handoff": {"escalate_after": parse_period},
+}
 COMPONENT_KEYS = {
     "id",
     "name",
@@ -286,27 +292,30 @@ def check_team(c: Checker, item: dict, path: Path) -> None:
 
 
 def _check_agreement(c: Checker, agreement: object, path: Path) -> None:
-    """The team's working agreement: today, review periods per kind of decision record."""
+    """The team's working agreement: review periods per kind of decision record, when the
+    weekly status update is due, how long a hand-off may wait before the lead hears."""
     if not isinstance(agreement, dict):
         c.add(path, "must be a mapping, e.g. {review: {adr: 3d}}")
         return
     for key in agreement:
-        if key != "review":
-            c.add((*path, str(key)), "unknown agreement key; expected: review")
-    review = agreement.get("review")
-    if review is None:
-        return
-    if not isinstance(review, dict):
-        c.add((*path, "review"), "must map a record kind to a period, e.g. {adr: 3d}")
-        return
-    for kind, period in review.items():
-        if kind not in REVIEW_KINDS:
-            c.add((*path, "review", str(kind)), f"unknown kind; expected one of {REVIEW_KINDS}")
+        if key not in AGREEMENT_KEYS:
+            c.add((*path, str(key)), f"unknown agreement key; expected one of {AGREEMENT_KEYS}")
+    for key, rules in AGREEMENT_KEYS.items():
+        section = agreement.get(key)
+        if section is None:
             continue
-        try:
-            parse_period(period)
-        except ValueError as exc:
-            c.add((*path, "review", str(kind)), str(exc))
+        if not isinstance(section, dict):
+            c.add((*path, key), f"must be a mapping of {', '.join(rules)}")
+            continue
+        for name, value in section.items():
+            where = (*path, key, str(name))
+            if name not in rules:
+                c.add(where, f"unknown key; expected one of {tuple(rules)}")
+                continue
+            try:
+                rules[name](value)
+            except ValueError as exc:
+                c.add(where, str(exc))
 
 
 def check_component(c: Checker, item: dict, path: Path) -> None:

@@ -15,7 +15,7 @@ from sunrelay.worktime.hours import (
     parse_weekday,
 )
 from sunrelay.worktime.instants import format_instant, parse_duration, parse_instant
-from sunrelay.worktime.periods import Period, parse_period
+from sunrelay.worktime.periods import Period, parse_period, usual_day
 from sunrelay.worktime.queries import (
     Chain,
     Handoff,
@@ -33,6 +33,7 @@ from sunrelay.worktime.queries import (
 )
 from sunrelay.worktime.schedule import Schedule
 from sunrelay.worktime.timeline import Timeline
+from sunrelay.worktime.weekly import WeeklyTime, parse_weekly_time
 from sunrelay.worktime.zones import from_epoch, is_zone, to_epoch, zone
 
 __all__ = [
@@ -46,6 +47,7 @@ __all__ = [
     "Slot",
     "Span",
     "Timeline",
+    "WeeklyTime",
     "business_seconds",
     "business_seconds_bulk",
     "chain",
@@ -65,7 +67,9 @@ __all__ = [
     "parse_span",
     "parse_spans",
     "parse_weekday",
+    "parse_weekly_time",
     "slots",
     "to_epoch",
+    "usual_day",
     "zone",
 ]

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
+
+from sunrelay.worktime.hours import parse_spans
 
 _PERIOD = re.compile(r"^\s*(\d+)\s*(h|d)\s*$")
 
@@ -32,3 +35,9 @@ def parse_period(text: object) -> Period:
     if not match or int(match.group(1)) <= 0:
         raise ValueError(f"{text!r} is not a working-time period like '72h' or '3d'")
     return Period(int(match.group(1)), match.group(2))
+
+
+def usual_day(working_hours: Mapping[str, str]) -> timedelta:
+    """The length of a person's average working day, from their weekly hours."""
+    days = [sum(span.minutes for span in parse_spans(v)) for v in working_hours.values() if v]
+    return timedelta(minutes=sum(days) / len(days)) if days else timedelta(hours=8)

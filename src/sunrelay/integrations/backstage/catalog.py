@@ -11,6 +11,8 @@ so problems point into the catalog. Sunrelay's own facts travel as annotations:
     sunrelay.dev/roles          engineer,manager       (User)
     sunrelay.dev/lead, sunrelay.dev/wip-limit, sunrelay.dev/successor         (Group)
     sunrelay.dev/review-periods adr=3d;design-doc=72h  (Group: the team's review agreement)
+    sunrelay.dev/status-due     mon 17:00              (Group: when weekly updates are due)
+    sunrelay.dev/handoff-escalate-after  2h            (Group: hand-off acknowledgement time)
     sunrelay.dev/dri, sunrelay.dev/maintainers, sunrelay.dev/criticality      (Component)
     backstage.io/adr-location   where the component's decision records live (Component; the
                                 ADR plugin reads it); kept as the component's "ADRs" link
@@ -179,9 +181,16 @@ def _group(data: dict[str, Any]) -> Converted:
     if notes.get(A + "wip-limit") is not None:
         wip = str(notes[A + "wip-limit"])
         item["wip_limit"] = int(wip) if wip.isdigit() else wip  # lint names a bad one
+    agreement: dict[str, Any] = {}
     if notes.get(A + "review-periods"):
         pairs = [x.partition("=") for x in str(notes[A + "review-periods"]).split(";") if x]
-        item["agreement"] = {"review": {k.strip(): v.strip() for k, _, v in pairs}}
+        agreement["review"] = {k.strip(): v.strip() for k, _, v in pairs}
+    if notes.get(A + "status-due"):
+        agreement["status"] = {"due": str(notes[A + "status-due"])}
+    if notes.get(A + "handoff-escalate-after"):
+        agreement["handoff"] = {"escalate_after": str(notes[A + "handoff-escalate-after"])}
+    if agreement:
+        item["agreement"] = agreement
     return (
         "teams",
         item,
@@ -342,6 +351,8 @@ def write_catalog(spec: OrgSpec, *, adr_location: str | None = None) -> str:
                 f"{k}={v}" for k, v in (t.agreement.get("review") or {}).items()
             )
             or None,
+            A + "status-due": (t.agreement.get("status") or {}).get("due"),
+            A + "handoff-escalate-after": (t.agreement.get("handoff") or {}).get("escalate_after"),
         }
         body: dict[str, Any] = {
             "type": "team",

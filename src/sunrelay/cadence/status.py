@@ -1,0 +1,373 @@
+"""Weekly async status updates: posting, risks and asks as items, due times, reminders,
+digests and participation. Every write here is one transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.db.models import QuerySet
+
+from sunrelay.cadence import logic
+from sunrelay.cadence.errors import ItemNotFound
+from sunrelay.cadence.models import Digest, Follow, Item, StatusUpdate
+from sunrelay.core import clock
+from sunrelay.core.errors import PermissionDenied, ValidationFailed
+from sunrelay.notify import service as notify
+from sunrelay.notify.models import Notification
+from sunrelay.people import queries as people_queries
+from sunrelay.people import service as people
+from sunrelay.people.logic import Directory
+from sunrelay.people.models import Person, Team
+from sunrelay.worktime import WeeklyTime, epoch, parse_weekly_time
+
+SECTIONS = ("done", "next", "risks", "asks")
+
+
+# --- due times --------------------------------------------------------------------------
+
+
+def team_rule(team: Team) -> WeeklyTime:
+    """The team's due time (``agreement.status.due``), or Monday 17:00."""
+    due = (team.agreement.get("status") or {}).get("due")
+    return parse_weekly_time(due) if due else logic.DEFAULT_DUE
+
+
+def person_rule(person: Person) -> WeeklyTime:
+    """Someone in several teams owes one update, by the earliest of their teams' due times."""
+    rules = [team_rule(t) for t in person.teams.all()]
+    return min(rules, key=lambda r: (r.weekday, r.at)) if rules else logic.DEFAULT_DUE
+
+
+def check_week(week: str) -> str:
+    try:
+        logic.parse_week(week)
+    except ValueError as exc:
+        raise ValidationFailed(str(exc), field="week") from None
+    return week
+
+
+@dataclass(frozen=True)
+class Due:
+    person: Person
+    week: str
+    due: datetime
+    reminder: datetime
+    away: bool  # no working time at all that week: not expected to post
+    update: StatusUpdate | None
+
+    @property
+    def state(self) -> str:
+        if self.update is not None:
+            return "on-time" if self.update.on_time else "late"
+        if self.away:
+            return "away"
+        return "missing" if clock.now() >= self.due else "not-due"
+
+
+def _dues(persons: list[Person], weeks: list[str], directory: Directory) -> list[Due]:
+    updates = {
+        (u.author_id, u.week): u
+        for u in StatusUpdate.objects.filter(author__in=persons, week__in=weeks)
+    }
+    rows = []
+    for person in persons:
+        rule, schedule = person_rule(person), directory.schedule(person.slug)
+        for week in weeks:
+            due = logic.due_instant(rule, week, person.timezone)
+            start = logic.WEEK_START.instant(logic.parse_week(week), person.timezone)
+            away = not schedule.windows(epoch(start), epoch(start + timedelta(days=7)))
+            rows.append(
+                Due(
+                    person,
+                    week,
+                    due,
+                    logic.reminder_instant(schedule, due),
+                    away,
+                    updates.get((person.pk, week)),
+                )
+            )
+    return rows
+
+
+def dues(week: str, team: str | None = None) -> list[Due]:
+    """Each person's due instant for ``week`` (the team's members, or everyone in a team)."""
+    check_week(week)
+    if team:
+        people.get_team(team)
+        directory = people_queries.load_directory(team=team)
+        found = Person.objects.filter(slug__in=directory.people)
+    else:
+        found = Person.objects.filter(teams__isnull=False).distinct()
+        directory = people_queries.load_directory([p.slug for p in found])
+    persons = list(found.prefetch_related("teams").order_by("slug"))
+    return _dues(persons, [week], directory)
+
+
+# --- posting ------------------------------------------------------------------------------
+
+
+def _links(links: Any) -> list[dict[str, str]]:
+    clean = []
+    for i, link in enumerate(links or []):
+        url = (link.get("url") if isinstance(link, dict) else str(link)).strip()
+        if not url.startswith(("https://", "http://", "/")):
+            raise ValidationFailed("a link must be an http(s) URL", field=f"links.{i}")
+        title = link.get("title", "") if isinstance(link, dict) else ""
+        clean.append({"url": url, "title": str(title).strip()[:200]})
+    return clean
+
+
+def post_update(
+    author: Person,
+    *,
+    week: str | None = None,
+    team: str | None = None,
+    links: Any = None,
+    **sections: str,
+) -> StatusUpdate:
+    """Post (or edit) the author's update for ``week`` (default: their current local week).
+
+    Each bullet under Risks and Asks becomes an item owned by the first ``@person`` it names,
+    else by the author; editing keeps matching items and drops open ones no longer listed.
+    Raises ValidationFailed (week, team, links, done, a mention) and TeamNotFound.
+    """
+    now = clock.now()
+    week = check_week(week or logic.local_week(now, author.timezone))
+    unknown = set(sections) - set(SECTIONS)
+    if unknown:
+        raise ValidationFailed(f"unknown section {sorted(unknown)[0]!r}", field="sections")
+    text = {s: (sections.get(s) or "").strip() for s in SECTIONS}
+    if not any(text.values()):
+        raise ValidationFailed(
+            "an update needs at least one of Done, Next, Risks, Asks", field="done"
+        )
+    home = _home_team(author, team)
+    clean_links = _links(links)
+    with transaction.atomic():
+        update = StatusUpdate.objects.select_for_update().filter(author=author, week=week).first()
+        if update is None:
+            update = StatusUpdate(author=author, week=week, posted_at=now)
+        update.due_at = logic.due_instant(person_rule(author), week, author.timezone)
+        update.team, update.links, update.edited_at = home, clean_links, now
+        for s in SECTIONS:
+            setattr(update, s, text[s])
+        update.save()
+        _sync_items(update, now)
+    return update
+
+
+def _home_team(author: Person, slug: str | None) -> Team | None:
+    if slug:
+        team = people.get_team(slug)
+        if not team.members.filter(pk=author.pk).exists() and team.lead_id != author.pk:
+            raise ValidationFailed(f"{author.slug} is not in team {slug}", field="team")
+        return team
+    return author.teams.order_by("slug").first()
+
+
+def _sync_items(update: StatusUpdate, now: datetime) -> None:
+    for kind, text in ((Item.RISK, update.risks), (Item.ASK, update.asks)):
+        listed = logic.bullet_items(text)
+        mentioned = {m for _, ms in listed for m in ms}
+        known = {p.slug: p for p in Person.objects.filter(slug__in=mentioned)}
+        existing = {i.text: i for i in update.items.filter(kind=kind)}
+        for entry, mentions in listed:
+            if entry in existing:
+                existing.pop(entry)
+                continue
+            owner = next((known[m] for m in mentions if m in known), update.author)
+            Item.objects.create(
+                kind=kind,
+                text=entry,
+                team=update.team,
+                owner=owner,
+                raised_by=update.author,
+                update=update,
+                raised_at=now,
+            )
+        for gone in existing.values():
+            if gone.state == Item.OPEN:
+                gone.state, gone.resolved_at = Item.DROPPED, now
+                gone.save()
+
+
+def get_item(pk: int) -> Item:
+    try:
+        return Item.objects.select_related("owner", "raised_by", "team").get(pk=pk)
+    except Item.DoesNotExist:
+        raise ItemNotFound(f"no risk or ask {pk}", field="id") from None
+
+
+def settle_item(
+    pk: int, by: Person, *, state: str = Item.RESOLVED, resolution: str = "", owner: str = ""
+) -> Item:
+    """Resolve or drop an item, or hand it to a new ``owner``. Its owner, whoever raised it
+    and the team's lead may do this. Raises ItemNotFound, PermissionDenied, ValidationFailed."""
+    with transaction.atomic():
+        item = get_item(pk)
+        lead = item.team.lead_id if item.team else None
+        if by.pk not in (item.owner_id, item.raised_by_id, lead):
+            raise PermissionDenied("only the owner, the raiser or the team lead", field="id")
+        if owner:
+            item.owner = people.get_person(owner)
+        if state not in dict(Item.STATES):
+            raise ValidationFailed(f"state must be one of {dict(Item.STATES)}", field="state")
+        item.state, item.resolution = state, resolution.strip() or item.resolution
+        item.resolved_at = None if state == Item.OPEN else clock.now()
+        item.save()
+    return item
+
+
+def register(team: str, *, state: str = Item.OPEN) -> QuerySet[Item]:
+    """The team's risks and asks (open ones by default), oldest first."""
+    found = Item.objects.filter(team=people.get_team(team))
+    if state != "all":
+        found = found.filter(state=state)
+    return found.select_related("owner", "raised_by", "update")
+
+
+# --- following, reminders and digests ---------------------------------------------------
+
+
+def follow(team: str, person: Person, *, on: bool = True) -> None:
+    with transaction.atomic():
+        found = people.get_team(team)
+        if on:
+            Follow.objects.get_or_create(team=found, person=person)
+        else:
+            Follow.objects.filter(team=found, person=person).delete()
+
+
+def send_reminders(now: datetime | None = None) -> int:
+    """Remind everyone whose reminder time has come and whose update is not in yet (once per
+    person and week: the idempotency key makes a second run a no-op)."""
+    now = now or clock.now()
+    weeks = sorted({logic.week_of((now + timedelta(days=d)).date()) for d in (-1, 0, 1)})
+    persons = list(Person.objects.filter(teams__isnull=False).distinct().prefetch_related("teams"))
+    directory = people_queries.load_directory([p.slug for p in persons])
+    done = set(
+        Notification.objects.filter(kind="status.reminder", created_at__gte=now - timedelta(days=9))
+        .values_list("key", flat=True)
+    )
+    sent = 0
+    for row in _dues(persons, weeks, directory):
+        key = f"status.reminder:{row.person.slug}:{row.week}"
+        if row.update or row.away or key in done or not (row.reminder <= now < row.due):
+            continue
+        local = row.due.astimezone(directory.schedule(row.person.slug).zone)
+        notify.send(
+            row.person,
+            "status.reminder",
+            f"Your weekly update for {row.week} is due {local:%a %H:%M}",
+            "Done / Next / Risks / Asks: a few lines each is plenty.",
+            url=f"/cadence/status/new/?week={row.week}",
+            key=key,
+        )
+        sent += 1
+    return sent
+
+
+def compile_digests(now: datetime | None = None) -> list[Digest]:
+    """Compile each team's digest once the last member's due time has passed, and send it
+    to the members and followers."""
+    now = now or clock.now()
+    weeks = sorted({logic.week_of((now + timedelta(days=d)).date()) for d in (-7, 0)})
+    made = []
+    for team in Team.objects.all():
+        for week in weeks:
+            if Digest.objects.filter(team=team, week=week).exists():
+                continue
+            rows = dues(week, team.slug)
+            if not rows or max(r.due for r in rows) > now:
+                continue
+            made.append(_compile(team, week, rows, now))
+    return made
+
+
+def _compile(team: Team, week: str, rows: list[Due], now: datetime) -> Digest:
+    body = digest_markdown(team, week, rows)
+    with transaction.atomic():
+        digest, created = Digest.objects.get_or_create(
+            team=team, week=week, defaults={"compiled_at": now, "body": body}
+        )
+        if not created:
+            return digest
+        readers = {r.person.pk: r.person for r in rows}
+        readers.update({f.person.pk: f.person for f in team.followers.select_related("person")})
+        for reader in readers.values():
+            notify.send(
+                reader,
+                "status.digest",
+                f"{team.name}: weekly digest {week}",
+                body,
+                url=f"/cadence/teams/{team.slug}/{week}/",
+                key=f"status.digest:{team.slug}:{week}:{reader.slug}",
+            )
+    return digest
+
+
+def digest_markdown(team: Team, week: str, rows: list[Due]) -> str:
+    posted = [r for r in rows if r.update]
+    missing = [r.person.name for r in rows if r.state == "missing"]
+    lines = [
+        f"# {team.name}: week {week}",
+        "",
+        f"{len(posted)} of {len([r for r in rows if not r.away])} posted"
+        f" ({sum(1 for r in posted if r.state == 'on-time')} on time)."
+        + (f" Not posted: {', '.join(missing)}." if missing else ""),
+    ]
+    for r in posted:
+        assert r.update is not None
+        lines += ["", f"## {r.person.name}" + ("" if r.update.on_time else " (late)")]
+        for s in SECTIONS:
+            if getattr(r.update, s):
+                lines += ["", f"**{s.capitalize()}**", "", getattr(r.update, s)]
+    for kind, title in ((Item.RISK, "Open risks"), (Item.ASK, "Open asks")):
+        items = list(register(team.slug).filter(kind=kind))
+        if items:
+            lines += ["", f"## {title}", ""]
+            lines += [f"- {i.text} (owner: {i.owner.name})" for i in items]
+    return "\n".join(lines) + "\n"
+
+
+# --- participation ----------------------------------------------------------------------
+
+
+def participation(team: str, weeks: list[str]) -> dict[str, Any]:
+    """Per person and per week: on-time, late, missing, away or not-due; and the rates
+    (posted over expected, where away and not-due weeks are not expected)."""
+    for w in weeks:
+        check_week(w)
+    people.get_team(team)
+    directory = people_queries.load_directory(team=team)
+    persons = list(
+        Person.objects.filter(slug__in=directory.people).prefetch_related("teams").order_by("slug")
+    )
+    rows = _dues(persons, weeks, directory)
+
+    def rate(selected: list[Due]) -> float | None:
+        expected = [r for r in selected if r.state in ("on-time", "late", "missing")]
+        return (
+            round(sum(r.update is not None for r in expected) / len(expected), 3)
+            if expected
+            else None
+        )
+
+    return {
+        "team": team,
+        "weeks": weeks,
+        "people": [
+            {
+                "id": p.slug,
+                "name": p.name,
+                "weeks": {r.week: r.state for r in rows if r.person.pk == p.pk},
+                "rate": rate([r for r in rows if r.person.pk == p.pk]),
+            }
+            for p in persons
+        ],
+        "by_week": {w: rate([r for r in rows if r.week == w]) for w in weeks},
+        "rate": rate(rows),
+    }

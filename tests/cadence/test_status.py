@@ -1,0 +1,142 @@
+"""Weekly updates: due times per person, items, reminders, digests, participation."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from sunrelay.cadence import status
+from sunrelay.cadence.models import Digest, Item
+from sunrelay.core import clock
+from sunrelay.core.errors import PermissionDenied, ValidationFailed
+from sunrelay.notify.models import Notification
+from sunrelay.people.models import Person
+
+
+def utc(*args: int) -> datetime:
+    return datetime(*args, tzinfo=UTC)
+
+
+def person(slug: str) -> Person:
+    return Person.objects.get(slug=slug)
+
+
+def test_each_person_is_due_at_their_teams_time_on_their_own_clock(demo):
+    with clock.frozen(utc(2026, 11, 23, 10)):
+        rows = {r.person.slug: r for r in status.dues("2026-W48", "payments")}
+    # payments is due Friday 12:00; Chloé and Bruno are also in teams due Monday 17:00
+    assert rows["mia"].due == utc(2026, 11, 27, 1)  # Fri 12:00 Sydney (AEDT)
+    assert rows["ana"].due == utc(2026, 11, 27, 15)  # Fri 12:00 São Paulo
+    assert rows["chloe"].due == utc(2026, 11, 23, 17)  # Mon 17:00 Lisbon (platform)
+    assert rows["bruno"].due == utc(2026, 11, 23, 20)  # Mon 17:00 São Paulo (mobile)
+    assert rows["mia"].reminder == utc(2026, 11, 26, 22)  # her Friday window, 09:00 Sydney
+    assert {r.state for r in rows.values()} == {"not-due"}
+
+
+def test_posting_lifts_risks_and_asks_into_owned_items(demo):
+    chloe = person("chloe")
+    with clock.frozen(utc(2026, 11, 23, 10)):
+        update = status.post_update(
+            chloe,
+            team="payments",
+            done="Shipped the ledger export.",
+            risks="- Cut-over may slip @bruno\n- None",
+            asks="- A reviewer for ADR 8",
+            links=[{"url": "https://github.com/acme/ledger/pull/42", "title": "PR 42"}],
+        )
+    assert update.week == "2026-W48" and update.on_time
+    items = {i.text: i for i in status.register("payments")}
+    assert items["Cut-over may slip @bruno"].owner.slug == "bruno"
+    assert items["A reviewer for ADR 8"].owner.slug == "chloe"
+    assert items["A reviewer for ADR 8"].kind == "ask"
+    with clock.frozen(utc(2026, 11, 24, 9)):  # an edit, late: the first posting time counts
+        again = status.post_update(chloe, week="2026-W48", risks="- Cut-over may slip @bruno")
+    assert again.pk == update.pk and again.on_time and again.team.slug == "payments"
+    assert [i.text for i in status.register("payments")] == ["Cut-over may slip @bruno"]
+    dropped = Item.objects.get(text="A reviewer for ADR 8")
+    assert dropped.state == "dropped"
+
+
+def test_bad_updates_are_refused_whole(demo):
+    chloe = person("chloe")
+    with pytest.raises(ValidationFailed) as empty:
+        status.post_update(chloe, week="2026-W48")
+    assert empty.value.field == "done"
+    with pytest.raises(ValidationFailed) as week:
+        status.post_update(chloe, week="2026-48", done="x")
+    assert week.value.field == "week"
+    with pytest.raises(ValidationFailed) as link:
+        status.post_update(chloe, done="x", risks="- r", links=[{"url": "javascript:alert(1)"}])
+    assert link.value.field == "links.0"
+    with pytest.raises(ValidationFailed) as team:
+        status.post_update(chloe, done="x", team="mobile")
+    assert team.value.field == "team"
+    assert not Item.objects.exists() and not chloe.status_updates.exists()
+
+
+def test_items_are_settled_by_their_owner_the_raiser_or_the_lead(demo):
+    with clock.frozen(utc(2026, 11, 23, 10)):
+        status.post_update(person("bruno"), team="payments", risks="- PSP rate limits")
+    item = Item.objects.get()
+    with pytest.raises(PermissionDenied):
+        status.settle_item(item.pk, person("mia"))
+    status.settle_item(item.pk, person("ana"), state="open", owner="mia")  # the lead reassigns
+    with clock.frozen(utc(2026, 11, 25, 10)):
+        done = status.settle_item(item.pk, person("mia"), resolution="Limits raised.")
+    assert done.state == "resolved" and done.owner.slug == "mia"
+    assert done.resolved_at == utc(2026, 11, 25, 10)
+    assert not status.register("payments").exists()
+
+
+def test_reminders_go_once_in_working_hours_and_skip_those_who_posted(demo):
+    with clock.frozen(utc(2026, 11, 23, 9, 5)):  # Chloé's Monday window has begun
+        status.post_update(person("dieter"), done="Gateway upgrade.")
+        sent = status.send_reminders()
+        assert status.send_reminders() == 0  # a second run sends nothing new
+    reminded = set(
+        Notification.objects.filter(kind="status.reminder").values_list("recipient__slug", flat=True)
+    )
+    assert "chloe" in reminded and "dieter" not in reminded
+    assert "mia" not in reminded  # her reminder is Thursday 22:00 UTC
+    assert sent == len(reminded)
+
+
+def test_the_digest_waits_for_the_last_due_time_then_reaches_members_and_followers(demo):
+    status.follow("payments", person("olivia"))
+    with clock.frozen(utc(2026, 11, 23, 10)):
+        status.post_update(person("chloe"), team="payments", done="Export shipped", asks="- Review")
+    with clock.frozen(utc(2026, 11, 27, 14, 59)):  # Ana (São Paulo) is due at 15:00 UTC
+        made = status.compile_digests()  # last week's digests, not this one's
+        assert not [d for d in made if d.team.slug == "payments" and d.week == "2026-W48"]
+    with clock.frozen(utc(2026, 11, 27, 15)):
+        digest = next(d for d in status.compile_digests() if d.team.slug == "payments")
+        assert not status.compile_digests()  # once
+    assert digest.week == "2026-W48"
+    assert "1 of 4 posted (1 on time). Not posted: Ana Lima, Bruno Costa, Mia Roberts." in digest.body
+    assert "## Chloé Martin" in digest.body and "- Review (owner: Chloé Martin)" in digest.body
+    readers = Notification.objects.filter(kind="status.digest", subject__endswith="2026-W48")
+    readers = readers.filter(subject__startswith="Payments")
+    assert sorted(readers.values_list("recipient__slug", flat=True)) == [
+        "ana",
+        "bruno",
+        "chloe",
+        "mia",
+        "olivia",
+    ]
+    assert Digest.objects.filter(team__slug="payments", week="2026-W48").count() == 1
+
+
+def test_participation_counts_away_weeks_out(demo):
+    with clock.frozen(utc(2026, 11, 23, 10)):
+        status.post_update(person("ana"), done="Planning")
+    with clock.frozen(utc(2026, 12, 4, 15, 1)):  # a minute after Friday 12:00 São Paulo
+        status.post_update(person("ana"), week="2026-W49", done="Late one")
+    with clock.frozen(utc(2026, 12, 29, 12)):
+        report = status.participation("payments", ["2026-W48", "2026-W49", "2026-W52"])
+    ana = next(p for p in report["people"] if p["id"] == "ana")
+    assert ana["weeks"] == {"2026-W48": "on-time", "2026-W49": "late", "2026-W52": "away"}
+    assert ana["rate"] == 1.0
+    mia = next(p for p in report["people"] if p["id"] == "mia")
+    assert mia["weeks"]["2026-W48"] == "missing" and mia["rate"] == 0.0
+    assert report["by_week"]["2026-W48"] == 0.25  # one of four
