@@ -12,5 +12,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("decisions/", include("sunrelay.decisions.urls")),
+    path("cadence/", include("sunrelay.cadence.urls")),
+    path("notifications/", include("sunrelay.notify.urls")),
     path("", include("sunrelay.people.urls")),
 ]

@@ -21,7 +21,8 @@ logger = logging.getLogger(__name__)
 api = NinjaAPI(
     title="Sunrelay API",
     version=__version__,
-    description="People, teams, components, absences and working-time queries. "
+    description="People, teams, components, absences, working-time queries, decisions, "
+    "the team cadence and notifications. "
     "Authenticate with `Authorization: Bearer <token>` (`sunrelay token create`).",
     auth=[BearerToken(), SessionUser()],
     urls_namespace="api",
@@ -67,13 +68,17 @@ def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 
 def _mount() -> None:
+    from sunrelay.cadence.api import router as cadence_router
     from sunrelay.decisions.api import router as decisions_router
+    from sunrelay.notify.api import router as notify_router
     from sunrelay.people.api import router as people_router
     from sunrelay.people.time_api import router as time_router
 
     api.add_router("/", people_router)
     api.add_router("/", decisions_router)
     api.add_router("/time", time_router)
+    api.add_router("/cadence", cadence_router)
+    api.add_router("/notify", notify_router)
 
 
 _mount()

@@ -18,7 +18,7 @@ from sunrelay.cadence.errors import (
     NotAReceiver,
 )
 from sunrelay.cadence.models import Handoff
-from sunrelay.cadence.status import _links
+from sunrelay.cadence.status import clean_links
 from sunrelay.core import clock
 from sunrelay.core.errors import ValidationFailed
 from sunrelay.notify import logic as notify_logic
@@ -99,7 +99,7 @@ def write_handoff(
             blockers=blockers.strip(),
             next_action=next_action.strip(),
             owner=people.get_person(owner) if owner else None,
-            links=_links(links),
+            links=clean_links(links),
             created_at=now,
             deliver_at=min(starts),
             escalate_at=min(escalations),

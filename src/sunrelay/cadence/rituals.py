@@ -33,8 +33,8 @@ FIELDS = ("title", "kind", "description", "rrule", "start", "timezone", "duratio
 
 def get_ritual(pk: int) -> Ritual:
     try:
-        return Ritual.objects.select_related("team").prefetch_related("owners", "attendees").get(
-            pk=pk
+        return (
+            Ritual.objects.select_related("team").prefetch_related("owners", "attendees").get(pk=pk)
         )
     except Ritual.DoesNotExist:
         raise RitualNotFound(f"no ritual {pk}", field="id") from None
@@ -136,7 +136,7 @@ def participants(ritual: Ritual) -> list[Person]:
 
 
 def _first(ritual: Ritual) -> datetime:
-    return datetime.combine(ritual.start_date, ritual.start_time)  # noqa: DTZ001 - wall clock
+    return datetime.combine(ritual.start_date, ritual.start_time)
 
 
 def occurrences(ritual: Ritual, start: datetime, end: datetime) -> list[datetime]:
@@ -209,7 +209,9 @@ def completion(ritual: Ritual, days: int = 90) -> dict[str, Any]:
     held, or with notes). The completion rate of a 1:1."""
     now = clock.now()
     past = agenda(ritual, now - timedelta(days=days), now)
-    held = sum(1 for p in past if p.occurrence and (p.occurrence.state == "held" or p.occurrence.notes))
+    held = sum(
+        1 for p in past if p.occurrence and (p.occurrence.state == "held" or p.occurrence.notes)
+    )
     return {"past": len(past), "held": held, "rate": round(held / len(past), 3) if past else None}
 
 
@@ -236,7 +238,9 @@ def propose_rotation(ritual: Ritual, week_of: date | None = None) -> logic.Rotat
     if not persons:
         raise ValidationFailed("the ritual has nobody to place", field="attendees")
     day = week_of or (clock.now() + timedelta(days=7)).date()
-    monday = datetime.combine(day - timedelta(days=day.weekday()), time(0), tzinfo=clock.now().tzinfo)
+    monday = datetime.combine(
+        day - timedelta(days=day.weekday()), time(0), tzinfo=clock.now().tzinfo
+    )
     found = slots(
         _schedules(persons),
         timedelta(minutes=ritual.duration_minutes),
@@ -265,9 +269,10 @@ def rotate(ritual: Ritual, rotation: logic.Rotation | None = None) -> Ritual:
 
 def burden(ritual: Ritual, count: int = 12) -> dict[str, Any]:
     """Per participant, over the next ``count`` occurrences: how many fall outside their
-    working hours and for how many minutes (with real schedules: DST, holidays, absences)."""
+    usual working hours and for how many minutes. Real instants, so DST shifts count; holidays
+    and absences do not (nobody is burdened by a meeting they are away for)."""
     persons = participants(ritual)
-    schedules = _schedules(persons)
+    schedules = {slug: s.typical() for slug, s in _schedules(persons).items()}
     now = clock.now()
     upcoming = occurrences(ritual, now, now + timedelta(days=400))[:count]
     length = timedelta(minutes=ritual.duration_minutes)
@@ -288,6 +293,8 @@ def _office_hours(ritual: Ritual, start: datetime, end: datetime) -> list[dateti
     persons = participants(ritual)
     if not persons:
         return []
+    first = logic.occurrences("FREQ=DAILY;COUNT=1", _first(ritual), ritual.timezone, _epoch0(), end)
+    start = max([start, *first])
     schedules = _schedules(persons)
     length = timedelta(minutes=ritual.duration_minutes)
     found: list[datetime] = []
@@ -317,7 +324,7 @@ def _office_week(
     chosen: list[datetime] = []
     for region in logic.office_hour_regions(order, max(week_index, 0)):
         group = {slug: schedules[slug] for slug in by_region[region]}
-        for slot in slots(group, length, monday, monday + timedelta(days=7), limit=5):
+        for slot in slots(group, length, monday, monday + timedelta(days=7), limit=40):
             if all(slot.start.date() != c.date() for c in chosen):
                 chosen.append(slot.start)
                 break

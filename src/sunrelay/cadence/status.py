@@ -109,10 +109,13 @@ def dues(week: str, team: str | None = None) -> list[Due]:
 # --- posting ------------------------------------------------------------------------------
 
 
-def _links(links: Any) -> list[dict[str, str]]:
+def clean_links(links: Any) -> list[dict[str, str]]:
+    """Links as ``{"url", "title"}``, from dicts or bare URLs. Raises ValidationFailed."""
+    if not isinstance(links, list | tuple | type(None)):
+        raise ValidationFailed("links must be a list", field="links")
     clean = []
     for i, link in enumerate(links or []):
-        url = (link.get("url") if isinstance(link, dict) else str(link)).strip()
+        url = str(link.get("url") or "" if isinstance(link, dict) else link).strip()
         if not url.startswith(("https://", "http://", "/")):
             raise ValidationFailed("a link must be an http(s) URL", field=f"links.{i}")
         title = link.get("title", "") if isinstance(link, dict) else ""
@@ -145,13 +148,13 @@ def post_update(
             "an update needs at least one of Done, Next, Risks, Asks", field="done"
         )
     home = _home_team(author, team)
-    clean_links = _links(links)
+    links = clean_links(links)
     with transaction.atomic():
         update = StatusUpdate.objects.select_for_update().filter(author=author, week=week).first()
         if update is None:
             update = StatusUpdate(author=author, week=week, posted_at=now)
         update.due_at = logic.due_instant(person_rule(author), week, author.timezone)
-        update.team, update.links, update.edited_at = home, clean_links, now
+        update.team, update.links, update.edited_at = home, links, now
         for s in SECTIONS:
             setattr(update, s, text[s])
         update.save()
@@ -249,8 +252,9 @@ def send_reminders(now: datetime | None = None) -> int:
     persons = list(Person.objects.filter(teams__isnull=False).distinct().prefetch_related("teams"))
     directory = people_queries.load_directory([p.slug for p in persons])
     done = set(
-        Notification.objects.filter(kind="status.reminder", created_at__gte=now - timedelta(days=9))
-        .values_list("key", flat=True)
+        Notification.objects.filter(
+            kind="status.reminder", created_at__gte=now - timedelta(days=9)
+        ).values_list("key", flat=True)
     )
     sent = 0
     for row in _dues(persons, weeks, directory):

@@ -10,6 +10,7 @@ import time
 
 import typer
 
+from sunrelay.cadence.cli import handoff_app, status_app
 from sunrelay.cli.support import django_setup, handles_errors, out
 from sunrelay.core.cli import token_app
 from sunrelay.decisions.cli import adr_app
@@ -31,6 +32,8 @@ app.add_typer(token_app, name="token")
 app.add_typer(demo_app, name="demo")
 app.add_typer(notify_app, name="notify")
 app.add_typer(adr_app, name="adr")
+app.add_typer(status_app, name="status")
+app.add_typer(handoff_app, name="handoff")
 
 
 @app.command()

@@ -5,164 +5,406 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('people', '0002_team_agreement'),
+        ("people", "0002_team_agreement"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Feed',
+            name="Feed",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('token', models.CharField(max_length=64, unique=True)),
-                ('created_at', models.DateTimeField()),
-                ('person', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='feed', to='people.person')),
-                ('team', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='feed', to='people.team')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("token", models.CharField(max_length=64, unique=True)),
+                ("created_at", models.DateTimeField()),
+                (
+                    "person",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="feed",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "team",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="feed",
+                        to="people.team",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Ritual',
+            name="Ritual",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200)),
-                ('kind', models.CharField(choices=[('demo', 'Demo hour'), ('design-review', 'Design review'), ('reliability-review', 'Reliability review'), ('all-hands', 'All-hands'), ('okr-review', 'OKR review'), ('office-hours', 'Office hours'), ('one-on-one', '1:1'), ('other', 'Other')], default='other', max_length=20)),
-                ('description', models.TextField(blank=True)),
-                ('rrule', models.CharField(max_length=300)),
-                ('start_date', models.DateField()),
-                ('start_time', models.TimeField()),
-                ('timezone', models.CharField(max_length=64)),
-                ('duration_minutes', models.PositiveIntegerField(default=30)),
-                ('rotation', models.JSONField(default=list)),
-                ('created_at', models.DateTimeField()),
-                ('attendees', models.ManyToManyField(blank=True, related_name='rituals_attended', to='people.person')),
-                ('owners', models.ManyToManyField(related_name='rituals_owned', to='people.person')),
-                ('team', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='rituals', to='people.team')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("demo", "Demo hour"),
+                            ("design-review", "Design review"),
+                            ("reliability-review", "Reliability review"),
+                            ("all-hands", "All-hands"),
+                            ("okr-review", "OKR review"),
+                            ("office-hours", "Office hours"),
+                            ("one-on-one", "1:1"),
+                            ("other", "Other"),
+                        ],
+                        default="other",
+                        max_length=20,
+                    ),
+                ),
+                ("description", models.TextField(blank=True)),
+                ("rrule", models.CharField(max_length=300)),
+                ("start_date", models.DateField()),
+                ("start_time", models.TimeField()),
+                ("timezone", models.CharField(max_length=64)),
+                ("duration_minutes", models.PositiveIntegerField(default=30)),
+                ("rotation", models.JSONField(default=list)),
+                ("created_at", models.DateTimeField()),
+                (
+                    "attendees",
+                    models.ManyToManyField(
+                        blank=True, related_name="rituals_attended", to="people.person"
+                    ),
+                ),
+                (
+                    "owners",
+                    models.ManyToManyField(related_name="rituals_owned", to="people.person"),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="rituals",
+                        to="people.team",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['title', 'pk'],
+                "ordering": ["title", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='StatusUpdate',
+            name="StatusUpdate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('week', models.CharField(max_length=8)),
-                ('done', models.TextField(blank=True)),
-                ('next', models.TextField(blank=True)),
-                ('risks', models.TextField(blank=True)),
-                ('asks', models.TextField(blank=True)),
-                ('links', models.JSONField(default=list)),
-                ('due_at', models.DateTimeField()),
-                ('posted_at', models.DateTimeField()),
-                ('edited_at', models.DateTimeField()),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='status_updates', to='people.person')),
-                ('team', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='people.team')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("week", models.CharField(max_length=8)),
+                ("done", models.TextField(blank=True)),
+                ("next", models.TextField(blank=True)),
+                ("risks", models.TextField(blank=True)),
+                ("asks", models.TextField(blank=True)),
+                ("links", models.JSONField(default=list)),
+                ("due_at", models.DateTimeField()),
+                ("posted_at", models.DateTimeField()),
+                ("edited_at", models.DateTimeField()),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="status_updates",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="people.team",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['week', 'author__slug'],
+                "ordering": ["week", "author__slug"],
             },
         ),
         migrations.CreateModel(
-            name='Item',
+            name="Item",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('risk', 'risk'), ('ask', 'ask')], max_length=4)),
-                ('text', models.CharField(max_length=500)),
-                ('state', models.CharField(choices=[('open', 'open'), ('resolved', 'resolved'), ('dropped', 'dropped')], default='open', max_length=8)),
-                ('raised_at', models.DateTimeField()),
-                ('resolved_at', models.DateTimeField(blank=True, null=True)),
-                ('resolution', models.TextField(blank=True)),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='owned_items', to='people.person')),
-                ('raised_by', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='raised_items', to='people.person')),
-                ('team', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='items', to='people.team')),
-                ('update', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='items', to='cadence.statusupdate')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(choices=[("risk", "risk"), ("ask", "ask")], max_length=4),
+                ),
+                ("text", models.CharField(max_length=500)),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("open", "open"),
+                            ("resolved", "resolved"),
+                            ("dropped", "dropped"),
+                        ],
+                        default="open",
+                        max_length=8,
+                    ),
+                ),
+                ("raised_at", models.DateTimeField()),
+                ("resolved_at", models.DateTimeField(blank=True, null=True)),
+                ("resolution", models.TextField(blank=True)),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="owned_items",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "raised_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="raised_items",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="items",
+                        to="people.team",
+                    ),
+                ),
+                (
+                    "update",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="items",
+                        to="cadence.statusupdate",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['raised_at', 'pk'],
+                "ordering": ["raised_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Digest',
+            name="Digest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('week', models.CharField(max_length=8)),
-                ('compiled_at', models.DateTimeField()),
-                ('body', models.TextField()),
-                ('team', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='digests', to='people.team')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("week", models.CharField(max_length=8)),
+                ("compiled_at", models.DateTimeField()),
+                ("body", models.TextField()),
+                (
+                    "team",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="digests",
+                        to="people.team",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-week'],
-                'constraints': [models.UniqueConstraint(fields=('team', 'week'), name='one_digest_a_week')],
+                "ordering": ["-week"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("team", "week"), name="one_digest_a_week")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Follow',
+            name="Follow",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='follows', to='people.person')),
-                ('team', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='followers', to='people.team')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="follows",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="followers",
+                        to="people.team",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('team', 'person'), name='follow_once')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("team", "person"), name="follow_once")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Handoff',
+            name="Handoff",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source', models.CharField(max_length=63)),
-                ('target', models.CharField(max_length=63)),
-                ('context', models.TextField(blank=True)),
-                ('state', models.TextField(blank=True, verbose_name='current state')),
-                ('blockers', models.TextField(blank=True)),
-                ('next_action', models.TextField()),
-                ('links', models.JSONField(default=list)),
-                ('created_at', models.DateTimeField()),
-                ('deliver_at', models.DateTimeField()),
-                ('escalate_at', models.DateTimeField()),
-                ('acknowledged_at', models.DateTimeField(blank=True, null=True)),
-                ('escalated_at', models.DateTimeField(blank=True, null=True)),
-                ('acknowledged_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='people.person')),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='handoffs_written', to='people.person')),
-                ('owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='handoffs_owned', to='people.person')),
-                ('receivers', models.ManyToManyField(related_name='handoffs_received', to='people.person')),
-                ('team', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='handoffs', to='people.team')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("source", models.CharField(max_length=63)),
+                ("target", models.CharField(max_length=63)),
+                ("context", models.TextField(blank=True)),
+                ("state", models.TextField(blank=True, verbose_name="current state")),
+                ("blockers", models.TextField(blank=True)),
+                ("next_action", models.TextField()),
+                ("links", models.JSONField(default=list)),
+                ("created_at", models.DateTimeField()),
+                ("deliver_at", models.DateTimeField()),
+                ("escalate_at", models.DateTimeField()),
+                ("acknowledged_at", models.DateTimeField(blank=True, null=True)),
+                ("escalated_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "acknowledged_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="handoffs_written",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="handoffs_owned",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "receivers",
+                    models.ManyToManyField(related_name="handoffs_received", to="people.person"),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="handoffs",
+                        to="people.team",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-pk'],
-                'indexes': [models.Index(fields=['acknowledged_at', 'escalate_at'], name='cadence_han_acknowl_65ba5a_idx')],
+                "ordering": ["-created_at", "-pk"],
+                "indexes": [
+                    models.Index(
+                        fields=["acknowledged_at", "escalate_at"],
+                        name="cadence_han_acknowl_65ba5a_idx",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Occurrence',
+            name="Occurrence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('start', models.DateTimeField()),
-                ('agenda', models.TextField(blank=True)),
-                ('notes', models.TextField(blank=True)),
-                ('recording_url', models.URLField(blank=True, max_length=500)),
-                ('state', models.CharField(choices=[('scheduled', 'scheduled'), ('held', 'held'), ('skipped', 'skipped')], default='scheduled', max_length=9)),
-                ('owners', models.ManyToManyField(blank=True, related_name='occurrences_owned', to='people.person')),
-                ('ritual', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='occurrences', to='cadence.ritual')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("start", models.DateTimeField()),
+                ("agenda", models.TextField(blank=True)),
+                ("notes", models.TextField(blank=True)),
+                ("recording_url", models.URLField(blank=True, max_length=500)),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("scheduled", "scheduled"),
+                            ("held", "held"),
+                            ("skipped", "skipped"),
+                        ],
+                        default="scheduled",
+                        max_length=9,
+                    ),
+                ),
+                (
+                    "owners",
+                    models.ManyToManyField(
+                        blank=True, related_name="occurrences_owned", to="people.person"
+                    ),
+                ),
+                (
+                    "ritual",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="occurrences",
+                        to="cadence.ritual",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['start'],
-                'constraints': [models.UniqueConstraint(fields=('ritual', 'start'), name='one_occurrence_per_start')],
+                "ordering": ["start"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("ritual", "start"), name="one_occurrence_per_start"
+                    )
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='statusupdate',
-            index=models.Index(fields=['week'], name='cadence_sta_week_2f5b28_idx'),
+            model_name="statusupdate",
+            index=models.Index(fields=["week"], name="cadence_sta_week_2f5b28_idx"),
         ),
         migrations.AddConstraint(
-            model_name='statusupdate',
-            constraint=models.UniqueConstraint(fields=('author', 'week'), name='one_update_a_week'),
+            model_name="statusupdate",
+            constraint=models.UniqueConstraint(fields=("author", "week"), name="one_update_a_week"),
         ),
         migrations.AddIndex(
-            model_name='item',
-            index=models.Index(fields=['team', 'state'], name='cadence_ite_team_id_27fc4d_idx'),
+            model_name="item",
+            index=models.Index(fields=["team", "state"], name="cadence_ite_team_id_27fc4d_idx"),
         ),
     ]

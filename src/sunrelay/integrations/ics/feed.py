@@ -1,8 +1,8 @@
 """Write a calendar feed (RFC 5545) that Google Calendar, Outlook and Apple Calendar accept.
 
-Timed events carry their wall-clock time with a TZID and the matching VTIMEZONE (so a
-meeting at 10:00 Lisbon stays at 10:00 Lisbon across DST in every client); instants with no
-home zone are written in UTC ("Z"). Lines are folded and escaped by ``icalendar``.
+Timed events carry their wall-clock time with a TZID and the matching VTIMEZONE (``zones``),
+so a meeting at 10:00 Lisbon stays at 10:00 Lisbon across DST in every client; instants with
+no home zone are written in UTC ("Z"). Lines are folded and escaped by ``icalendar``.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from datetime import datetime
 
 import icalendar
 
+from sunrelay.integrations.ics.zones import vtimezone
 from sunrelay.worktime import zone
 
 PRODID = "-//Sunrelay//Sunrelay calendar feed//EN"
@@ -37,6 +38,10 @@ def render(name: str, events: Iterable[FeedEvent], *, stamp: datetime) -> bytes:
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
     cal.add("x-wr-calname", name)
+    events = list(events)
+    years = [y for e in events for y in (e.start.year, e.end.year)]
+    for name in sorted({e.timezone for e in events} - {"UTC"}):
+        cal.add_component(vtimezone(name, min(years) - 1, max(years) + 1))
     for e in events:
         event = icalendar.Event()
         event.add("uid", e.uid)
@@ -50,5 +55,4 @@ def render(name: str, events: Iterable[FeedEvent], *, stamp: datetime) -> bytes:
         if e.url:
             event.add("url", e.url)
         cal.add_component(event)
-    cal.add_missing_timezones()
     return cal.to_ical()

@@ -1,0 +1,261 @@
+"""/api/v1/cadence: weekly updates, risks and asks, digests, participation, hand-offs,
+rituals and their occurrences, rotations, burden and calendar feeds."""
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Status
+
+from sunrelay.api.auth import acting_person, require_write
+from sunrelay.cadence import feeds, handoffs, logic, rituals, status
+from sunrelay.cadence.models import StatusUpdate
+from sunrelay.cadence.schemas import (
+    ActorIn,
+    HandoffIn,
+    ItemPatch,
+    OccurrenceIn,
+    RitualIn,
+    UpdateIn,
+    due_json,
+    handoff_json,
+    item_json,
+    planned_json,
+    ritual_json,
+    update_json,
+)
+from sunrelay.core import clock
+from sunrelay.core.errors import ValidationFailed
+from sunrelay.people import service as people
+from sunrelay.worktime import format_instant, parse_instant
+
+router = Router(tags=["cadence"])
+Json = dict[str, Any]
+
+
+def _me(request: HttpRequest, actor: str | None) -> Any:
+    return people.get_person(acting_person(request, actor))
+
+
+def _week(week: str) -> str:
+    return status.check_week(week or logic.week_of(clock.now().date()))
+
+
+@router.get("/status/due", response=list[Json])
+def due(request: HttpRequest, week: str = "", team: str = "") -> list[Json]:
+    """Each person's due instant for the week, in UTC and on their own clock."""
+    return [due_json(r) for r in status.dues(_week(week), team or None)]
+
+
+@router.post("/status/updates", response={201: Json})
+def post_update(request: HttpRequest, payload: UpdateIn) -> Status[Json]:
+    """Post or edit the acting person's update (Done / Next / Risks / Asks)."""
+    data = payload.dict(exclude={"actor", "week", "team", "links"})
+    update = status.post_update(
+        _me(request, payload.actor),
+        week=payload.week,
+        team=payload.team,
+        links=payload.links,
+        **data,
+    )
+    return Status(201, update_json(update))
+
+
+@router.get("/status/updates", response=list[Json])
+def updates(request: HttpRequest, week: str = "", team: str = "") -> list[Json]:
+    """The week's updates, of one team's members if ``team`` is given."""
+    found = StatusUpdate.objects.filter(week=_week(week)).select_related("author", "team")
+    if team:
+        found = found.filter(
+            author__slug__in=[r.person.slug for r in status.dues(_week(week), team)]
+        )
+    return [update_json(u) for u in found.prefetch_related("items")]
+
+
+@router.get("/status/digest", response=Json)
+def digest(request: HttpRequest, team: str, week: str = "") -> Json:
+    """The team's digest: as sent once compiled, else a preview of what it would say now."""
+    found = people.get_team(team)
+    sent = found.digests.filter(week=_week(week)).first()
+    if sent:
+        return {"team": team, "week": sent.week, "compiled": True, "body": sent.body}
+    body = status.digest_markdown(found, _week(week), status.dues(_week(week), team))
+    return {"team": team, "week": _week(week), "compiled": False, "body": body}
+
+
+@router.get("/teams/{team}/risks", response=list[Json])
+def risks(request: HttpRequest, team: str, state: str = "open") -> list[Json]:
+    """The team's risk register: risks and asks, open ones unless ``state`` says otherwise."""
+    return [item_json(i) for i in status.register(team, state=state)]
+
+
+@router.patch("/items/{item_id}", response=Json)
+def settle(request: HttpRequest, item_id: int, payload: ItemPatch) -> Json:
+    item = status.settle_item(
+        item_id,
+        _me(request, payload.actor),
+        state=payload.state,
+        resolution=payload.resolution,
+        owner=payload.owner,
+    )
+    return item_json(item)
+
+
+@router.get("/teams/{team}/participation", response=Json)
+def participation(request: HttpRequest, team: str, weeks: int = 8) -> Json:
+    """Per person and week: on-time, late, missing or away; with rates per person and week."""
+    if not 1 <= weeks <= 52:
+        raise ValidationFailed("weeks must be 1 to 52", field="weeks")
+    last = logic.week_of(clock.now().date())
+    return status.participation(team, [logic.shift_week(last, -k) for k in reversed(range(weeks))])
+
+
+@router.post("/teams/{team}/followers", response={204: None})
+def follow(request: HttpRequest, team: str, payload: ActorIn) -> Status[None]:
+    """Receive the team's weekly digest."""
+    status.follow(team, _me(request, payload.actor))
+    return Status(204, None)
+
+
+@router.delete("/teams/{team}/followers", response={204: None})
+def unfollow(request: HttpRequest, team: str, actor: str = "") -> Status[None]:
+    status.follow(team, _me(request, actor or None), on=False)
+    return Status(204, None)
+
+
+@router.get("/teams/{team}/chain", response=Json)
+def chain(request: HttpRequest, team: str, day: date | None = None) -> Json:
+    """The team's follow-the-sun chain: who hands over to whom, and when (UTC)."""
+    people.get_team(team)
+    result, members = handoffs.team_chain(team, day or clock.now().date())
+    return {
+        "team": team,
+        "units": members,
+        "handoffs": [
+            {
+                "from": h.source,
+                "to": h.target,
+                "at": format_instant(h.at),
+                "overlap_minutes": h.overlap_minutes,
+            }
+            for h in result.handoffs
+        ],
+        "off": result.off,
+    }
+
+
+@router.post("/handoffs", response={201: Json})
+def write_handoff(request: HttpRequest, payload: HandoffIn) -> Status[Json]:
+    """Hand the acting person's work to the next region of the team's chain."""
+    data = payload.dict(exclude={"actor", "team"})
+    h = handoffs.write_handoff(_me(request, payload.actor), payload.team, **data)
+    return Status(201, handoff_json(h))
+
+
+@router.get("/handoffs", response=list[Json])
+def list_handoffs(request: HttpRequest, team: str = "", open: bool = True) -> list[Json]:
+    """Open hand-offs with their age in the receivers' working time (or the recent ones)."""
+    if open:
+        return [handoff_json(o.handoff, o) for o in handoffs.open_handoffs(team or None)]
+    return [handoff_json(h) for h in handoffs.recent(team or None)]
+
+
+@router.post("/handoffs/{handoff_id}/ack", response=Json)
+def acknowledge(request: HttpRequest, handoff_id: int, payload: ActorIn) -> Json:
+    return handoff_json(handoffs.acknowledge(handoff_id, _me(request, payload.actor)))
+
+
+@router.get("/rituals", response=list[Json])
+def list_rituals(request: HttpRequest, team: str = "") -> list[Json]:
+    found = rituals.Ritual.objects.prefetch_related("owners", "attendees").select_related("team")
+    if team:
+        found = found.filter(team=people.get_team(team))
+    return [ritual_json(r) for r in found]
+
+
+@router.post("/rituals", response={201: Json})
+def create_ritual(request: HttpRequest, payload: RitualIn) -> Status[Json]:
+    """A recurring ritual (RFC 5545 ``rrule`` on local ``start`` in ``timezone``) or a 1:1."""
+    require_write(request)
+    return Status(201, ritual_json(rituals.save_ritual(payload.dict(exclude_none=True))))
+
+
+@router.get("/rituals/{ritual_id}", response=Json)
+def get_ritual(request: HttpRequest, ritual_id: int) -> Json:
+    r = rituals.get_ritual(ritual_id)
+    return {**ritual_json(r), "completion": rituals.completion(r), "burden": rituals.burden(r)}
+
+
+@router.patch("/rituals/{ritual_id}", response=Json)
+def change_ritual(request: HttpRequest, ritual_id: int, payload: RitualIn) -> Json:
+    require_write(request)
+    return ritual_json(rituals.save_ritual(payload.dict(exclude_unset=True), ritual_id))
+
+
+@router.delete("/rituals/{ritual_id}", response={204: None})
+def delete_ritual(request: HttpRequest, ritual_id: int) -> Status[None]:
+    require_write(request)
+    rituals.delete_ritual(ritual_id)
+    return Status(204, None)
+
+
+@router.get("/rituals/{ritual_id}/occurrences", response=list[Json])
+def occurrences(request: HttpRequest, ritual_id: int, start: str = "", end: str = "") -> list[Json]:
+    """Occurrences in [start, end) (default: the next 8 weeks), with agenda and notes."""
+    lo = _instant(start, "start") if start else clock.now()
+    hi = _instant(end, "end") if end else lo + timedelta(weeks=8)
+    if hi <= lo or (hi - lo).days > 400:
+        raise ValidationFailed("end must be after start, within 400 days", field="end")
+    return [planned_json(p) for p in rituals.agenda(rituals.get_ritual(ritual_id), lo, hi)]
+
+
+def _instant(text: str, field: str) -> datetime:
+    try:
+        return parse_instant(text)
+    except ValueError as exc:
+        raise ValidationFailed(str(exc), field=field) from None
+
+
+@router.put("/rituals/{ritual_id}/occurrences/{start}", response=Json)
+def save_occurrence(
+    request: HttpRequest, ritual_id: int, start: str, payload: OccurrenceIn
+) -> Json:
+    """Write an occurrence's agenda, notes, recording link, owners or state (held/skipped)."""
+    require_write(request)
+    ritual = rituals.get_ritual(ritual_id)
+    at = _instant(start, "start")
+    occ = rituals.save_occurrence(ritual, at, **payload.dict(exclude_none=True))
+    length = timedelta(minutes=ritual.duration_minutes)
+    return planned_json(rituals.Planned(occ.start, occ.start + length, occ))
+
+
+@router.get("/rituals/{ritual_id}/rotation", response=Json)
+def propose_rotation(request: HttpRequest, ritual_id: int) -> Json:
+    """The fairest rotation of slots for the ritual's participants (not saved)."""
+    ritual = rituals.get_ritual(ritual_id)
+    proposal = rituals.propose_rotation(ritual)
+    people_ = [p.slug for p in rituals.participants(ritual)]
+    return {
+        "slots": [format_instant(s.start) for s in proposal.slots],
+        "worst_share": proposal.worst_share,
+        "burden": {
+            p: {"outside": o, "minutes": m} for p, (o, m) in proposal.burden(people_).items()
+        },
+    }
+
+
+@router.post("/rituals/{ritual_id}/rotation", response=Json)
+def rotate(request: HttpRequest, ritual_id: int) -> Json:
+    """Adopt the proposed rotation."""
+    require_write(request)
+    return ritual_json(rituals.rotate(rituals.get_ritual(ritual_id)))
+
+
+@router.get("/calendar", response=Json)
+def calendar(request: HttpRequest, actor: str = "") -> Json:
+    """The acting person's private calendar URL, and their teams'."""
+    me = _me(request, actor or None)
+    return {
+        "person": feeds.url(feeds.feed_for(me)),
+        "teams": {t.slug: feeds.url(feeds.feed_for(t)) for t in me.teams.all()},
+    }

@@ -1,0 +1,188 @@
+"""``sunrelay status``: post a weekly update, see who is due when, read a team's digest;
+``sunrelay handoff``: write, list and acknowledge follow-the-sun hand-offs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.markdown import Markdown
+from rich.table import Table
+
+from sunrelay.cli.support import django_setup, handles_errors, out, print_json
+
+status_app = typer.Typer(no_args_is_help=True, help="Weekly async status updates.")
+handoff_app = typer.Typer(no_args_is_help=True, help="Follow-the-sun hand-offs.")
+
+
+def _text(value: str) -> str:
+    """A section given inline, or read from a file with @path (``-`` is stdin)."""
+    if value.startswith("@"):
+        source = value[1:]
+        return typer.get_text_stream("stdin").read() if source == "-" else Path(source).read_text()
+    return value
+
+
+@status_app.command("post")
+@handles_errors
+def post(
+    author: str = typer.Option(..., "--as", help="Person id of the author."),
+    done: str = typer.Option("", "--done", help="Markdown, or @file."),
+    next_: str = typer.Option("", "--next", help="Markdown, or @file."),
+    risks: str = typer.Option("", "--risks", help="One bullet per risk; @person owns it."),
+    asks: str = typer.Option("", "--asks", help="One bullet per ask; @person owns it."),
+    link: list[str] = typer.Option([], "--link", help="A URL (PR, ADR, dashboard); repeat."),
+    week: str = typer.Option("", "--week", help="YYYY-Www; default: the author's current week."),
+    team: str = typer.Option("", "--team", help="Which team its risks and asks belong to."),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Post (or edit) a weekly update: Done / Next / Risks / Asks."""
+    django_setup()
+    from sunrelay.cadence import status
+    from sunrelay.cadence.schemas import update_json
+    from sunrelay.people import service as people
+
+    update = status.post_update(
+        people.get_person(author),
+        week=week or None,
+        team=team or None,
+        links=list(link),
+        done=_text(done),
+        next=_text(next_),
+        risks=_text(risks),
+        asks=_text(asks),
+    )
+    if as_json:
+        print_json(update_json(update))
+        return
+    late = "" if update.on_time else " (after its due time)"
+    out.print(f"Posted {author}'s update for {update.week}{late}; {update.items.count()} items.")
+
+
+@status_app.command("due")
+@handles_errors
+def due(
+    team: str = typer.Option("", "--team"),
+    week: str = typer.Option("", "--week", help="YYYY-Www; default: this week (UTC)."),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Each person's due instant, in UTC and on their own clock, and whether they posted."""
+    django_setup()
+    from sunrelay.cadence import logic, status
+    from sunrelay.cadence.schemas import due_json
+    from sunrelay.core import clock
+
+    rows = [
+        due_json(r) for r in status.dues(week or logic.week_of(clock.now().date()), team or None)
+    ]
+    if as_json:
+        print_json(rows)
+        return
+    table = Table("person", "due (UTC)", "due (their time)", "state")
+    for r in rows:
+        table.add_row(r["person"], r["due_utc"], r["due_local"], r["state"])
+    out.print(table)
+
+
+@status_app.command("digest")
+@handles_errors
+def digest(
+    team: str = typer.Option(..., "--team"),
+    week: str = typer.Option("", "--week", help="YYYY-Www; default: this week (UTC)."),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """The team's digest for the week: as sent, or a preview until it is compiled."""
+    django_setup()
+    from sunrelay.cadence import logic, status
+    from sunrelay.core import clock
+    from sunrelay.people import service as people
+
+    week = status.check_week(week or logic.week_of(clock.now().date()))
+    found = people.get_team(team)
+    sent = found.digests.filter(week=week).first()
+    body = sent.body if sent else status.digest_markdown(found, week, status.dues(week, team))
+    if as_json:
+        print_json({"team": team, "week": week, "compiled": bool(sent), "body": body})
+        return
+    out.print(Markdown(body))
+    if not sent:
+        out.print("[dim]A preview: the digest is sent once the last member's due time passes.[/]")
+
+
+@handoff_app.command("write")
+@handles_errors
+def write(
+    author: str = typer.Option(..., "--as", help="Person id of the author."),
+    team: str = typer.Option(..., "--team"),
+    next_action: str = typer.Option(..., "--next", help="What the next region should do first."),
+    context: str = typer.Option("", "--context"),
+    state: str = typer.Option("", "--state", help="Where things stand."),
+    blockers: str = typer.Option("", "--blockers"),
+    owner: str = typer.Option("", "--owner", help="Person id who owns the work now."),
+    link: list[str] = typer.Option([], "--link"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Hand your work to the next region of the team's follow-the-sun chain."""
+    django_setup()
+    from sunrelay.cadence import handoffs
+    from sunrelay.cadence.schemas import handoff_json
+    from sunrelay.people import service as people
+
+    h = handoffs.write_handoff(
+        people.get_person(author),
+        team,
+        next_action=next_action,
+        context=context,
+        state=state,
+        blockers=blockers,
+        owner=owner,
+        links=list(link),
+    )
+    if as_json:
+        print_json(handoff_json(h))
+        return
+    out.print(f"Hand-off {h.pk}: {h.source} → {h.target}, delivered {h.deliver_at:%a %H:%M} UTC.")
+
+
+@handoff_app.command("list")
+@handles_errors
+def list_open(
+    team: str = typer.Option("", "--team"), as_json: bool = typer.Option(False, "--json")
+) -> None:
+    """Open hand-offs and how long they have waited, in the receivers' working time."""
+    django_setup()
+    from sunrelay.cadence import handoffs
+    from sunrelay.cadence.schemas import handoff_json
+
+    rows = handoffs.open_handoffs(team or None)
+    if as_json:
+        print_json([handoff_json(o.handoff, o) for o in rows])
+        return
+    table = Table("id", "team", "from → to", "next action", "waiting", "")
+    for o in rows:
+        h = o.handoff
+        flag = "overdue" if o.overdue else ""
+        table.add_row(
+            str(h.pk),
+            h.team.slug,
+            f"{h.source} → {h.target}",
+            h.next_action[:60],
+            handoffs.age_label(o.waiting_seconds),
+            flag,
+        )
+    out.print(table if rows else "No open hand-offs.")
+
+
+@handoff_app.command("ack")
+@handles_errors
+def ack(
+    handoff_id: int = typer.Argument(...),
+    person: str = typer.Option(..., "--as", help="Person id of the receiver."),
+) -> None:
+    """Acknowledge a hand-off as one of its receivers (or the team lead)."""
+    django_setup()
+    from sunrelay.cadence import handoffs
+    from sunrelay.people import service as people
+
+    h = handoffs.acknowledge(handoff_id, people.get_person(person))
+    out.print(f"Hand-off {h.pk} acknowledged by {person}.")

@@ -1,0 +1,358 @@
+"""The hub's cadence pages: write an update, a team's week and digest, the risk register,
+hand-offs and the chain, rituals and occurrences, burden, calendar feeds."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from sunrelay.cadence import feeds, handoffs, logic, rituals, status
+from sunrelay.cadence.errors import FeedNotFound
+from sunrelay.cadence.models import Item, Ritual, StatusUpdate
+from sunrelay.core import clock
+from sunrelay.core.errors import SunrelayError, ValidationFailed
+from sunrelay.people import queries as people_queries
+from sunrelay.people import service as people
+from sunrelay.people.models import Person, Team
+from sunrelay.worktime import parse_instant
+
+
+def _me(request: HttpRequest) -> Person:
+    me = people_queries.person_for_user(request.user)
+    if me is None:
+        raise ValidationFailed("your sign-in is not linked to a person in the directory")
+    return me
+
+
+def _week(request: HttpRequest, me: Person | None = None) -> str:
+    zone = me.timezone if me else "UTC"
+    return status.check_week(request.GET.get("week") or logic.local_week(clock.now(), zone))
+
+
+@login_required
+def status_home(request: HttpRequest) -> HttpResponse:
+    me = people_queries.person_for_user(request.user)
+    week = _week(request, me)
+    mine = list(status.dues(week)) if me else []
+    row = next((r for r in mine if r.person.pk == me.pk), None) if me else None
+    return render(
+        request,
+        "cadence/status_home.html",
+        {
+            "me": me,
+            "week": week,
+            "row": row,
+            "teams": me.teams.all() if me else Team.objects.none(),
+            "all_teams": Team.objects.only("slug", "name"),
+            "prev": logic.shift_week(week, -1),
+            "next": logic.shift_week(week, 1),
+        },
+    )
+
+
+def _form(request: HttpRequest) -> dict[str, Any]:
+    links = [line.strip() for line in request.POST.get("links", "").splitlines() if line.strip()]
+    return {
+        "week": request.POST.get("week") or None,
+        "team": request.POST.get("team") or None,
+        "links": links,
+        **{s: request.POST.get(s, "") for s in status.SECTIONS},
+    }
+
+
+@login_required
+def write_update(request: HttpRequest) -> HttpResponse:
+    me = _me(request)
+    week = _week(request, me)
+    existing = StatusUpdate.objects.filter(author=me, week=week).first()
+    error = None
+    if request.method == "POST":
+        data = _form(request)
+        try:
+            update = status.post_update(me, **data)
+        except SunrelayError as exc:
+            error = exc
+        else:
+            messages.success(request, f"Your update for {update.week} is posted.")
+            team = update.team.slug if update.team else None
+            return (
+                redirect("cadence:team_week", team, update.week)
+                if team
+                else redirect("cadence:status")
+            )
+    row = next(iter(r for r in status.dues(week) if r.person.pk == me.pk), None)
+    return render(
+        request,
+        "cadence/write.html",
+        {
+            "me": me,
+            "week": week,
+            "row": row,
+            "update": existing,
+            "links": "\n".join(x["url"] for x in existing.links) if existing else "",
+            "teams": me.teams.all(),
+            "error": error,
+            "posted": request.POST if error else None,
+        },
+    )
+
+
+@login_required
+def team_week(request: HttpRequest, team: str, week: str = "") -> HttpResponse:
+    found = people.get_team(team)
+    week = status.check_week(week or logic.week_of(clock.now().date()))
+    rows = status.dues(week, team)
+    by_person = {
+        u.author_id: u
+        for u in StatusUpdate.objects.filter(
+            week=week, author__in=[r.person for r in rows]
+        ).prefetch_related("items")
+    }
+    recent = [logic.shift_week(week, -k) for k in reversed(range(8))]
+    me = people_queries.person_for_user(request.user)
+    return render(
+        request,
+        "cadence/team_week.html",
+        {
+            "team": found,
+            "week": week,
+            "rows": rows,
+            "updates": by_person,
+            "digest": found.digests.filter(week=week).first(),
+            "preview": status.digest_markdown(found, week, rows),
+            "risks": status.register(team),
+            "participation": status.participation(team, recent),
+            "following": bool(me and found.followers.filter(person=me).exists()),
+            "me": me,
+            "prev": logic.shift_week(week, -1),
+            "next": logic.shift_week(week, 1),
+        },
+    )
+
+
+@login_required
+@require_POST
+def follow(request: HttpRequest, team: str) -> HttpResponse:
+    status.follow(team, _me(request), on=request.POST.get("on") == "1")
+    return redirect("cadence:team", team)
+
+
+@login_required
+def risk_register(request: HttpRequest, team: str) -> HttpResponse:
+    found = people.get_team(team)
+    states = ("open", "resolved", "dropped", "all")
+    state = request.GET.get("state", "open")
+    state = state if state in states else "open"
+    return render(
+        request,
+        "cadence/risks.html",
+        {
+            "team": found,
+            "items": status.register(team, state=state),
+            "state": state,
+            "states": states,
+            "people": Person.objects.only("slug", "name"),
+        },
+    )
+
+
+@login_required
+@require_POST
+def settle_item(request: HttpRequest, pk: int) -> HttpResponse:
+    item = status.get_item(pk)
+    try:
+        status.settle_item(
+            pk,
+            _me(request),
+            state=request.POST.get("state", Item.RESOLVED),
+            resolution=request.POST.get("resolution", ""),
+            owner=request.POST.get("owner", ""),
+        )
+    except SunrelayError as exc:
+        messages.error(request, exc.message)
+    return redirect("cadence:risks", item.team.slug if item.team else "")
+
+
+@login_required
+def handoff_board(request: HttpRequest) -> HttpResponse:
+    me = people_queries.person_for_user(request.user)
+    first = me.teams.order_by("slug").first() if me else None
+    team = request.GET.get("team") or (first.slug if first else "")
+    error = None
+    if request.method == "POST":
+        try:
+            h = handoffs.write_handoff(
+                _me(request),
+                request.POST.get("team", ""),
+                next_action=request.POST.get("next_action", ""),
+                context=request.POST.get("context", ""),
+                state=request.POST.get("state", ""),
+                blockers=request.POST.get("blockers", ""),
+                owner=request.POST.get("owner", ""),
+                links=[x for x in request.POST.get("links", "").split() if x],
+            )
+        except SunrelayError as exc:
+            error = exc
+        else:
+            messages.success(request, f"Handed to {h.target}; they hear at the start of their day.")
+            return redirect("cadence:handoff", h.pk)
+    chain, members = handoffs.team_chain(team, clock.now().date()) if team else (None, {})
+    return render(
+        request,
+        "cadence/handoffs.html",
+        {
+            "open": [(o, handoffs.age_label(o.waiting_seconds)) for o in handoffs.open_handoffs()],
+            "now": clock.now(),
+            "recent": handoffs.recent(),
+            "team": team,
+            "teams": Team.objects.only("slug", "name"),
+            "chain": chain,
+            "members": members,
+            "people": Person.objects.only("slug", "name"),
+            "error": error,
+        },
+    )
+
+
+@login_required
+def handoff_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    h = handoffs.get_handoff(pk)
+    if request.method == "POST":
+        try:
+            handoffs.acknowledge(pk, _me(request))
+            messages.success(request, "Acknowledged: it is yours now.")
+        except SunrelayError as exc:
+            messages.error(request, exc.message)
+        return redirect("cadence:handoff", pk)
+    return render(request, "cadence/handoff.html", {"h": h, "receivers": h.receivers.all()})
+
+
+@login_required
+def team_rituals(request: HttpRequest, team: str) -> HttpResponse:
+    found = people.get_team(team)
+    error = None
+    if request.method == "POST":
+        data: dict[str, Any] = {
+            k: request.POST.get(k, "") for k in ("title", "kind", "rrule", "start", "timezone")
+        }
+        data["duration_minutes"] = _int(request.POST.get("duration_minutes", "30"))
+        data["owners"] = [_me(request).slug]
+        data["team"] = team
+        try:
+            ritual = rituals.save_ritual(data)
+        except SunrelayError as exc:
+            error = exc
+        else:
+            return redirect("cadence:ritual", ritual.pk)
+    now = clock.now()
+    listed = [
+        (r, rituals.agenda(r, now, now + timedelta(days=35))[:3])
+        for r in found.rituals.prefetch_related("owners")
+    ]
+    return render(
+        request,
+        "cadence/rituals.html",
+        {"team": found, "rituals": listed, "kinds": Ritual.KINDS, "error": error},
+    )
+
+
+def _int(text: str) -> int:
+    return int(text) if text.strip().isdigit() else -1
+
+
+@login_required
+def ritual(request: HttpRequest, pk: int) -> HttpResponse:
+    found = rituals.get_ritual(pk)
+    if request.method == "POST":
+        return _save_occurrence(request, found)
+    now = clock.now()
+    return render(
+        request,
+        "cadence/ritual.html",
+        {
+            "ritual": found,
+            "upcoming": rituals.agenda(found, now, now + timedelta(days=56)),
+            "past": list(reversed(rituals.agenda(found, now - timedelta(days=56), now))),
+            "burden": rituals.burden(found),
+            "completion": rituals.completion(found),
+            "participants": rituals.participants(found),
+        },
+    )
+
+
+def _save_occurrence(request: HttpRequest, found: Ritual) -> HttpResponse:
+    if request.POST.get("rotate"):
+        rituals.rotate(found)
+        messages.success(request, "Rotating fairly across regions from now on.")
+        return redirect("cadence:ritual", found.pk)
+    try:
+        rituals.save_occurrence(
+            found,
+            parse_instant(request.POST.get("start", "")),
+            agenda=request.POST.get("agenda"),
+            notes=request.POST.get("notes"),
+            recording_url=request.POST.get("recording_url"),
+            state=request.POST.get("state") or None,
+        )
+        messages.success(request, "Saved.")
+    except ValueError:
+        messages.error(request, "start: not an instant")
+    except SunrelayError as exc:
+        messages.error(request, f"{exc.field}: {exc.message}" if exc.field else exc.message)
+    return redirect("cadence:ritual", found.pk)
+
+
+@login_required
+def burden(request: HttpRequest) -> HttpResponse:
+    me = people_queries.person_for_user(request.user)
+    slug = request.GET.get("person") or (me.slug if me else "")
+    person = people.get_person(slug) if slug else None
+    rows = []
+    if person is not None:
+        for r in rituals.rituals_for(person).prefetch_related("attendees"):
+            load = rituals.burden(r)
+            mine = load["people"].get(person.slug)
+            if mine is not None:
+                rows.append((r, load["occurrences"], mine))
+    return render(
+        request,
+        "cadence/burden.html",
+        {"person": person, "rows": rows, "people": Person.objects.only("slug", "name")},
+    )
+
+
+@login_required
+def calendars(request: HttpRequest) -> HttpResponse:
+    me = _me(request)
+    if request.method == "POST":
+        target: Person | Team = me
+        if request.POST.get("team"):
+            target = people.get_team(request.POST["team"])
+        feeds.renew(target)
+        messages.success(request, "A new address: the old one no longer works.")
+        return redirect("cadence:calendars")
+    return render(
+        request,
+        "cadence/calendars.html",
+        {
+            "mine": feeds.url(feeds.feed_for(me)),
+            "teams": [(t, feeds.url(feeds.feed_for(t))) for t in me.teams.all()],
+        },
+    )
+
+
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The private feed: the token in the URL is the credential, so no sign-in."""
+    try:
+        body = feeds.calendar(token)
+    except FeedNotFound:
+        raise Http404("no such calendar") from None
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "private, max-age=300"
+    return response
