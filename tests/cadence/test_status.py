@@ -95,7 +95,9 @@ def test_reminders_go_once_in_working_hours_and_skip_those_who_posted(demo):
         sent = status.send_reminders()
         assert status.send_reminders() == 0  # a second run sends nothing new
     reminded = set(
-        Notification.objects.filter(kind="status.reminder").values_list("recipient__slug", flat=True)
+        Notification.objects.filter(kind="status.reminder").values_list(
+            "recipient__slug", flat=True
+        )
     )
     assert "chloe" in reminded and "dieter" not in reminded
     assert "mia" not in reminded  # her reminder is Thursday 22:00 UTC
@@ -113,7 +115,9 @@ def test_the_digest_waits_for_the_last_due_time_then_reaches_members_and_followe
         digest = next(d for d in status.compile_digests() if d.team.slug == "payments")
         assert not status.compile_digests()  # once
     assert digest.week == "2026-W48"
-    assert "1 of 4 posted (1 on time). Not posted: Ana Lima, Bruno Costa, Mia Roberts." in digest.body
+    assert (
+        "1 of 4 posted (1 on time). Not posted: Ana Lima, Bruno Costa, Mia Roberts." in digest.body
+    )
     assert "## Chloé Martin" in digest.body and "- Review (owner: Chloé Martin)" in digest.body
     readers = Notification.objects.filter(kind="status.digest", subject__endswith="2026-W48")
     readers = readers.filter(subject__startswith="Payments")

@@ -4,7 +4,7 @@ the next region's, acknowledged by one receiver, escalated to the lead when nobo
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -39,10 +39,16 @@ def units(directory: Directory, team: str) -> list[tuple[str, list[str]]]:
 
 
 def team_chain(team: str, day: date) -> tuple[Chain, dict[str, list[str]]]:
+    """The chain on ``day``, or on the next day that has one (a weekend has none)."""
     directory = people_queries.load_directory(team=team)
     found = units(directory, team)
     schedules = [(u, [directory.schedule(m) for m in ms]) for u, ms in found]
-    return chain(schedules, day), dict(found)
+    result = chain(schedules, day)
+    for ahead in range(1, 7):
+        if len(result.shifts) > 1:
+            break
+        result = chain(schedules, day + timedelta(days=ahead))
+    return result, dict(found)
 
 
 def escalation_period(team: Team) -> str:

@@ -241,6 +241,7 @@ def team_rituals(request: HttpRequest, team: str) -> HttpResponse:
         data: dict[str, Any] = {
             k: request.POST.get(k, "") for k in ("title", "kind", "rrule", "start", "timezone")
         }
+        data["kind"] = data["kind"] or "other"
         data["duration_minutes"] = _int(request.POST.get("duration_minutes", "30"))
         data["owners"] = [_me(request).slug]
         data["team"] = team

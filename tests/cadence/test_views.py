@@ -1,0 +1,124 @@
+"""The hub's cadence and notification pages as people see them."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+
+from sunrelay.cadence.models import Handoff, Item, Ritual
+from sunrelay.core import clock
+from sunrelay.notify import service as notify
+from sunrelay.notify.models import Notification
+
+
+def utc(*args: int) -> datetime:
+    return datetime(*args, tzinfo=UTC)
+
+
+def sign_in(slug: str, *, staff: bool = False) -> Client:
+    client = Client()
+    user = get_user_model().objects.create_user(slug, password="pw-for-tests", is_staff=staff)
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def chloe(demo) -> Client:
+    return sign_in("chloe")
+
+
+def test_write_an_update_then_read_the_team_week(chloe):
+    with clock.frozen(utc(2026, 11, 23, 10)):
+        home = chloe.get("/cadence/status/").content.decode()
+        assert "due <strong>Mon 23 Nov 17:00" in home
+        bad = chloe.post("/cadence/status/new/?week=2026-W48", {"week": "2026-W48"})
+        assert "done: an update needs at least one of" in bad.content.decode()
+        posted = chloe.post(
+            "/cadence/status/new/",
+            {
+                "week": "2026-W48",
+                "team": "payments",
+                "done": "Ledger export shipped",
+                "risks": "- Cut-over may slip @bruno",
+                "links": "https://github.com/acme/ledger/pull/42",
+            },
+        )
+        assert posted["Location"] == "/cadence/teams/payments/2026-W48/"
+        page = chloe.get(posted["Location"]).content.decode()
+    assert "Ledger export shipped" in page and "preview" in page
+    assert 'data-person="chloe"' in page and "on-time" in page
+    register = chloe.get("/cadence/teams/payments/risks/").content.decode()
+    assert "Cut-over may slip @bruno" in register and "Bruno Costa" in register
+
+
+def test_settling_a_risk_from_the_register(chloe):
+    with clock.frozen(utc(2026, 11, 23, 10)):
+        chloe.post("/cadence/status/new/", {"team": "payments", "risks": "- PSP limits"})
+    item = Item.objects.get()
+    chloe.post(f"/cadence/items/{item.pk}/", {"state": "resolved", "resolution": "Raised"})
+    item.refresh_from_db()
+    assert item.state == "resolved" and item.resolution == "Raised"
+    assert "Nothing open" in chloe.get("/cadence/teams/payments/risks/").content.decode()
+
+
+def test_handoff_page_shows_the_chain_and_takes_an_acknowledgement(demo):
+    olivia, sofia = sign_in("olivia"), sign_in("sofia")
+    board = olivia.get("/cadence/handoffs/?team=mobile").content.decode()
+    assert "<strong>olivia</strong> (olivia) hands to <strong>sofia</strong>" in board
+    with clock.frozen(utc(2026, 11, 24, 1)):
+        made = olivia.post("/cadence/handoffs/", {"team": "mobile", "next_action": "Resubmit"})
+    h = Handoff.objects.get()
+    assert made["Location"] == f"/cadence/handoffs/{h.pk}/"
+    with clock.frozen(utc(2026, 11, 24, 9)):
+        assert "1 h 00 min" in olivia.get("/cadence/handoffs/").content.decode()
+        sofia.post(f"/cadence/handoffs/{h.pk}/")
+    assert 'data-testid="acknowledged"' in sofia.get(f"/cadence/handoffs/{h.pk}/").content.decode()
+
+
+def test_rituals_occurrences_burden_and_calendars(chloe):
+    with clock.frozen(utc(2026, 10, 1)):
+        made = chloe.post(
+            "/cadence/teams/payments/rituals/",
+            {
+                "title": "Demo hour",
+                "kind": "demo",
+                "rrule": "FREQ=WEEKLY;BYDAY=TH",
+                "start": "2026-10-01T10:00",
+                "timezone": "Europe/Lisbon",
+                "duration_minutes": "60",
+            },
+        )
+        ritual = Ritual.objects.get()
+        assert made["Location"] == f"/cadence/rituals/{ritual.pk}/"
+        chloe.post(made["Location"], {"start": "2026-10-08T09:00:00+00:00", "notes": "Demoed"})
+        page = chloe.get(made["Location"]).content.decode()
+    assert ritual.occurrences.get().notes == "Demoed" and "Out-of-hours burden" in page
+    bad = chloe.post("/cadence/teams/payments/rituals/", {"title": "X", "rrule": "nope"})
+    assert "rrule:" in bad.content.decode()
+    assert "Demo hour" in chloe.get("/cadence/burden/").content.decode()
+    feed_page = chloe.get("/cadence/calendar/").content.decode()
+    assert "/cadence/calendar/" in feed_page and ".ics" in feed_page
+
+
+def test_inbox_preferences_and_dead_letters(chloe):
+    with clock.frozen(utc(2026, 11, 23, 12)):
+        n = notify.send("chloe", "notify.manual", "Hello from Lisbon", urgent=True)
+        notify.dispatch_due()
+    assert "Hello from Lisbon" in chloe.get("/notifications/").content.decode()
+    chloe.post("/notifications/", {"id": n.pk})
+    n.refresh_from_db()
+    assert n.read_at is not None
+    chloe.post("/notifications/preferences/", {"route_status": ["slack"], "route_*": ["email"]})
+    assert notify.preference(n.recipient).routes == {"*": ["email"], "status": ["slack"]} | {
+        g: [] for g in ("decision", "handoff", "ritual", "notify")
+    }
+    assert chloe.get("/notifications/dead-letters/").status_code == 302  # staff only
+    Notification.objects.filter(pk=n.pk).update(state="dead", last_error="smtp: refused")
+    staff = sign_in("root", staff=True)
+    assert "smtp: refused" in staff.get("/notifications/dead-letters/").content.decode()
+    staff.post(f"/notifications/dead-letters/{n.pk}/retry/")
+    n.refresh_from_db()
+    assert n.state == "pending"
