@@ -50,7 +50,7 @@ def test_post_an_update_see_it_due_and_in_the_register(demo, writer, reader):
     status, risks = call(reader, "get", "/api/v1/cadence/teams/payments/risks")
     assert [r["text"] for r in risks] == ["PSP outage risk @bruno"]
     item = risks[0]["id"]
-    status, error = call(writer, "patch", f"/api/v1/cadence/items/{item}", {"actor": "olivia"})
+    status, _ = call(writer, "patch", f"/api/v1/cadence/items/{item}", {"actor": "olivia"})
     assert status == 403
     status, settled = call(writer, "patch", f"/api/v1/cadence/items/{item}", {"actor": "bruno"})
     assert status == 200 and settled["state"] == "resolved"

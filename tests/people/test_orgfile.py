@@ -167,3 +167,21 @@ def test_docs_example_in_readme_is_valid(tmp_path: Path):
     text = (ROOT / "docs" / "org-yaml.md").read_text()
     example = text.split("```yaml\n", 1)[1].split("```", 1)[0]
     orgfile.parse(example)
+
+
+def test_agreement_keys_for_status_and_handoffs_are_checked():
+    text = """version: 1
+people:
+  - {id: ana, name: Ana, timezone: UTC}
+teams:
+  - {id: t, name: T, members: [ana],
+     agreement: {status: {due: "fri 12:00"}, handoff: {escalate_after: 3h}}}
+  - {id: u, name: U,
+     agreement: {status: {due: someday}, handoff: {escalate_after: soon, x: 1}, vibes: {}}}
+"""
+    found = problems(text)
+    assert any("agreement.status.due" in p and "not a time of the week" in p for p in found)
+    assert any("agreement.handoff.escalate_after" in p for p in found)
+    assert any("agreement.handoff.x" in p and "unknown key" in p for p in found)
+    assert any("agreement.vibes" in p for p in found)
+    assert len(found) == 4, found

@@ -22,7 +22,6 @@ from sunrelay.worktime import (
 )
 
 DEFAULT_DUE = parse_weekly_time("mon 17:00")
-WEEK_START = parse_weekly_time("mon 00:00")
 DEFAULT_ESCALATION = "2h"
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
 

@@ -21,7 +21,7 @@ from sunrelay.people import queries as people_queries
 from sunrelay.people import service as people
 from sunrelay.people.logic import Directory
 from sunrelay.people.models import Person, Team
-from sunrelay.worktime import WeeklyTime, epoch, parse_weekly_time
+from sunrelay.worktime import Schedule, WeeklyTime, parse_weekly_time
 
 SECTIONS = ("done", "next", "risks", "asks")
 
@@ -54,9 +54,13 @@ class Due:
     person: Person
     week: str
     due: datetime
-    reminder: datetime
+    schedule: Schedule
     away: bool  # no working time at all that week: not expected to post
     update: StatusUpdate | None
+
+    @property
+    def reminder(self) -> datetime:
+        return logic.reminder_instant(self.schedule, self.due)
 
     @property
     def state(self) -> str:
@@ -77,18 +81,9 @@ def _dues(persons: list[Person], weeks: list[str], directory: Directory) -> list
         rule, schedule = person_rule(person), directory.schedule(person.slug)
         for week in weeks:
             due = logic.due_instant(rule, week, person.timezone)
-            start = logic.WEEK_START.instant(logic.parse_week(week), person.timezone)
-            away = not schedule.windows(epoch(start), epoch(start + timedelta(days=7)))
-            rows.append(
-                Due(
-                    person,
-                    week,
-                    due,
-                    logic.reminder_instant(schedule, due),
-                    away,
-                    updates.get((person.pk, week)),
-                )
-            )
+            monday = logic.parse_week(week)
+            away = all(schedule.is_day_off(monday + timedelta(days=d)) for d in range(7))
+            rows.append(Due(person, week, due, schedule, away, updates.get((person.pk, week))))
     return rows
 
 
@@ -360,6 +355,11 @@ def participation(team: str, weeks: list[str]) -> dict[str, Any]:
             else None
         )
 
+    by_person: dict[int, list[Due]] = {}
+    by_week: dict[str, list[Due]] = {}
+    for r in rows:
+        by_person.setdefault(r.person.pk, []).append(r)
+        by_week.setdefault(r.week, []).append(r)
     return {
         "team": team,
         "weeks": weeks,
@@ -367,11 +367,11 @@ def participation(team: str, weeks: list[str]) -> dict[str, Any]:
             {
                 "id": p.slug,
                 "name": p.name,
-                "weeks": {r.week: r.state for r in rows if r.person.pk == p.pk},
-                "rate": rate([r for r in rows if r.person.pk == p.pk]),
+                "weeks": {r.week: r.state for r in by_person.get(p.pk, [])},
+                "rate": rate(by_person.get(p.pk, [])),
             }
             for p in persons
         ],
-        "by_week": {w: rate([r for r in rows if r.week == w]) for w in weeks},
+        "by_week": {w: rate(by_week.get(w, [])) for w in weeks},
         "rate": rate(rows),
     }

@@ -157,7 +157,9 @@ def risk_register(request: HttpRequest, team: str) -> HttpResponse:
             "items": status.register(team, state=state),
             "state": state,
             "states": states,
-            "people": Person.objects.only("slug", "name"),
+            "people": Person.objects.filter(
+                slug__in=people_queries.load_directory(team=team).people
+            ).only("slug", "name"),
         },
     )
 
@@ -214,7 +216,9 @@ def handoff_board(request: HttpRequest) -> HttpResponse:
             "teams": Team.objects.only("slug", "name"),
             "chain": chain,
             "members": members,
-            "people": Person.objects.only("slug", "name"),
+            "people": Person.objects.filter(
+                slug__in=[m for ms in members.values() for m in ms]
+            ).only("slug", "name"),
             "error": error,
         },
     )
