@@ -122,3 +122,21 @@ def test_inbox_preferences_and_dead_letters(chloe):
     staff.post(f"/notifications/dead-letters/{n.pk}/retry/")
     n.refresh_from_db()
     assert n.state == "pending"
+
+
+def test_start_a_one_on_one_and_see_its_completion(chloe):
+    with clock.frozen(utc(2026, 10, 1)):
+        made = chloe.post(
+            "/cadence/one-on-ones/",
+            {"with": "ana", "rrule": "FREQ=WEEKLY", "start": "2026-10-05T15:00", "timezone": ""},
+        )
+    pair = Ritual.objects.get(kind="one-on-one")
+    assert made["Location"] == f"/cadence/rituals/{pair.pk}/"
+    assert sorted(p.slug for p in pair.attendees.all()) == ["ana", "chloe"]
+    assert pair.timezone == "Europe/Lisbon"
+    chloe.post(made["Location"], {"start": "2026-10-05T14:00:00+00:00", "state": "held"})
+    with clock.frozen(utc(2026, 10, 20)):
+        page = chloe.get("/cadence/one-on-ones/").content.decode()
+    assert "Ana Lima" in page and "33% (1 of 3)" in page  # 5, 12 and 19 October
+    bad = chloe.post("/cadence/one-on-ones/", {"with": "nobody", "rrule": "FREQ=WEEKLY"})
+    assert "start" in bad.content.decode() or "attendees" in bad.content.decode()

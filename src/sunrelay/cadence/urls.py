@@ -16,6 +16,7 @@ urlpatterns = [
     path("handoffs/<int:pk>/", views.handoff_detail, name="handoff"),
     path("rituals/<int:pk>/", views.ritual, name="ritual"),
     path("burden/", views.burden, name="burden"),
+    path("one-on-ones/", views.one_on_ones, name="one_on_ones"),
     path("calendar/", views.calendars, name="calendars"),
     path("calendar/<str:token>.ics", views.calendar_feed, name="feed"),
 ]

@@ -314,6 +314,42 @@ def _save_occurrence(request: HttpRequest, found: Ritual) -> HttpResponse:
 
 
 @login_required
+def one_on_ones(request: HttpRequest) -> HttpResponse:
+    """My 1:1s with their completion rates, and a form to start one."""
+    me = _me(request)
+    error = None
+    if request.method == "POST":
+        other = request.POST.get("with", "")
+        data: dict[str, Any] = {
+            "title": f"{me.name} / {other}",
+            "kind": "one-on-one",
+            "rrule": request.POST.get("rrule", ""),
+            "start": request.POST.get("start", ""),
+            "timezone": request.POST.get("timezone", "") or me.timezone,
+            "duration_minutes": _int(request.POST.get("duration_minutes", "30")),
+            "owners": [me.slug],
+            "attendees": [me.slug, other],
+        }
+        try:
+            made = rituals.save_ritual(data)
+        except SunrelayError as exc:
+            error = exc
+        else:
+            return redirect("cadence:ritual", made.pk)
+    pairs = Ritual.objects.filter(kind="one-on-one", attendees=me).prefetch_related("attendees")
+    return render(
+        request,
+        "cadence/one_on_ones.html",
+        {
+            "me": me,
+            "pairs": [(r, rituals.completion(r)) for r in pairs],
+            "people": Person.objects.exclude(pk=me.pk).only("slug", "name"),
+            "error": error,
+        },
+    )
+
+
+@login_required
 def burden(request: HttpRequest) -> HttpResponse:
     me = people_queries.person_for_user(request.user)
     slug = request.GET.get("person") or (me.slug if me else "")
