@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 
 from django.test import Client
 
 from sunrelay.core import clock
-
-
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)
+from tests.cadence.helpers import DEMO_HOUR, utc
 
 
 def call(client: Client, method: str, url: str, body: dict | None = None) -> tuple[int, object]:
@@ -124,16 +120,7 @@ def test_handoffs_and_rituals_through_the_api(demo, writer, reader):
             writer,
             "post",
             "/api/v1/cadence/rituals",
-            {
-                "title": "Demo hour",
-                "kind": "demo",
-                "team": "payments",
-                "rrule": "FREQ=WEEKLY;BYDAY=TH",
-                "start": "2026-10-01T10:00",
-                "timezone": "Europe/Lisbon",
-                "duration_minutes": 60,
-                "owners": ["chloe"],
-            },
+            DEMO_HOUR,
         )
         assert status == 201, ritual
         url = f"/api/v1/cadence/rituals/{ritual['id']}"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC
 
 import pytest
 import vobject
@@ -11,27 +11,13 @@ from django.test import Client
 from sunrelay.cadence import feeds, rituals
 from sunrelay.core import clock
 from sunrelay.people.models import Person, Team
-
-
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)
+from tests.cadence.helpers import DEMO_HOUR, utc
 
 
 @pytest.fixture
 def demo_hour(demo):
     with clock.frozen(utc(2026, 10, 1)):
-        return rituals.save_ritual(
-            {
-                "title": "Demo hour",
-                "kind": "demo",
-                "team": "payments",
-                "rrule": "FREQ=WEEKLY;BYDAY=TH",
-                "start": "2026-10-01T10:00",
-                "timezone": "Europe/Lisbon",
-                "duration_minutes": 60,
-                "owners": ["chloe"],
-            }
-        )
+        return rituals.save_ritual(DEMO_HOUR)
 
 
 def parse(data: bytes) -> dict[str, list]:

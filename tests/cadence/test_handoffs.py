@@ -3,8 +3,6 @@ acknowledged once, escalated to the lead after the agreed working time."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
 
 from sunrelay.cadence import handoffs
@@ -13,15 +11,7 @@ from sunrelay.core import clock
 from sunrelay.core.errors import ValidationFailed
 from sunrelay.notify.models import Notification
 from sunrelay.people import service as people
-from sunrelay.people.models import Person
-
-
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)
-
-
-def person(slug: str) -> Person:
-    return Person.objects.get(slug=slug)
+from tests.cadence.helpers import person, utc
 
 
 def test_a_handoff_waits_for_the_receivers_morning_and_escalates_after_two_hours(demo):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -11,23 +11,11 @@ from sunrelay.core import clock
 from sunrelay.core.errors import ValidationFailed
 from sunrelay.people import queries as people_queries
 from sunrelay.worktime import business_seconds
-
-
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)
+from tests.cadence.helpers import DEMO_HOUR, utc
 
 
 def demo_hour(**extra):
-    data = {
-        "title": "Demo hour",
-        "kind": "demo",
-        "team": "payments",
-        "rrule": "FREQ=WEEKLY;BYDAY=TH",
-        "start": "2026-10-01T10:00",
-        "timezone": "Europe/Lisbon",
-        "duration_minutes": 60,
-        "owners": ["chloe"],
-    }
+    data = DEMO_HOUR
     with clock.frozen(utc(2026, 10, 1)):
         return rituals.save_ritual({**data, **extra})
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
 
 from sunrelay.cadence import status
@@ -11,15 +9,7 @@ from sunrelay.cadence.models import Digest, Item
 from sunrelay.core import clock
 from sunrelay.core.errors import PermissionDenied, ValidationFailed
 from sunrelay.notify.models import Notification
-from sunrelay.people.models import Person
-
-
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)
-
-
-def person(slug: str) -> Person:
-    return Person.objects.get(slug=slug)
+from tests.cadence.helpers import person, utc
 
 
 def test_each_person_is_due_at_their_teams_time_on_their_own_clock(demo):

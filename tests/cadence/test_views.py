@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
@@ -12,10 +10,7 @@ from sunrelay.cadence.models import Handoff, Item, Ritual
 from sunrelay.core import clock
 from sunrelay.notify import service as notify
 from sunrelay.notify.models import Notification
-
-
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)
+from tests.cadence.helpers import utc
 
 
 def sign_in(slug: str, *, staff: bool = False) -> Client:

@@ -242,19 +242,12 @@ def team_rituals(request: HttpRequest, team: str) -> HttpResponse:
     found = people.get_team(team)
     error = None
     if request.method == "POST":
-        data: dict[str, Any] = {
-            k: request.POST.get(k, "") for k in ("title", "kind", "rrule", "start", "timezone")
-        }
-        data["kind"] = data["kind"] or "other"
-        data["duration_minutes"] = _int(request.POST.get("duration_minutes", "30"))
-        data["owners"] = [_me(request).slug]
-        data["team"] = team
-        try:
-            ritual = rituals.save_ritual(data)
-        except SunrelayError as exc:
-            error = exc
-        else:
-            return redirect("cadence:ritual", ritual.pk)
+        me = _me(request)
+        kind = request.POST.get("kind") or "other"
+        extra = {"title": request.POST.get("title", ""), "kind": kind, "team": team}
+        made, error = _create_ritual(request, me, extra)
+        if made is not None:
+            return made
     now = clock.now()
     listed = [
         (r, rituals.agenda(r, now, now + timedelta(days=35))[:3])
@@ -265,6 +258,25 @@ def team_rituals(request: HttpRequest, team: str) -> HttpResponse:
         "cadence/rituals.html",
         {"team": found, "rituals": listed, "kinds": Ritual.KINDS, "error": error},
     )
+
+
+def _create_ritual(
+    request: HttpRequest, me: Person, extra: dict[str, Any]
+) -> tuple[HttpResponse | None, SunrelayError | None]:
+    """The recurrence fields every ritual form shares, owned by whoever creates it."""
+    data = {
+        "rrule": request.POST.get("rrule", ""),
+        "start": request.POST.get("start", ""),
+        "timezone": request.POST.get("timezone", "") or me.timezone,
+        "duration_minutes": _int(request.POST.get("duration_minutes", "30")),
+        "owners": [me.slug],
+        **extra,
+    }
+    try:
+        made = rituals.save_ritual(data)
+    except SunrelayError as exc:
+        return None, exc
+    return redirect("cadence:ritual", made.pk), None
 
 
 def _int(text: str) -> int:
@@ -320,22 +332,10 @@ def one_on_ones(request: HttpRequest) -> HttpResponse:
     error = None
     if request.method == "POST":
         other = request.POST.get("with", "")
-        data: dict[str, Any] = {
-            "title": f"{me.name} / {other}",
-            "kind": "one-on-one",
-            "rrule": request.POST.get("rrule", ""),
-            "start": request.POST.get("start", ""),
-            "timezone": request.POST.get("timezone", "") or me.timezone,
-            "duration_minutes": _int(request.POST.get("duration_minutes", "30")),
-            "owners": [me.slug],
-            "attendees": [me.slug, other],
-        }
-        try:
-            made = rituals.save_ritual(data)
-        except SunrelayError as exc:
-            error = exc
-        else:
-            return redirect("cadence:ritual", made.pk)
+        extra = {"title": f"{me.name} / {other}", "kind": "one-on-one", "attendees": [me.slug, other]}
+        made, error = _create_ritual(request, me, extra)
+        if made is not None:
+            return made
     pairs = Ritual.objects.filter(kind="one-on-one", attendees=me).prefetch_related("attendees")
     return render(
         request,
