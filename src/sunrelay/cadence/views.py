@@ -332,7 +332,11 @@ def one_on_ones(request: HttpRequest) -> HttpResponse:
     error = None
     if request.method == "POST":
         other = request.POST.get("with", "")
-        extra = {"title": f"{me.name} / {other}", "kind": "one-on-one", "attendees": [me.slug, other]}
+        extra = {
+            "title": f"{me.name} / {other}",
+            "kind": "one-on-one",
+            "attendees": [me.slug, other],
+        }
         made, error = _create_ritual(request, me, extra)
         if made is not None:
             return made
