@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "sunrelay.notify",
     "sunrelay.decisions",
     "sunrelay.cadence",
+    "sunrelay.oncall",
+    "sunrelay.incidents",
 ]
 
 MIDDLEWARE = [

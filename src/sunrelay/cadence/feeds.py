@@ -1,8 +1,10 @@
-"""Private calendar feeds (.ics) per person and per team: rituals and status due times."""
+"""Private calendar feeds (.ics) per person and per team: rituals, status due times and what
+other domains register (on-call shifts)."""
 
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -17,6 +19,16 @@ from sunrelay.people.models import Person, Team
 
 PAST, AHEAD = timedelta(days=30), timedelta(days=180)
 WEEKS_AHEAD = 8
+
+# Other domains add a person's events to their feed (on-call shifts) without the cadence
+# importing them: each source gives the person's events in [start, end).
+Source = Callable[[Person, datetime, datetime], list[FeedEvent]]
+SOURCES: list[Source] = []
+
+
+def register_source(source: Source) -> None:
+    if source not in SOURCES:
+        SOURCES.append(source)
 
 
 def feed_for(owner: Person | Team) -> Feed:
@@ -93,6 +105,8 @@ def calendar(token: str) -> bytes:
         events = _ritual_events(list(rituals.rituals_for(person)), start, end)
         if person.teams.exists():
             events += _due_events(person, weeks)
+        for source in SOURCES:
+            events += source(person, start, end)
         name = f"Sunrelay: {person.name}"
     else:
         assert feed.team is not None

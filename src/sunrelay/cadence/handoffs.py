@@ -32,10 +32,7 @@ from sunrelay.worktime import Chain, business_seconds, chain, deadline, parse_pe
 
 def units(directory: Directory, team: str) -> list[tuple[str, list[str]]]:
     """The team's follow-the-sun units: its pods, or (without pods) its members one by one."""
-    pods = directory.pods(team)
-    if pods:
-        return [(p.id, directory.members(p.id)) for p in pods]
-    return [(m, [m]) for m in directory.members(team)]
+    return directory.units(team)
 
 
 def team_chain(team: str, day: date) -> tuple[Chain, dict[str, list[str]]]:

@@ -36,6 +36,8 @@ GROUPS = {
     "handoff": "Follow-the-sun hand-offs",
     "ritual": "Rituals and 1:1s",
     "notify": "Direct messages",
+    "page": "Pages: alerts and incidents that need you now",
+    "incident": "Incidents: updates, postmortems and action items",
 }
 OUTSIDE_CHANNELS = ("email", "slack", "webhook")
 DEFAULT_ROUTE = ["email"]

@@ -216,3 +216,14 @@ def set_preferences(
             pref.webhook_secret = secrets.token_hex(32)
         pref.save()
     return pref
+
+
+def unreached(keys: list[str]) -> set[str]:
+    """The keys whose notification is a dead letter that no outside channel delivered: only
+    the hub inbox has it, so the person has most likely not seen it."""
+    dead = Notification.objects.filter(key__in=keys, state=Notification.DEAD)
+    return {
+        key
+        for key, delivered in dead.values_list("key", "delivered")
+        if set(delivered) <= {"inbox"}
+    }

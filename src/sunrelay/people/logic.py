@@ -115,6 +115,9 @@ class OrgSpec:
     components: list[ComponentSpec] = field(default_factory=list)
     absences: list[AbsenceSpec] = field(default_factory=list)
     sections: frozenset[str] = frozenset(SECTIONS)
+    # Sections other domains add to the file (``schedules:``, …), as written: each domain
+    # reads its own (see ``orgfile.register_section``).
+    extra: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
 
 class Directory:
@@ -158,6 +161,14 @@ class Directory:
     def pods(self, tid: str) -> list[TeamSpec]:
         self.team(tid)
         return sorted((t for t in self.teams.values() if t.parent == tid), key=lambda t: t.id)
+
+    def units(self, tid: str) -> list[tuple[str, list[str]]]:
+        """The team's follow-the-sun units: its pods, or (without pods) its members one by
+        one."""
+        pods = self.pods(tid)
+        if pods:
+            return [(p.id, self.members(p.id)) for p in pods]
+        return [(m, [m]) for m in self.members(tid)]
 
     def members(self, tid: str) -> list[str]:
         """Members of the team and of every pod below it, sorted and without repeats."""

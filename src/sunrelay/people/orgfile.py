@@ -75,6 +75,32 @@ COMPONENT_KEYS = {
 }
 ABSENCE_KEYS = {"person", "from", "to", "reason"}
 
+# What a section checker is told: the ids each section of the file declares, or None for a
+# section the file leaves out (references into it are resolved on import instead).
+Known = dict[str, dict[str, Path] | None]
+
+
+@dataclass(frozen=True)
+class Section:
+    """A top-level section another domain adds to the file. ``check`` returns the problems of
+    one entry, each with its path; the domain reads the entries itself from ``OrgSpec.extra``.
+    Higher domains register here so this module never imports them."""
+
+    key: str
+    check: Callable[[dict, Path, Known], list[tuple[Path, str]]]
+
+
+EXTRA_SECTIONS: dict[str, Section] = {}
+
+
+def register_section(section: Section) -> None:
+    EXTRA_SECTIONS[section.key] = section
+
+
+def register_agreement(key: str, rules: dict[str, Callable[[object], object]]) -> None:
+    """Let a domain add keys to the teams' working agreement (``incident: {…}``)."""
+    AGREEMENT_KEYS[key] = rules
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -387,7 +413,7 @@ def lint(data: Any, where: Callable[[Path], Where]) -> list[Problem]:
     if not isinstance(data, dict):
         c.add((), "the file must be a mapping with version, organization, people, teams, …")
         return c.problems
-    c.keys(data, (), TOP_KEYS)
+    c.keys(data, (), TOP_KEYS | set(EXTRA_SECTIONS))
     if data.get("version", 1) != 1:
         c.add(("version",), f"version {data.get('version')!r} is not supported (use 1)")
     org = data.get("organization", {})
@@ -436,7 +462,26 @@ def lint(data: Any, where: Callable[[Path], Where]) -> list[Problem]:
     for path, item in entries["absences"]:
         check_absence(c, item, path)
         ref(item, path, "person", people, "person")
+    _check_extra(c, data, ids)
     return sorted(c.problems, key=lambda p: (p.file, p.line))
+
+
+def _check_extra(c: Checker, data: dict, ids: dict[str, dict[str, Path]]) -> None:
+    entries = {key: _entries(c, data, key) for key in EXTRA_SECTIONS if key in data}
+    known: Known = {key: (found if key in data else None) for key, found in ids.items()}
+    for key, items in entries.items():
+        found: dict[str, Path] = {}
+        for path, item in items:
+            ident = item.get("id")
+            if isinstance(ident, str | int) and not isinstance(ident, bool):
+                if str(ident) in found:
+                    c.add((*path, "id"), f"duplicate id {ident!r}")
+                found[str(ident)] = path
+        known[key] = found
+    for key, items in entries.items():
+        for path, item in items:
+            for where, message in EXTRA_SECTIONS[key].check(item, path, known):
+                c.add(where, message)
 
 
 def _check_parent_cycles(c: Checker, teams: list[tuple[Path, dict]]) -> None:
@@ -514,8 +559,9 @@ def build(data: dict) -> OrgSpec:
         for a in data.get("absences") or []
     ]
     org = data.get("organization") or {}
-    sections = frozenset(key for key in SECTIONS if key in data)
-    return OrgSpec(str(org.get("name") or ""), people, teams, components, absences, sections)
+    sections = frozenset(key for key in (*SECTIONS, *EXTRA_SECTIONS) if key in data)
+    extra = {key: list(data.get(key) or []) for key in EXTRA_SECTIONS if key in data}
+    return OrgSpec(str(org.get("name") or ""), people, teams, components, absences, sections, extra)
 
 
 def parse(text: str, filename: str = "org.yaml") -> OrgSpec:
@@ -617,6 +663,7 @@ def to_data(spec: OrgSpec) -> dict[str, Any]:
         "teams": teams,
         "components": components,
         "absences": absences,
+        **{key: spec.extra[key] for key in EXTRA_SECTIONS if spec.extra.get(key)},
     }
 
 

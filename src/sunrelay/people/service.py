@@ -3,6 +3,7 @@ each use case runs in one transaction, so a failure leaves nothing half written.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields
 from datetime import date
 from typing import Any
@@ -41,6 +42,16 @@ class ImportReport:
             + [f"~ {x}" for x in self.updated]
             + [f"- {x}" for x in self.removed]
         )
+
+
+# Sections of the org file that other domains own (``schedules:``, …). Each registers how
+# to import its entries (inside the same transaction, after the directory) and export them.
+Importer = Callable[[list[dict[str, Any]], ImportReport], None]
+IMPORTERS: dict[str, tuple[Importer, Callable[[], list[dict[str, Any]]]]] = {}
+
+
+def register_section(key: str, load: Importer, dump: Callable[[], list[dict[str, Any]]]) -> None:
+    IMPORTERS[key] = (load, dump)
 
 
 # -- reading helpers (raise *NotFound) ---------------------------------------------------------
@@ -322,6 +333,7 @@ def export_org() -> OrgSpec:
             )
         ],
         absences=[a.spec() for a in Absence.objects.select_related("person")],
+        extra={key: dump() for key, (_, dump) in IMPORTERS.items()},
     )
 
 
@@ -383,6 +395,9 @@ def import_org(spec: OrgSpec, *, dry_run: bool = False) -> ImportReport:
             )
         if "absences" in spec.sections:
             _sync_absences(spec.absences, report)
+        for key, (load, _) in IMPORTERS.items():
+            if key in spec.sections:
+                load(spec.extra.get(key, []), report)
         if dry_run:
             transaction.set_rollback(True)
     return report

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class OncallConfig(AppConfig):
+    name = "sunrelay.oncall"
+    label = "oncall"
+    verbose_name = "On-call"
+
+    def ready(self) -> None:
+        # org.yaml sections, their importers and the calendar-feed source register themselves
+        from sunrelay.oncall import orgfile, service  # noqa: F401

@@ -1,0 +1,216 @@
+"""Alert intake as Alertmanager really sends it, routing, escalation with a frozen clock,
+one-time links, and pages delivered through real local SMTP and HTTP receivers."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from django.test import override_settings
+
+from sunrelay.core import clock
+from sunrelay.notify import logic as notify_logic
+from sunrelay.notify import service as notify
+from sunrelay.notify.models import Notification
+from sunrelay.oncall import alerts
+from sunrelay.oncall.errors import BadPayload, IntegrationNotFound, LinkInvalid
+from sunrelay.oncall.models import Alert, AlertGroup
+from sunrelay.people.models import Person
+from tests.receivers import http_receiver, smtp_server
+
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "alertmanager"
+T0 = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)  # chloe holds payments-primary this week
+
+
+def payload(name: str) -> dict:
+    return json.loads((FIXTURES / f"{name}.json").read_text())
+
+
+@pytest.fixture
+def secret(demo) -> str:
+    _, found = alerts.create_integration("prometheus", "Prometheus", "alertmanager")
+    return found
+
+
+def pages(group: AlertGroup) -> list[tuple[str, int, int]]:
+    return [(p.person.slug, p.step, p.round) for p in group.pages.select_related("person")]
+
+
+def test_firing_repeated_then_resolved_makes_one_group_and_one_page(secret):
+    with clock.frozen(T0):
+        first = alerts.receive(secret, payload("firing"))
+    with clock.frozen(T0 + timedelta(minutes=4)):  # Alertmanager's repeat of the same group
+        again = alerts.receive(secret, payload("firing"))
+    assert first.created and not again.created and again.group.pk == first.group.pk
+    group = AlertGroup.objects.get()
+    assert group.component.slug == "ledger" and group.team.slug == "payments"
+    assert group.policy.slug == "payments" and group.title == "Ledger error rate above 5%"
+    assert sorted(Alert.objects.values_list("fingerprint", "received")) == [
+        ("5e1b4d3c2a1f0e9d", 2),
+        ("8a7b6c5d4e3f2a1b", 2),
+    ]
+    assert pages(group) == [("chloe", 0, 0)]  # the on-call of payments-primary, once
+    [n] = Notification.objects.filter(kind="page.alert")
+    assert n.urgent and n.recipient.slug == "chloe" and n.deliver_after == T0
+    assert "5.2% of ledger writes failed" in n.body
+    assert "Runbook: https://runbooks.acme.test/ledger" in n.body
+    assert "DRI Ana Lima" in n.body and "service=ledger" in n.body
+    assert "/oncall/link/" in n.body
+    with clock.frozen(T0 + timedelta(minutes=22)):
+        done = alerts.receive(secret, payload("resolved"))
+        assert alerts.escalate_due() == 0
+    group.refresh_from_db()
+    assert done.resolved and group.state == "resolved" and group.next_step_at is None
+    assert set(Alert.objects.values_list("status", flat=True)) == {"resolved"}
+    # the same resolve delivered again changes nothing; a new firing opens a new group
+    with clock.frozen(T0 + timedelta(minutes=25)):
+        assert not alerts.receive(secret, payload("resolved")).created
+        assert alerts.receive(secret, payload("firing")).created
+    assert AlertGroup.objects.count() == 2
+
+
+def test_the_ladder_escalates_on_time_and_stops_at_an_acknowledgement(secret):
+    with clock.frozen(T0):
+        group = alerts.receive(secret, payload("firing")).group
+    assert alerts.escalate_due(T0 + timedelta(minutes=9, seconds=59)) == 0
+    with clock.frozen(T0 + timedelta(minutes=10)):
+        assert alerts.escalate_due() == 1
+    group.refresh_from_db()
+    assert pages(group) == [("chloe", 0, 0), ("ana", 1, 0)]
+    with clock.frozen(T0 + timedelta(minutes=12)):
+        alerts.acknowledge(group.pk, Person.objects.get(slug="ana"))
+        alerts.acknowledge(group.pk, Person.objects.get(slug="bruno"))  # changes nothing
+    with clock.frozen(T0 + timedelta(hours=2)):
+        assert alerts.escalate_due() == 0
+    group.refresh_from_db()
+    assert group.state == "acknowledged" and group.acknowledged_by.slug == "ana"
+    assert group.acknowledged_at == T0 + timedelta(minutes=12)
+    assert len(pages(group)) == 2
+
+
+def test_an_unanswered_ladder_repeats_then_tells_the_lead(secret):
+    with clock.frozen(T0):
+        group = alerts.receive(secret, payload("firing")).group
+    at = T0
+    for wait in (10, 10, 15, 10, 10, 15):
+        at += timedelta(minutes=wait)
+        with clock.frozen(at):
+            alerts.escalate_due()
+    group.refresh_from_db()
+    team = ["ana", "bruno", "chloe", "mia"]
+    assert pages(group) == [
+        ("chloe", 0, 0),
+        ("ana", 1, 0),
+        *[(p, 2, 0) for p in team],
+        ("chloe", 0, 1),
+        ("ana", 1, 1),
+        *[(p, 2, 1) for p in team],
+        ("ana", -1, 1),  # the lead hears that nobody acknowledged
+    ]
+    assert group.exhausted and group.state == "firing"
+    assert "exhausted" in group.log[-1]["text"]
+
+
+def test_signed_links_act_once_and_cannot_be_forged(secret):
+    with clock.frozen(T0):
+        group = alerts.receive(secret, payload("firing")).group
+    page = group.pages.get()
+    ack = alerts.link_token(page, "acknowledge")
+    with clock.frozen(T0 + timedelta(minutes=3)):
+        assert alerts.use_link(ack).state == "acknowledged"
+        with pytest.raises(LinkInvalid, match="used already"):
+            alerts.use_link(ack)
+        with pytest.raises(LinkInvalid, match="not valid"):
+            alerts.use_link(ack[:-2] + "xx")
+        assert alerts.use_link(alerts.link_token(page, "resolve")).state == "resolved"
+    group.refresh_from_db()
+    assert group.acknowledged_by.slug == "chloe" and group.resolved_by.slug == "chloe"
+
+
+def test_generic_webhooks_dedup_by_key_and_resolve_when_every_alert_has(demo):
+    _, secret = alerts.create_integration("cron", "Cron checks", "generic", team="platform")
+    body = {"dedup_key": "backup-nightly", "summary": "Nightly backup did not run"}
+    with clock.frozen(T0):
+        first = alerts.receive(secret, body)
+        alerts.receive(secret, body)
+        other = alerts.receive(
+            secret, {**body, "dedup_key": "backup-weekly", "group": "backup-nightly"}
+        )
+    assert first.group.pk == other.group.pk and first.group.team.slug == "platform"
+    assert first.group.component is None  # no route: the integration's team
+    with clock.frozen(T0 + timedelta(minutes=5)):
+        half = alerts.receive(secret, {"dedup_key": "backup-nightly", "status": "resolved"})
+        assert not half.resolved
+        assert alerts.receive(
+            secret, {"dedup_key": "backup-weekly", "group": "backup-nightly", "status": "resolved"}
+        ).resolved
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"version": "3", "groupKey": "x", "alerts": []}, "version"),
+        ({"version": "4", "alerts": [{}]}, "groupKey"),
+        (
+            {"version": "4", "groupKey": "k", "status": "firing", "alerts": [{"status": "firing"}]},
+            "alerts.0.fingerprint",
+        ),
+        (
+            {
+                "version": "4",
+                "groupKey": "k",
+                "status": "boom",
+                "alerts": [{"status": "firing", "fingerprint": "f"}],
+            },
+            "status",
+        ),
+    ],
+)
+def test_bad_payloads_name_the_field_and_store_nothing(secret, body, field):
+    with pytest.raises(BadPayload) as caught:
+        alerts.receive(secret, body)
+    assert caught.value.field == field
+    assert not AlertGroup.objects.exists()
+
+
+def test_an_unknown_secret_is_refused(secret):
+    with pytest.raises(IntegrationNotFound):
+        alerts.receive("not-the-secret", payload("firing"))
+
+
+def _drain(at: datetime) -> None:
+    for attempt in range(notify_logic.MAX_ATTEMPTS + 1):
+        with clock.frozen(at + notify_logic.backoff(attempt + 1) * 2):
+            notify.dispatch_due()
+        at += notify_logic.backoff(attempt + 1) * 2
+
+
+@override_settings(SUNRELAY_URL="https://hub.acme.test")
+def test_pages_reach_real_receivers_and_a_dead_channel_moves_the_ladder_on(secret):
+    chloe = Person.objects.get(slug="chloe")
+    with http_receiver(failures=1000) as hook:
+        notify.set_preferences(chloe, routes={"page": ["email", "webhook"]}, webhook_url=hook.url)
+        with smtp_server() as (url, messages), override_settings(SMTP_URL=url):
+            with clock.frozen(T0):
+                group = alerts.receive(secret, payload("firing")).group
+                notify.dispatch_due()
+            _drain(T0)
+        [mail] = messages
+        text = mail.get_payload(decode=True).decode()
+        assert mail["To"] == "chloe@acme.test" and mail["Subject"].startswith("Page: Ledger")
+        assert "Acknowledge: https://hub.acme.test/oncall/link/" in text
+        assert len(hook.requests) == notify_logic.MAX_ATTEMPTS and not hook.accepted
+    page = Notification.objects.get(kind="page.alert", recipient=chloe)
+    assert page.state == "dead" and page.delivered == ["inbox", "email"]
+    # Email got through, so the page is not all dead: the ladder waits for its 10 minutes
+    assert alerts.escalate_due(T0 + timedelta(minutes=5)) == 0
+    # With only the failing webhook chosen, the page dies and the ladder moves on at once
+    notify.set_preferences(chloe, routes={"page": ["webhook"]})
+    Notification.objects.filter(pk=page.pk).update(channels=["webhook"], delivered=[])
+    with clock.frozen(T0 + timedelta(minutes=5)):
+        assert alerts.escalate_due() == 1
+    group.refresh_from_db()
+    assert [p[0] for p in pages(group)] == ["chloe", "ana"]
+    assert "failed to deliver" in group.log[-2]["text"]
