@@ -14,5 +14,7 @@ urlpatterns = [
     path("decisions/", include("sunrelay.decisions.urls")),
     path("cadence/", include("sunrelay.cadence.urls")),
     path("notifications/", include("sunrelay.notify.urls")),
+    path("oncall/", include("sunrelay.oncall.urls")),
+    path("incidents/", include("sunrelay.incidents.urls")),
     path("", include("sunrelay.people.urls")),
 ]

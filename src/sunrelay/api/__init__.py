@@ -70,7 +70,10 @@ def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
 def _mount() -> None:
     from sunrelay.cadence.api import router as cadence_router
     from sunrelay.decisions.api import router as decisions_router
+    from sunrelay.incidents.api import router as incidents_router
     from sunrelay.notify.api import router as notify_router
+    from sunrelay.oncall.api import intake_router
+    from sunrelay.oncall.api import router as oncall_router
     from sunrelay.people.api import router as people_router
     from sunrelay.people.time_api import router as time_router
 
@@ -79,6 +82,9 @@ def _mount() -> None:
     api.add_router("/time", time_router)
     api.add_router("/cadence", cadence_router)
     api.add_router("/notify", notify_router)
+    api.add_router("/oncall", oncall_router)
+    api.add_router("/oncall", intake_router)
+    api.add_router("/incidents", incidents_router)
 
 
 _mount()

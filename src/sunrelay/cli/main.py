@@ -14,6 +14,7 @@ from sunrelay.cadence.cli import handoff_app, status_app
 from sunrelay.cli.support import django_setup, handles_errors, out
 from sunrelay.core.cli import token_app
 from sunrelay.decisions.cli import adr_app
+from sunrelay.incidents.cli import incident_app
 from sunrelay.notify.cli import notify_app
 from sunrelay.oncall.cli import oncall_app
 from sunrelay.people.cli import absence_app, demo_app, org_app, people_app
@@ -36,6 +37,7 @@ app.add_typer(adr_app, name="adr")
 app.add_typer(status_app, name="status")
 app.add_typer(handoff_app, name="handoff")
 app.add_typer(oncall_app, name="oncall")
+app.add_typer(incident_app, name="incident")
 
 
 @app.command()

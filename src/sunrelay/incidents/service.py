@@ -128,6 +128,8 @@ def _respond(incident: Incident, rule: logic.Severity, actor: Person) -> None:
             team, prefix + incident.title, incident.summary, f"incident:{incident.pk}"
         )
         incident.alert_group = group
+        for page in group.pages.select_related("person"):  # paged before the link existed
+            _entry(incident, "page", f"{page.person.name} was paged")
         return
     incident.acknowledged_at = incident.declared_at  # declared by a person: someone has it
     targets = _on_call(team) if rule.response == logic.ALERT else []

@@ -36,6 +36,10 @@ def _invalid(problems: specs.Problems, prefix: str = "") -> ValidationFailed:
 # -- schedules ----------------------------------------------------------------------------------
 
 
+def schedules() -> list[OnCallSchedule]:
+    return list(OnCallSchedule.objects.select_related("team"))
+
+
 def get_schedule(slug: str) -> OnCallSchedule:
     found = OnCallSchedule.objects.select_related("team").filter(slug=slug).first()
     if found is None:
@@ -258,6 +262,10 @@ def save_policy(item: dict[str, Any], prefix: str = "") -> EscalationPolicy:
         obj.steps = specs.policy_data(spec)["steps"]
         obj.save()
     return obj
+
+
+def policies() -> list[EscalationPolicy]:
+    return list(EscalationPolicy.objects.select_related("team"))
 
 
 def policy_for(team: Team | None) -> EscalationPolicy | None:

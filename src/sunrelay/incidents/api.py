@@ -1,0 +1,132 @@
+"""/api/v1/incidents: declare, the lifecycle, roles and command, the timeline, status updates,
+decisions promoted to ADRs, postmortems, action items and the reliability report."""
+
+from datetime import timedelta
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Status
+
+from sunrelay.api.auth import acting_person
+from sunrelay.core import clock
+from sunrelay.incidents import service
+from sunrelay.incidents.models import ActionItem
+from sunrelay.incidents.schemas import (
+    ActionItemIn,
+    ActorIn,
+    DeclareIn,
+    EntryIn,
+    RoleIn,
+    StateIn,
+    TextIn,
+    action_item_json,
+    entry_json,
+    incident_json,
+    report_json,
+)
+from sunrelay.people import service as people
+
+router = Router(tags=["incidents"])
+Json = dict[str, Any]
+
+
+def _me(request: HttpRequest, actor: str | None) -> Any:
+    return people.get_person(acting_person(request, actor))
+
+
+def _detail(pk: int) -> Json:
+    return incident_json(service.get_incident(pk), detail=True)
+
+
+@router.get("", response=list[Json])
+def list_incidents(request: HttpRequest, state: str = "") -> list[Json]:
+    return [incident_json(i) for i in service.incidents(state or None)[:200]]
+
+
+@router.post("", response={201: Json})
+def declare(request: HttpRequest, payload: DeclareIn) -> Status[Json]:
+    found = service.declare(
+        payload.title,
+        payload.severity,
+        _me(request, payload.actor),
+        team=payload.team,
+        component=payload.component,
+        summary=payload.summary,
+        drill=payload.drill,
+        group=payload.alert_group,
+    )
+    return Status(201, _detail(found.pk))
+
+
+@router.get("/report", response=Json)
+def report(request: HttpRequest, days: int = 90) -> Json:
+    end = clock.now()
+    return report_json(service.report(end - timedelta(days=max(days, 1)), end))
+
+
+@router.get("/action-items", response=list[Json])
+def action_items(request: HttpRequest, open_only: bool = True) -> list[Json]:
+    found = ActionItem.objects.select_related("owner")
+    return [action_item_json(a) for a in (found.filter(done_at=None) if open_only else found)]
+
+
+@router.post("/action-items/{pk}/done", response=Json)
+def action_item_done(request: HttpRequest, pk: int, payload: ActorIn) -> Json:
+    return action_item_json(service.complete_action_item(pk, _me(request, payload.actor)))
+
+
+@router.get("/{pk}", response=Json)
+def get_incident(request: HttpRequest, pk: int) -> Json:
+    return _detail(pk)
+
+
+@router.post("/{pk}/state", response=Json)
+def move(request: HttpRequest, pk: int, payload: StateIn) -> Json:
+    service.move(pk, payload.state, _me(request, payload.actor), payload.note)
+    return _detail(pk)
+
+
+@router.post("/{pk}/roles", response=Json)
+def assign_role(request: HttpRequest, pk: int, payload: RoleIn) -> Json:
+    me = _me(request, payload.actor)
+    service.assign_role(pk, payload.role, payload.person, me, payload.note)
+    return _detail(pk)
+
+
+@router.post("/{pk}/timeline", response={201: Json})
+def add_entry(request: HttpRequest, pk: int, payload: EntryIn) -> Status[Json]:
+    me = _me(request, payload.actor)
+    return Status(
+        201, entry_json(service.add_entry(pk, payload.kind, payload.text, me, payload.why))
+    )
+
+
+@router.post("/{pk}/updates", response={201: Json})
+def post_update(request: HttpRequest, pk: int, payload: TextIn) -> Status[Json]:
+    return Status(
+        201, entry_json(service.post_update(pk, payload.text, _me(request, payload.actor)))
+    )
+
+
+@router.post("/timeline/{entry}/adr", response={201: Json})
+def promote(request: HttpRequest, entry: int, payload: ActorIn) -> Status[Json]:
+    return Status(201, {"record": service.promote_decision(entry, _me(request, payload.actor))})
+
+
+@router.put("/{pk}/postmortem", response=Json)
+def save_postmortem(request: HttpRequest, pk: int, payload: TextIn) -> Json:
+    service.save_postmortem(pk, payload.text, _me(request, payload.actor))
+    return _detail(pk)
+
+
+@router.post("/{pk}/postmortem/done", response=Json)
+def postmortem_done(request: HttpRequest, pk: int, payload: ActorIn) -> Json:
+    service.complete_postmortem(pk, _me(request, payload.actor))
+    return _detail(pk)
+
+
+@router.post("/{pk}/action-items", response={201: Json})
+def add_action_item(request: HttpRequest, pk: int, payload: ActionItemIn) -> Status[Json]:
+    me = _me(request, payload.actor)
+    item = service.add_action_item(pk, payload.title, payload.owner, payload.due, me)
+    return Status(201, action_item_json(item))

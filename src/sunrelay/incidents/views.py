@@ -1,0 +1,161 @@
+"""The hub's incident pages: the list (and declaring), the incident room, the status page for
+the rest of the organisation, postmortems, action items and the reliability report."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from sunrelay.core import clock
+from sunrelay.core.errors import SunrelayError, ValidationFailed
+from sunrelay.incidents import logic, service
+from sunrelay.incidents.models import ActionItem, Postmortem
+from sunrelay.people import queries as people_queries
+from sunrelay.people.models import Component, Person, Team
+
+
+def _me(request: HttpRequest) -> Person:
+    me = people_queries.person_for_user(request.user)
+    if me is None:
+        raise ValidationFailed("your sign-in is not linked to a person in the directory")
+    return me
+
+
+def _error(request: HttpRequest, exc: SunrelayError) -> None:
+    messages.error(request, f"{exc.field}: {exc.message}" if exc.field else exc.message)
+
+
+@login_required
+def incident_list(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        p = request.POST
+        try:
+            found = service.declare(
+                p.get("title", ""),
+                p.get("severity", "SEV2"),
+                _me(request),
+                team=p.get("team") or None,
+                component=p.get("component") or None,
+                summary=p.get("summary", ""),
+                drill=bool(p.get("drill")),
+                group=int(p["alert_group"]) if p.get("alert_group") else None,
+            )
+            return redirect("incidents:room", found.pk)
+        except SunrelayError as exc:
+            _error(request, exc)
+    end = clock.now()
+    return render(
+        request,
+        "incidents/list.html",
+        {
+            "incidents": service.incidents(request.GET.get("state") or None)[:200],
+            "severities": logic.DEFAULT_SEVERITIES.values(),
+            "teams": Team.objects.only("slug", "name"),
+            "components": Component.objects.only("slug", "name"),
+            "report": service.report(end - timedelta(days=90), end),
+        },
+    )
+
+
+ACTIONS = ("state", "role", "entry", "update", "action_item", "adr", "item_done")
+
+
+def _act(request: HttpRequest, pk: int) -> None:
+    p, me = request.POST, _me(request)
+    action = p.get("action")
+    if action == "state":
+        service.move(pk, p.get("state", ""), me, p.get("note", ""))
+    elif action == "role":
+        service.assign_role(pk, p.get("role", ""), p.get("person", ""), me, p.get("note", ""))
+    elif action == "entry":
+        service.add_entry(pk, p.get("kind", "note"), p.get("text", ""), me, p.get("why", ""))
+    elif action == "update":
+        service.post_update(pk, p.get("text", ""), me)
+    elif action == "action_item":
+        try:
+            due = date.fromisoformat(p.get("due", ""))
+        except ValueError:
+            raise ValidationFailed("pick a due date", field="due") from None
+        service.add_action_item(pk, p.get("title", ""), p.get("owner", ""), due, me)
+    elif action == "adr":
+        record = service.promote_decision(int(p.get("entry", 0)), me)
+        messages.success(request, f"Draft ADR created (record {record}).")
+    elif action == "item_done":
+        service.complete_action_item(int(p.get("item", 0)), me)
+
+
+@login_required
+def room(request: HttpRequest, pk: int) -> HttpResponse:
+    incident = service.get_incident(pk)
+    if request.method == "POST":
+        try:
+            _act(request, pk)
+        except SunrelayError as exc:
+            _error(request, exc)
+        return redirect("incidents:room", pk)
+    return render(
+        request,
+        "incidents/room.html",
+        {
+            "i": incident,
+            "entries": incident.entries.select_related("author"),
+            "responders": incident.responders.all(),
+            "items": incident.action_items.select_related("owner"),
+            "postmortem": Postmortem.objects.filter(incident=incident).first(),
+            "people": Person.objects.only("slug", "name"),
+            "group": incident.alert_group,
+            "next_states": sorted(logic.ALLOWED[incident.state]),
+        },
+    )
+
+
+def status_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """For the rest of the organisation: state, severity and the public updates only."""
+    if not request.user.is_authenticated:
+        return redirect(f"/login/?next={request.path}")
+    incident = service.get_incident(pk)
+    updates = incident.entries.filter(public=True).select_related("author").order_by("-at")
+    return render(request, "incidents/status.html", {"i": incident, "updates": updates})
+
+
+@login_required
+def postmortem(request: HttpRequest, pk: int) -> HttpResponse:
+    incident = service.get_incident(pk)
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "done":
+                service.complete_postmortem(pk, _me(request))
+            else:
+                service.save_postmortem(pk, request.POST.get("body", ""), _me(request))
+            messages.success(request, "Saved.")
+        except SunrelayError as exc:
+            _error(request, exc)
+        return redirect("incidents:postmortem", pk)
+    pm = Postmortem.objects.filter(incident=incident).first()
+    return render(request, "incidents/postmortem.html", {"i": incident, "pm": pm})
+
+
+@login_required
+def postmortems(request: HttpRequest) -> HttpResponse:
+    found = Postmortem.objects.select_related("incident", "owner").order_by("-created_at")[:200]
+    return render(request, "incidents/postmortems.html", {"postmortems": found, "now": clock.now()})
+
+
+@login_required
+def action_items(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        try:
+            service.complete_action_item(int(request.POST.get("item", 0)), _me(request))
+        except SunrelayError as exc:
+            _error(request, exc)
+        return redirect("incidents:action_items")
+    found = ActionItem.objects.select_related("owner", "incident")
+    return render(
+        request,
+        "incidents/action_items.html",
+        {"items": found[:500], "today": clock.now().date()},
+    )
