@@ -34,6 +34,7 @@ test: lint
 bench: install
 	$(BIN)/python benchmarks/business_hours.py
 	$(BIN)/python benchmarks/pages.py
+	$(BIN)/python benchmarks/oncall.py
 
 clean:
 	rm -rf $(VENV) var

@@ -108,7 +108,7 @@ def test_inbox_preferences_and_dead_letters(chloe):
     assert n.read_at is not None
     chloe.post("/notifications/preferences/", {"route_status": ["slack"], "route_*": ["email"]})
     assert notify.preference(n.recipient).routes == {"*": ["email"], "status": ["slack"]} | {
-        g: [] for g in ("decision", "handoff", "ritual", "notify")
+        g: [] for g in ("decision", "handoff", "ritual", "notify", "page", "incident")
     }
     assert chloe.get("/notifications/dead-letters/").status_code == 302  # staff only
     Notification.objects.filter(pk=n.pk).update(state="dead", last_error="smtp: refused")

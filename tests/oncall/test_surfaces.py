@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 from sunrelay.cadence import feeds
 from sunrelay.cli.main import app
 from sunrelay.core import clock
+from sunrelay.oncall.models import AlertGroup
 from sunrelay.people.models import Person
 from tests.conftest import DEMO, FIXTURES
 
@@ -215,5 +216,12 @@ def test_the_pages_render_for_a_signed_in_person(demo):
     assert made.status_code == 302
     room = client.get(made["Location"]).content.decode()
     assert "Gateway 502s" in room and "Chloé Martin is the incident commander" in room
+    sev1 = client.post(
+        "/incidents/", {"title": "Ledger down", "severity": "SEV1", "component": "ledger"}
+    )
+    room = client.get(sev1["Location"]).content.decode()
+    assert "[SEV1] Ledger down" in room
+    alert = client.get(f"/oncall/alerts/{AlertGroup.objects.get().pk}/").content.decode()
+    assert "Acknowledge" in alert and "opened in the hub for team Payments" in alert
     for path in ("/oncall/alerts/", "/incidents/action-items/", "/incidents/postmortems/"):
         assert client.get(path).status_code == 200
