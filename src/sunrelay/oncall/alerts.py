@@ -407,7 +407,9 @@ def escalate_due(now: datetime | None = None) -> int:
     for pk in list(firing.values_list("pk", flat=True)):
         with transaction.atomic():
             group = (
-                AlertGroup.objects.select_for_update().select_related("policy", "team").get(pk=pk)
+                AlertGroup.objects.select_for_update(of=("self",))
+                .select_related("policy", "team")
+                .get(pk=pk)
             )
             if group.state != AlertGroup.FIRING or group.exhausted or group.next_step_at is None:
                 continue
