@@ -9,6 +9,8 @@ from ninja.security import HttpBearer, SessionAuth
 
 from sunrelay.core import tokens
 from sunrelay.core.errors import PermissionDenied, ValidationFailed
+from sunrelay.people import service as people
+from sunrelay.people.models import Person
 
 
 @dataclass(frozen=True)
@@ -62,3 +64,8 @@ def require_write(request: HttpRequest) -> Caller:
     if not caller.can_write:
         raise PermissionDenied("this token may only read; create one with --scope write")
     return caller
+
+
+def acting(request: HttpRequest, named: str | None) -> Person:
+    """The directory entry ``acting_person`` names. Raises PersonNotFound."""
+    return people.get_person(acting_person(request, named))

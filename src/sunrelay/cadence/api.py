@@ -1,13 +1,13 @@
 """/api/v1/cadence: weekly updates, risks and asks, digests, participation, hand-offs,
 rituals and their occurrences, rotations, burden and calendar feeds."""
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django.http import HttpRequest
 from ninja import Router, Status
 
-from sunrelay.api.auth import acting_person, require_write
+from sunrelay.api.auth import acting, require_write
 from sunrelay.cadence import feeds, handoffs, logic, rituals, status
 from sunrelay.cadence.models import StatusUpdate
 from sunrelay.cadence.schemas import (
@@ -27,14 +27,10 @@ from sunrelay.cadence.schemas import (
 from sunrelay.core import clock
 from sunrelay.core.errors import ValidationFailed
 from sunrelay.people import service as people
-from sunrelay.worktime import format_instant, parse_instant
+from sunrelay.worktime import format_instant
 
 router = Router(tags=["cadence"])
 Json = dict[str, Any]
-
-
-def _me(request: HttpRequest, actor: str | None) -> Any:
-    return people.get_person(acting_person(request, actor))
 
 
 def _week(week: str) -> str:
@@ -52,7 +48,7 @@ def post_update(request: HttpRequest, payload: UpdateIn) -> Status[Json]:
     """Post or edit the acting person's update (Done / Next / Risks / Asks)."""
     data = payload.dict(exclude={"actor", "week", "team", "links"})
     update = status.post_update(
-        _me(request, payload.actor),
+        acting(request, payload.actor),
         week=payload.week,
         team=payload.team,
         links=payload.links,
@@ -93,7 +89,7 @@ def risks(request: HttpRequest, team: str, state: str = "open") -> list[Json]:
 def settle(request: HttpRequest, item_id: int, payload: ItemPatch) -> Json:
     item = status.settle_item(
         item_id,
-        _me(request, payload.actor),
+        acting(request, payload.actor),
         state=payload.state,
         resolution=payload.resolution,
         owner=payload.owner,
@@ -113,13 +109,13 @@ def participation(request: HttpRequest, team: str, weeks: int = 8) -> Json:
 @router.post("/teams/{team}/followers", response={204: None})
 def follow(request: HttpRequest, team: str, payload: ActorIn) -> Status[None]:
     """Receive the team's weekly digest."""
-    status.follow(team, _me(request, payload.actor))
+    status.follow(team, acting(request, payload.actor))
     return Status(204, None)
 
 
 @router.delete("/teams/{team}/followers", response={204: None})
 def unfollow(request: HttpRequest, team: str, actor: str = "") -> Status[None]:
-    status.follow(team, _me(request, actor or None), on=False)
+    status.follow(team, acting(request, actor or None), on=False)
     return Status(204, None)
 
 
@@ -148,7 +144,7 @@ def chain(request: HttpRequest, team: str, day: date | None = None) -> Json:
 def write_handoff(request: HttpRequest, payload: HandoffIn) -> Status[Json]:
     """Hand the acting person's work to the next region of the team's chain."""
     data = payload.dict(exclude={"actor", "team"})
-    h = handoffs.write_handoff(_me(request, payload.actor), payload.team, **data)
+    h = handoffs.write_handoff(acting(request, payload.actor), payload.team, **data)
     return Status(201, handoff_json(h))
 
 
@@ -162,7 +158,7 @@ def list_handoffs(request: HttpRequest, team: str = "", open: bool = True) -> li
 
 @router.post("/handoffs/{handoff_id}/ack", response=Json)
 def acknowledge(request: HttpRequest, handoff_id: int, payload: ActorIn) -> Json:
-    return handoff_json(handoffs.acknowledge(handoff_id, _me(request, payload.actor)))
+    return handoff_json(handoffs.acknowledge(handoff_id, acting(request, payload.actor)))
 
 
 @router.get("/rituals", response=list[Json])
@@ -202,18 +198,11 @@ def delete_ritual(request: HttpRequest, ritual_id: int) -> Status[None]:
 @router.get("/rituals/{ritual_id}/occurrences", response=list[Json])
 def occurrences(request: HttpRequest, ritual_id: int, start: str = "", end: str = "") -> list[Json]:
     """Occurrences in [start, end) (default: the next 8 weeks), with agenda and notes."""
-    lo = _instant(start, "start") if start else clock.now()
-    hi = _instant(end, "end") if end else lo + timedelta(weeks=8)
+    lo = clock.read_instant(start, "start") if start else clock.now()
+    hi = clock.read_instant(end, "end") if end else lo + timedelta(weeks=8)
     if hi <= lo or (hi - lo).days > 400:
         raise ValidationFailed("end must be after start, within 400 days", field="end")
     return [planned_json(p) for p in rituals.agenda(rituals.get_ritual(ritual_id), lo, hi)]
-
-
-def _instant(text: str, field: str) -> datetime:
-    try:
-        return parse_instant(text)
-    except ValueError as exc:
-        raise ValidationFailed(str(exc), field=field) from None
 
 
 @router.put("/rituals/{ritual_id}/occurrences/{start}", response=Json)
@@ -223,7 +212,7 @@ def save_occurrence(
     """Write an occurrence's agenda, notes, recording link, owners or state (held/skipped)."""
     require_write(request)
     ritual = rituals.get_ritual(ritual_id)
-    at = _instant(start, "start")
+    at = clock.read_instant(start, "start")
     occ = rituals.save_occurrence(ritual, at, **payload.dict(exclude_none=True))
     length = timedelta(minutes=ritual.duration_minutes)
     return planned_json(rituals.Planned(occ.start, occ.start + length, occ))
@@ -254,7 +243,7 @@ def rotate(request: HttpRequest, ritual_id: int) -> Json:
 @router.get("/calendar", response=Json)
 def calendar(request: HttpRequest, actor: str = "") -> Json:
     """The acting person's private calendar URL, and their teams'."""
-    me = _me(request, actor or None)
+    me = acting(request, actor or None)
     return {
         "person": feeds.url(feeds.feed_for(me)),
         "teams": {t.slug: feeds.url(feeds.feed_for(t)) for t in me.teams.all()},

@@ -12,7 +12,7 @@ from sunrelay.cadence.handoffs import OpenHandoff
 from sunrelay.cadence.models import Handoff, Item, Ritual, StatusUpdate
 from sunrelay.cadence.rituals import Planned
 from sunrelay.cadence.status import Due
-from sunrelay.worktime import format_instant, zone
+from sunrelay.worktime import format_instant, format_optional, zone
 
 
 class UpdateIn(Schema):
@@ -100,7 +100,7 @@ def item_json(i: Item) -> dict[str, Any]:
         "raised_by": i.raised_by.slug,
         "state": i.state,
         "raised_at": format_instant(i.raised_at),
-        "resolved_at": format_instant(i.resolved_at) if i.resolved_at else None,
+        "resolved_at": format_optional(i.resolved_at),
         "resolution": i.resolution,
     }
 

@@ -16,7 +16,7 @@ from sunrelay.cadence import feeds, handoffs, logic, rituals, status
 from sunrelay.cadence.errors import FeedNotFound
 from sunrelay.cadence.models import Item, Ritual, StatusUpdate
 from sunrelay.core import clock
-from sunrelay.core.errors import SunrelayError, ValidationFailed
+from sunrelay.core.errors import SunrelayError
 from sunrelay.people import queries as people_queries
 from sunrelay.people import service as people
 from sunrelay.people.models import Person, Team
@@ -24,10 +24,7 @@ from sunrelay.worktime import parse_instant
 
 
 def _me(request: HttpRequest) -> Person:
-    me = people_queries.person_for_user(request.user)
-    if me is None:
-        raise ValidationFailed("your sign-in is not linked to a person in the directory")
-    return me
+    return people_queries.get_person_for_user(request.user)
 
 
 def _week(request: HttpRequest, me: Person | None = None) -> str:

@@ -9,6 +9,9 @@ import contextlib
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
+from sunrelay.core.errors import ValidationFailed
+from sunrelay.worktime.instants import parse_instant
+
 _frozen: datetime | None = None
 
 
@@ -27,3 +30,14 @@ def frozen(at: datetime) -> Iterator[None]:
         yield
     finally:
         _frozen = previous
+
+
+def read_instant(text: str | None, field: str, *, default_now: bool = False) -> datetime:
+    """An ISO-8601 instant from a surface (query, option, form); empty means now when
+    ``default_now``. Raises ValidationFailed naming ``field``."""
+    if not text and default_now:
+        return now()
+    try:
+        return parse_instant(text or "")
+    except ValueError as exc:
+        raise ValidationFailed(str(exc), field=field) from None

@@ -7,7 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Status
 
-from sunrelay.api.auth import acting_person
+from sunrelay.api.auth import acting
 from sunrelay.core import clock
 from sunrelay.incidents import service
 from sunrelay.incidents.models import ActionItem
@@ -24,14 +24,9 @@ from sunrelay.incidents.schemas import (
     incident_json,
     report_json,
 )
-from sunrelay.people import service as people
 
 router = Router(tags=["incidents"])
 Json = dict[str, Any]
-
-
-def _me(request: HttpRequest, actor: str | None) -> Any:
-    return people.get_person(acting_person(request, actor))
 
 
 def _detail(pk: int) -> Json:
@@ -48,7 +43,7 @@ def declare(request: HttpRequest, payload: DeclareIn) -> Status[Json]:
     found = service.declare(
         payload.title,
         payload.severity,
-        _me(request, payload.actor),
+        acting(request, payload.actor),
         team=payload.team,
         component=payload.component,
         summary=payload.summary,
@@ -72,7 +67,7 @@ def action_items(request: HttpRequest, open_only: bool = True) -> list[Json]:
 
 @router.post("/action-items/{pk}/done", response=Json)
 def action_item_done(request: HttpRequest, pk: int, payload: ActorIn) -> Json:
-    return action_item_json(service.complete_action_item(pk, _me(request, payload.actor)))
+    return action_item_json(service.complete_action_item(pk, acting(request, payload.actor)))
 
 
 @router.get("/{pk}", response=Json)
@@ -82,20 +77,20 @@ def get_incident(request: HttpRequest, pk: int) -> Json:
 
 @router.post("/{pk}/state", response=Json)
 def move(request: HttpRequest, pk: int, payload: StateIn) -> Json:
-    service.move(pk, payload.state, _me(request, payload.actor), payload.note)
+    service.move(pk, payload.state, acting(request, payload.actor), payload.note)
     return _detail(pk)
 
 
 @router.post("/{pk}/roles", response=Json)
 def assign_role(request: HttpRequest, pk: int, payload: RoleIn) -> Json:
-    me = _me(request, payload.actor)
+    me = acting(request, payload.actor)
     service.assign_role(pk, payload.role, payload.person, me, payload.note)
     return _detail(pk)
 
 
 @router.post("/{pk}/timeline", response={201: Json})
 def add_entry(request: HttpRequest, pk: int, payload: EntryIn) -> Status[Json]:
-    me = _me(request, payload.actor)
+    me = acting(request, payload.actor)
     return Status(
         201, entry_json(service.add_entry(pk, payload.kind, payload.text, me, payload.why))
     )
@@ -104,29 +99,29 @@ def add_entry(request: HttpRequest, pk: int, payload: EntryIn) -> Status[Json]:
 @router.post("/{pk}/updates", response={201: Json})
 def post_update(request: HttpRequest, pk: int, payload: TextIn) -> Status[Json]:
     return Status(
-        201, entry_json(service.post_update(pk, payload.text, _me(request, payload.actor)))
+        201, entry_json(service.post_update(pk, payload.text, acting(request, payload.actor)))
     )
 
 
 @router.post("/timeline/{entry}/adr", response={201: Json})
 def promote(request: HttpRequest, entry: int, payload: ActorIn) -> Status[Json]:
-    return Status(201, {"record": service.promote_decision(entry, _me(request, payload.actor))})
+    return Status(201, {"record": service.promote_decision(entry, acting(request, payload.actor))})
 
 
 @router.put("/{pk}/postmortem", response=Json)
 def save_postmortem(request: HttpRequest, pk: int, payload: TextIn) -> Json:
-    service.save_postmortem(pk, payload.text, _me(request, payload.actor))
+    service.save_postmortem(pk, payload.text, acting(request, payload.actor))
     return _detail(pk)
 
 
 @router.post("/{pk}/postmortem/done", response=Json)
 def postmortem_done(request: HttpRequest, pk: int, payload: ActorIn) -> Json:
-    service.complete_postmortem(pk, _me(request, payload.actor))
+    service.complete_postmortem(pk, acting(request, payload.actor))
     return _detail(pk)
 
 
 @router.post("/{pk}/action-items", response={201: Json})
 def add_action_item(request: HttpRequest, pk: int, payload: ActionItemIn) -> Status[Json]:
-    me = _me(request, payload.actor)
+    me = acting(request, payload.actor)
     item = service.add_action_item(pk, payload.title, payload.owner, payload.due, me)
     return Status(201, action_item_json(item))

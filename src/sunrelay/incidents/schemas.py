@@ -9,7 +9,7 @@ from ninja import Schema
 
 from sunrelay.incidents.models import ActionItem, Entry, Incident
 from sunrelay.incidents.service import Report
-from sunrelay.worktime import format_instant
+from sunrelay.worktime import format_instant, format_optional
 
 
 class DeclareIn(Schema):
@@ -59,10 +59,6 @@ class ActorIn(Schema):
     actor: str | None = None
 
 
-def _at(value: Any) -> str | None:
-    return format_instant(value) if value else None
-
-
 def _slug(person: Any) -> str | None:
     return person.slug if person else None
 
@@ -86,7 +82,7 @@ def action_item_json(a: ActionItem) -> dict[str, Any]:
         "title": a.title,
         "owner": a.owner.slug,
         "due": a.due.isoformat(),
-        "done_at": _at(a.done_at),
+        "done_at": format_optional(a.done_at),
     }
 
 
@@ -106,11 +102,11 @@ def incident_json(i: Incident, *, detail: bool = False) -> dict[str, Any]:
             "scribe": _slug(i.scribe),
         },
         "declared_at": format_instant(i.declared_at),
-        "acknowledged_at": _at(i.acknowledged_at),
-        "mitigated_at": _at(i.mitigated_at),
-        "resolved_at": _at(i.resolved_at),
-        "closed_at": _at(i.closed_at),
-        "next_update_due": _at(i.update_due_at),
+        "acknowledged_at": format_optional(i.acknowledged_at),
+        "mitigated_at": format_optional(i.mitigated_at),
+        "resolved_at": format_optional(i.resolved_at),
+        "closed_at": format_optional(i.closed_at),
+        "next_update_due": format_optional(i.update_due_at),
     }
     if detail:
         out["summary"] = i.summary
@@ -123,8 +119,8 @@ def incident_json(i: Incident, *, detail: bool = False) -> dict[str, Any]:
             if pm is None
             else {
                 "state": pm.state,
-                "due_at": _at(pm.due_at),
-                "done_at": _at(pm.done_at),
+                "due_at": format_optional(pm.due_at),
+                "done_at": format_optional(pm.done_at),
                 "body": pm.body,
             }
         )

@@ -10,17 +10,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from sunrelay.core.errors import SunrelayError, ValidationFailed
+from sunrelay.core.errors import SunrelayError
 from sunrelay.notify import channels, logic, service
 from sunrelay.people import queries as people_queries
 from sunrelay.people.models import Person
 
 
 def _me(request: HttpRequest) -> Person:
-    me = people_queries.person_for_user(request.user)
-    if me is None:
-        raise ValidationFailed("your sign-in is not linked to a person in the directory")
-    return me
+    return people_queries.get_person_for_user(request.user)
 
 
 @login_required

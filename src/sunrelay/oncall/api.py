@@ -8,7 +8,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Body, Router, Status
 
-from sunrelay.api.auth import acting_person, require_write
+from sunrelay.api.auth import acting, require_write
 from sunrelay.core import clock
 from sunrelay.core.errors import ValidationFailed
 from sunrelay.oncall import alerts, roster, service, specs
@@ -22,8 +22,7 @@ from sunrelay.oncall.schemas import (
     now_json,
     override_json,
 )
-from sunrelay.people import service as people
-from sunrelay.worktime import epoch, parse_instant
+from sunrelay.worktime import epoch
 
 router = Router(tags=["oncall"])
 intake_router = Router(tags=["oncall"], auth=None)
@@ -31,12 +30,7 @@ Json = dict[str, Any]
 
 
 def _instant(text: str, field: str) -> datetime:
-    if not text:
-        return clock.now()
-    try:
-        return parse_instant(text)
-    except ValueError as exc:
-        raise ValidationFailed(str(exc), field=field) from None
+    return clock.read_instant(text, field, default_now=True)
 
 
 @router.get("/schedules", response=list[Json])
@@ -157,13 +151,13 @@ def get_group(request: HttpRequest, pk: int) -> Json:
 
 @router.post("/alerts/{pk}/acknowledge", response=Json)
 def acknowledge(request: HttpRequest, pk: int, payload: ActorIn) -> Json:
-    person = people.get_person(acting_person(request, payload.actor))
+    person = acting(request, payload.actor)
     return group_json(alerts.acknowledge(pk, person))
 
 
 @router.post("/alerts/{pk}/resolve", response=Json)
 def resolve(request: HttpRequest, pk: int, payload: ActorIn) -> Json:
-    person = people.get_person(acting_person(request, payload.actor))
+    person = acting(request, payload.actor)
     return group_json(alerts.resolve(pk, person))
 
 

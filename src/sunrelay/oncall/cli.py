@@ -15,7 +15,7 @@ from sunrelay.core.errors import ValidationFailed
 from sunrelay.oncall import orgfile, roster
 from sunrelay.people.orgfile import OrgFileInvalid
 from sunrelay.people.sources import read_source
-from sunrelay.worktime import epoch, parse_instant
+from sunrelay.worktime import epoch
 
 oncall_app = typer.Typer(no_args_is_help=True, help="On-call schedules, overrides and alerts.")
 
@@ -24,12 +24,7 @@ JSON = typer.Option(False, "--json", help="Print JSON.")
 
 
 def _instant(text: str | None, field: str) -> datetime:
-    if not text:
-        return clock.now()
-    try:
-        return parse_instant(text)
-    except ValueError as exc:
-        raise ValidationFailed(str(exc), field=field) from None
+    return clock.read_instant(text, field, default_now=True)
 
 
 def _roster(schedule: str, start: datetime, end: datetime, org: Path | None) -> roster.Roster:

@@ -9,7 +9,7 @@ from ninja import Schema
 from sunrelay.oncall import logic
 from sunrelay.oncall.models import AlertGroup, Integration, Override
 from sunrelay.oncall.service import OnCallNow
-from sunrelay.worktime import format_instant, zone
+from sunrelay.worktime import format_instant, format_optional, zone
 
 
 class OverrideIn(Schema):
@@ -29,10 +29,6 @@ class IntegrationIn(Schema):
 
 class ActorIn(Schema):
     actor: str | None = None
-
-
-def _at(value: Any) -> str | None:
-    return format_instant(value) if value else None
 
 
 def override_json(o: Override) -> dict[str, Any]:
@@ -76,8 +72,8 @@ def now_json(row: OnCallNow) -> dict[str, Any]:
             }
             for p in row.people
         ],
-        "until": _at(row.until),
-        "gap_until": _at(row.gap_until),
+        "until": format_optional(row.until),
+        "gap_until": format_optional(row.gap_until),
     }
 
 
@@ -93,7 +89,7 @@ def integration_json(i: Integration) -> dict[str, Any]:
         "name": i.name,
         "kind": i.kind,
         "team": i.team.slug if i.team else None,
-        "last_received_at": _at(i.last_received_at),
+        "last_received_at": format_optional(i.last_received_at),
     }
 
 
@@ -107,10 +103,14 @@ def group_json(g: AlertGroup, *, detail: bool = False) -> dict[str, Any]:
         "team": g.team.slug if g.team else None,
         "labels": g.labels,
         "created_at": format_instant(g.created_at),
-        "acknowledged_at": _at(g.acknowledged_at),
+        "acknowledged_at": format_optional(g.acknowledged_at),
         "acknowledged_by": g.acknowledged_by.slug if g.acknowledged_by else None,
-        "resolved_at": _at(g.resolved_at),
-        "escalation": {"step": g.step, "round": g.round, "next_at": _at(g.next_step_at)},
+        "resolved_at": format_optional(g.resolved_at),
+        "escalation": {
+            "step": g.step,
+            "round": g.round,
+            "next_at": format_optional(g.next_step_at),
+        },
     }
     if detail:
         out["alerts"] = [
@@ -125,7 +125,12 @@ def group_json(g: AlertGroup, *, detail: bool = False) -> dict[str, Any]:
             for a in g.alerts.all()
         ]
         out["pages"] = [
-            {"person": p.person.slug, "step": p.step, "round": p.round, "at": _at(p.created_at)}
+            {
+                "person": p.person.slug,
+                "step": p.step,
+                "round": p.round,
+                "at": format_instant(p.created_at),
+            }
             for p in g.pages.select_related("person")
         ]
         out["log"] = g.log

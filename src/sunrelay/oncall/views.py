@@ -20,10 +20,7 @@ from sunrelay.worktime import parse_instant, zone
 
 
 def _me(request: HttpRequest) -> Person:
-    me = people_queries.person_for_user(request.user)
-    if me is None:
-        raise ValidationFailed("your sign-in is not linked to a person in the directory")
-    return me
+    return people_queries.get_person_for_user(request.user)
 
 
 @login_required

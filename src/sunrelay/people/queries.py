@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
+from sunrelay.core.errors import ValidationFailed
 from sunrelay.people.logic import Directory
 from sunrelay.people.models import Absence, Component, Person, Team
 
@@ -86,4 +87,12 @@ def person_for_user(user: Any) -> Person | None:
     found = Person.objects.filter(slug=user.get_username()).first()
     if found is None and user.email:
         found = Person.objects.filter(email__iexact=user.email).first()
+    return found
+
+
+def get_person_for_user(user: Any) -> Person:
+    """``person_for_user`` for pages that act as someone. Raises ValidationFailed."""
+    found = person_for_user(user)
+    if found is None:
+        raise ValidationFailed("your sign-in is not linked to a person in the directory")
     return found

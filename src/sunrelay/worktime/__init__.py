@@ -14,7 +14,12 @@ from sunrelay.worktime.hours import (
     parse_spans,
     parse_weekday,
 )
-from sunrelay.worktime.instants import format_instant, parse_duration, parse_instant
+from sunrelay.worktime.instants import (
+    format_instant,
+    format_optional,
+    parse_duration,
+    parse_instant,
+)
 from sunrelay.worktime.periods import Period, parse_period, usual_day
 from sunrelay.worktime.queries import (
     Chain,
@@ -55,6 +60,7 @@ __all__ = [
     "deadline",
     "epoch",
     "format_instant",
+    "format_optional",
     "format_spans",
     "from_epoch",
     "is_working",

@@ -24,6 +24,11 @@ def format_instant(at: datetime) -> str:
     return at.astimezone(UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def format_optional(at: datetime | None) -> str | None:
+    """``format_instant``, or None for an instant that has not happened."""
+    return format_instant(at) if at is not None else None
+
+
 def parse_duration(text: str) -> timedelta:
     """'30m', '1h30m', '2h', '1d', or plain minutes ('45'). Raises ValueError."""
     text = str(text).strip().lower()
