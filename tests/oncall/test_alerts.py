@@ -14,7 +14,7 @@ from sunrelay.core import clock
 from sunrelay.notify import logic as notify_logic
 from sunrelay.notify import service as notify
 from sunrelay.notify.models import Notification
-from sunrelay.oncall import alerts
+from sunrelay.oncall import alerts, escalation
 from sunrelay.oncall.errors import BadPayload, IntegrationNotFound, LinkInvalid
 from sunrelay.oncall.models import Alert, AlertGroup
 from sunrelay.people.models import Person
@@ -60,7 +60,7 @@ def test_firing_repeated_then_resolved_makes_one_group_and_one_page(secret):
     assert "/oncall/link/" in n.body
     with clock.frozen(T0 + timedelta(minutes=22)):
         done = alerts.receive(secret, payload("resolved"))
-        assert alerts.escalate_due() == 0
+        assert escalation.escalate_due() == 0
     group.refresh_from_db()
     assert done.resolved and group.state == "resolved" and group.next_step_at is None
     assert set(Alert.objects.values_list("status", flat=True)) == {"resolved"}
@@ -74,16 +74,16 @@ def test_firing_repeated_then_resolved_makes_one_group_and_one_page(secret):
 def test_the_ladder_escalates_on_time_and_stops_at_an_acknowledgement(secret):
     with clock.frozen(T0):
         group = alerts.receive(secret, payload("firing")).group
-    assert alerts.escalate_due(T0 + timedelta(minutes=9, seconds=59)) == 0
+    assert escalation.escalate_due(T0 + timedelta(minutes=9, seconds=59)) == 0
     with clock.frozen(T0 + timedelta(minutes=10)):
-        assert alerts.escalate_due() == 1
+        assert escalation.escalate_due() == 1
     group.refresh_from_db()
     assert pages(group) == [("chloe", 0, 0), ("ana", 1, 0)]
     with clock.frozen(T0 + timedelta(minutes=12)):
         alerts.acknowledge(group.pk, Person.objects.get(slug="ana"))
         alerts.acknowledge(group.pk, Person.objects.get(slug="bruno"))  # changes nothing
     with clock.frozen(T0 + timedelta(hours=2)):
-        assert alerts.escalate_due() == 0
+        assert escalation.escalate_due() == 0
     group.refresh_from_db()
     assert group.state == "acknowledged" and group.acknowledged_by.slug == "ana"
     assert group.acknowledged_at == T0 + timedelta(minutes=12)
@@ -97,7 +97,7 @@ def test_an_unanswered_ladder_repeats_then_tells_the_lead(secret):
     for wait in (10, 10, 15, 10, 10, 15):
         at += timedelta(minutes=wait)
         with clock.frozen(at):
-            alerts.escalate_due()
+            escalation.escalate_due()
     group.refresh_from_db()
     team = ["ana", "bruno", "chloe", "mia"]
     assert pages(group) == [
@@ -117,14 +117,14 @@ def test_signed_links_act_once_and_cannot_be_forged(secret):
     with clock.frozen(T0):
         group = alerts.receive(secret, payload("firing")).group
     page = group.pages.get()
-    ack = alerts.link_token(page, "acknowledge")
+    ack = escalation.link_token(page, "acknowledge")
     with clock.frozen(T0 + timedelta(minutes=3)):
         assert alerts.use_link(ack).state == "acknowledged"
         with pytest.raises(LinkInvalid, match="used already"):
             alerts.use_link(ack)
         with pytest.raises(LinkInvalid, match="not valid"):
             alerts.use_link(ack[:-2] + "xx")
-        assert alerts.use_link(alerts.link_token(page, "resolve")).state == "resolved"
+        assert alerts.use_link(escalation.link_token(page, "resolve")).state == "resolved"
     group.refresh_from_db()
     assert group.acknowledged_by.slug == "chloe" and group.resolved_by.slug == "chloe"
 
@@ -205,12 +205,12 @@ def test_pages_reach_real_receivers_and_a_dead_channel_moves_the_ladder_on(secre
     page = Notification.objects.get(kind="page.alert", recipient=chloe)
     assert page.state == "dead" and page.delivered == ["inbox", "email"]
     # Email got through, so the page is not all dead: the ladder waits for its 10 minutes
-    assert alerts.escalate_due(T0 + timedelta(minutes=5)) == 0
+    assert escalation.escalate_due(T0 + timedelta(minutes=5)) == 0
     # With only the failing webhook chosen, the page dies and the ladder moves on at once
     notify.set_preferences(chloe, routes={"page": ["webhook"]})
     Notification.objects.filter(pk=page.pk).update(channels=["webhook"], delivered=[])
     with clock.frozen(T0 + timedelta(minutes=5)):
-        assert alerts.escalate_due() == 1
+        assert escalation.escalate_due() == 1
     group.refresh_from_db()
     assert [p[0] for p in pages(group)] == ["chloe", "ana"]
     assert "failed to deliver" in group.log[-2]["text"]

@@ -23,8 +23,22 @@ class SunrelayError(Exception):
 
 
 class ValidationFailed(SunrelayError):
+    """``problems`` lists every ``(field, message)`` found when a form can show them all at once;
+    ``field`` and ``message`` are the first of them."""
+
     code = "invalid"
     status = 422
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        field: str | None = None,
+        code: str | None = None,
+        problems: list[tuple[str, str]] | None = None,
+    ):
+        super().__init__(message, field=field, code=code)
+        self.problems = problems or [(field or "", message)]
 
 
 class NotFound(SunrelayError):

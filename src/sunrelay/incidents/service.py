@@ -22,8 +22,8 @@ from sunrelay.incidents.errors import (
 )
 from sunrelay.incidents.models import ActionItem, Entry, Incident, Postmortem
 from sunrelay.notify import service as notify
-from sunrelay.oncall import alerts
-from sunrelay.oncall import service as oncall
+from sunrelay.oncall import alerts, escalation
+from sunrelay.oncall import queries as oncall_queries
 from sunrelay.oncall.models import AlertGroup, OnCallSchedule
 from sunrelay.people import queries as people_queries
 from sunrelay.people import service as people
@@ -156,7 +156,7 @@ def _on_call(team: Team | None) -> list[Person]:
     schedule = OnCallSchedule.objects.filter(team=team).order_by("slug").first()
     if schedule is None:
         return []
-    return list(Person.objects.filter(slug__in=oncall.who(schedule.slug, clock.now())))
+    return list(Person.objects.filter(slug__in=oncall_queries.who(schedule.slug, clock.now())))
 
 
 # -- lifecycle -----------------------------------------------------------------------------------
@@ -425,7 +425,7 @@ def _on_group(group: AlertGroup, event: str, person: Person | None) -> None:
             _entry(incident, "note", f"the alert was resolved by {name}", person)
 
 
-alerts.listen(_on_group)
+escalation.listen(_on_group)
 
 
 # -- reminders and reports -----------------------------------------------------------------------

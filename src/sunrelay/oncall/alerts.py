@@ -1,30 +1,24 @@
-"""Alert intake, routing, escalation and pages: every write about alert groups.
+"""Alert intake and the life of an alert group: every write about integrations and groups.
 
 A delivery is deduplicated into one open group per (integration, group key) and one alert per
 fingerprint. A new group is routed to a component, its team and the team's escalation policy,
-and the policy's first step pages at once. ``escalate_due`` (every minute) fires the next step
-when a wait runs out, or at once when every page of the current step became a dead letter.
-Pages are urgent notifications through the outbox: retried, never held for quiet hours.
+and ``escalation`` pages its first step at once. Acknowledging or resolving (in the hub, the
+API, or with a signed one-time link) stops the ladder.
 """
 
 from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.core import signing
 from django.db import transaction
 
-from sunrelay.cadence import handoffs
 from sunrelay.core import clock
 from sunrelay.core.errors import ValidationFailed
-from sunrelay.notify import service as notify
-from sunrelay.oncall import intake, logic, service, specs
+from sunrelay.oncall import escalation, intake, policies, specs
 from sunrelay.oncall.errors import (
     AlertGroupNotFound,
     AlreadyResolved,
@@ -33,32 +27,9 @@ from sunrelay.oncall.errors import (
     LinkInvalid,
 )
 from sunrelay.oncall.models import Alert, AlertGroup, EscalationPolicy, Integration, Page
-from sunrelay.people import queries as people_queries
 from sunrelay.people.models import Component, Person, Team
 
-LINK_SALT = "sunrelay.oncall.page-link"
-LINK_MAX_AGE = 7 * 86_400
-ACTIONS = ("acknowledge", "resolve")
 INTERNAL = "sunrelay"  # the integration behind pages raised in the hub (incidents)
-
-# Called after a group changes: (group, event, person). Incidents register here so the
-# incident's timeline records pages and acknowledgements without on-call importing them.
-Listener = Callable[[AlertGroup, str, Person | None], None]
-LISTENERS: list[Listener] = []
-
-
-def listen(listener: Listener) -> None:
-    if listener not in LISTENERS:
-        LISTENERS.append(listener)
-
-
-def _emit(group: AlertGroup, event: str, person: Person | None = None) -> None:
-    for listener in LISTENERS:
-        listener(group, event, person)
-
-
-def _log(group: AlertGroup, text: str) -> None:
-    group.log = [*group.log, {"at": clock.now().isoformat(), "text": text}]
 
 
 def _hash(secret: str) -> str:
@@ -146,7 +117,7 @@ def receive(secret: str, payload: Any) -> Received:
             _resolve(group, None, "resolved by the source")
             resolved = True
         if created:
-            _advance(group)
+            escalation.advance(group)
     return Received(group, created, resolved)
 
 
@@ -190,16 +161,18 @@ def _open_group(
         labels=incoming.labels,
         component=component,
         team=team,
-        policy=service.policy_for(team),
+        policy=policies.policy_for(team),
         created_at=clock.now(),
     )
     where = component.slug if component else "no component"
-    _log(group, f"opened from {integration.name}: routed to {where}, team {team or 'none'}")
+    escalation.log(
+        group, f"opened from {integration.name}: routed to {where}, team {team or 'none'}"
+    )
     return group, True
 
 
 def _route(labels: dict[str, str], fallback: Team | None) -> tuple[Component | None, Team | None]:
-    slug = specs.route(service.route_specs(), labels)
+    slug = specs.route(policies.route_specs(), labels)
     component = (
         Component.objects.select_related("owner", "dri").filter(slug=slug).first() if slug else None
     )
@@ -257,7 +230,7 @@ def open_page(
             title=title[:300],
             labels={"team": team.slug},
             team=team,
-            policy=policy or service.policy_for(team),
+            policy=policy or policies.policy_for(team),
             created_at=clock.now(),
         )
         Alert.objects.create(
@@ -268,170 +241,9 @@ def open_page(
             starts_at=clock.now(),
             last_received_at=clock.now(),
         )
-        _log(group, f"opened in the hub for team {team.name}")
-        _advance(group)
+        escalation.log(group, f"opened in the hub for team {team.name}")
+        escalation.advance(group)
     return group
-
-
-# -- escalation ------------------------------------------------------------------------------------
-
-
-def _targets(step: specs.Step, group: AlertGroup) -> list[Person]:
-    if step.target == "person":
-        return list(Person.objects.filter(slug=step.id))
-    if step.target == "schedule":
-        ids = service.who(step.id, clock.now())
-        return list(Person.objects.filter(slug__in=ids))
-    team = Team.objects.filter(slug=step.id).first()
-    if team is None:
-        return []
-    directory = people_queries.load_directory(team=team.slug)
-    return list(Person.objects.filter(slug__in=directory.members(team.slug)))
-
-
-def _advance(group: AlertGroup) -> None:
-    """Fire the next step of the group's policy (the first one for a new group). Steps with
-    nobody to page are skipped at once; an exhausted ladder tells the team lead."""
-    if group.policy is None:
-        _fallback(group)
-        return
-    policy = service.policy_spec(group.policy)
-    position = None if group.step is None else logic.Position(group.step, group.round)
-    while True:
-        position = logic.next_position(policy, position)
-        if position is None:
-            group.exhausted, group.next_step_at = True, None
-            _log(group, "nobody acknowledged: the escalation policy is exhausted")
-            _tell_lead(group)
-            group.save()
-            return
-        step = logic.step_at(policy, position)
-        targets = _targets(step, group)
-        group.step, group.round = position.step, position.round
-        if targets:
-            break
-        _log(group, f"step {position.step + 1}: nobody to page ({step.target} {step.id})")
-    names = ", ".join(p.name for p in targets)
-    _log(group, f"step {position.step + 1} (round {position.round + 1}): paged {names}")
-    group.next_step_at = clock.now() + step.wait
-    group.save()
-    for person in targets:
-        _page(group, person)
-
-
-def _fallback(group: AlertGroup) -> None:
-    """No policy: page the team's lead, or log that nobody owns the alert."""
-    lead = group.team.lead if group.team else None
-    if lead is None:
-        group.exhausted = True
-        _log(group, "no escalation policy and no team lead: nobody was paged")
-        group.save()
-        return
-    group.step, group.exhausted = 0, True
-    _log(group, f"no escalation policy: paged the team lead {lead.name}")
-    group.save()
-    _page(group, lead)
-
-
-def _tell_lead(group: AlertGroup) -> None:
-    lead = group.team.lead if group.team else None
-    if lead is not None:
-        _page(group, lead, final=True)
-
-
-def _page(group: AlertGroup, person: Person, *, final: bool = False) -> Page:
-    key = f"page:{group.pk}:{group.round}:{group.step}:{person.slug}" + (":final" if final else "")
-    page = Page.objects.create(
-        group=group,
-        person=person,
-        step=-1 if final else (group.step or 0),
-        round=group.round,
-        notification_key=key,
-        created_at=clock.now(),
-    )
-    subject = ("Unacknowledged: " if final else "Page: ") + group.title
-    notify.send(
-        person,
-        "page.alert",
-        subject,
-        page_body(group, page),
-        url=f"/oncall/alerts/{group.pk}/",
-        urgent=True,
-        key=key,
-    )
-    _emit(group, "paged", person)
-    return page
-
-
-def page_body(group: AlertGroup, page: Page) -> str:
-    """What the person needs to act: summary, labels, component links, owner, DRI, the team's
-    last hand-offs, and the one-time links."""
-    lines = []
-    first = group.alerts.first()
-    summary = (
-        first.annotations.get("description") or first.annotations.get("summary") if first else ""
-    )
-    if summary:
-        lines += [summary, ""]
-    if group.labels:
-        lines.append("Labels: " + ", ".join(f"{k}={v}" for k, v in sorted(group.labels.items())))
-    component = group.component
-    if component is not None:
-        owner = component.owner.name if component.owner else "no team"
-        dri = component.dri.name if component.dri else "no DRI"
-        lines.append(f"Component: {component.name} (owner {owner}, DRI {dri})")
-        lines += [f"{x.get('title') or 'Link'}: {x['url']}" for x in component.links]
-    if group.team is not None:
-        recent = list(handoffs.recent(group.team.slug, limit=3))
-        if recent:
-            lines.append("Recent hand-offs:")
-            lines += [
-                f"- {h.created_at:%a %H:%M}Z {h.source} → {h.target}: {h.next_action}"
-                for h in recent
-            ]
-    lines += [
-        "",
-        f"Acknowledge: {settings.SUNRELAY_URL}/oncall/link/{link_token(page, 'acknowledge')}",
-        f"Resolve: {settings.SUNRELAY_URL}/oncall/link/{link_token(page, 'resolve')}",
-    ]
-    return "\n".join(lines).strip()
-
-
-def escalate_due(now: datetime | None = None) -> int:
-    """Advance every unacknowledged group whose wait ran out, or whose current pages all
-    became dead letters that reached nobody outside the hub (a failed channel moves on instead
-    of waiting). Returns how many groups moved."""
-    now = now or clock.now()
-    moved = 0
-    firing = AlertGroup.objects.filter(state=AlertGroup.FIRING, exhausted=False)
-    for pk in list(firing.values_list("pk", flat=True)):
-        with transaction.atomic():
-            group = (
-                AlertGroup.objects.select_for_update(of=("self",))
-                .select_related("policy", "team")
-                .get(pk=pk)
-            )
-            if group.state != AlertGroup.FIRING or group.exhausted or group.next_step_at is None:
-                continue
-            due = group.next_step_at <= now
-            if not due and _all_dead(group):
-                _log(group, "every page of this step failed to deliver: escalating now")
-                due = True
-            if due:
-                _advance(group)
-                moved += 1
-    return moved
-
-
-def _all_dead(group: AlertGroup) -> bool:
-    if group.step is None:
-        return False
-    keys = list(
-        group.pages.filter(step=group.step, round=group.round).values_list(
-            "notification_key", flat=True
-        )
-    )
-    return bool(keys) and notify.unreached(keys) == set(keys)
 
 
 # -- acknowledge and resolve -----------------------------------------------------------------------
@@ -463,9 +275,9 @@ def acknowledge(pk: int, person: Person) -> AlertGroup:
             person,
         )
         group.next_step_at = None
-        _log(group, f"acknowledged by {person.name}")
+        escalation.log(group, f"acknowledged by {person.name}")
         group.save()
-        _emit(group, "acknowledged", person)
+        escalation.emit(group, "acknowledged", person)
     return group
 
 
@@ -485,35 +297,15 @@ def _resolve(group: AlertGroup, person: Person | None, why: str) -> None:
     group.next_step_at = None
     if group.acknowledged_at is None and person is not None:
         group.acknowledged_at, group.acknowledged_by = now, person
-    _log(group, why)
+    escalation.log(group, why)
     group.save()
-    _emit(group, "resolved", person)
-
-
-def link_token(page: Page, action: str) -> str:
-    return signing.dumps({"page": page.pk, "action": action}, salt=LINK_SALT, compress=True)
-
-
-def read_link(token: str) -> tuple[Page, str]:
-    """The page and action a signed link stands for. Raises LinkInvalid."""
-    try:
-        data = signing.loads(token, salt=LINK_SALT, max_age=LINK_MAX_AGE)
-    except signing.SignatureExpired:
-        raise LinkInvalid(
-            "this link has expired; open the alert in the hub", field="token"
-        ) from None
-    except signing.BadSignature:
-        raise LinkInvalid("this link is not valid", field="token") from None
-    page = Page.objects.select_related("group", "person").filter(pk=data.get("page")).first()
-    if page is None or data.get("action") not in ACTIONS:
-        raise LinkInvalid("this link is not valid", field="token")
-    return page, str(data["action"])
+    escalation.emit(group, "resolved", person)
 
 
 def use_link(token: str) -> AlertGroup:
     """Act on a signed one-time link as the paged person. Raises LinkInvalid (also when the
     link was used before) and AlreadyResolved."""
-    page, action = read_link(token)
+    page, action = escalation.read_link(token)
     with transaction.atomic():
         page = Page.objects.select_for_update().select_related("person").get(pk=page.pk)
         if action in page.links_used:

@@ -11,7 +11,7 @@ from ninja import Body, Router, Status
 from sunrelay.api.auth import acting, require_write
 from sunrelay.core import clock
 from sunrelay.core.errors import ValidationFailed
-from sunrelay.oncall import alerts, roster, service, specs
+from sunrelay.oncall import alerts, policies, queries, roster, service, specs
 from sunrelay.oncall.schemas import (
     ActorIn,
     IntegrationIn,
@@ -57,7 +57,7 @@ def delete_schedule(request: HttpRequest, slug: str) -> Status[None]:
 def who(request: HttpRequest, slug: str, at: str = "") -> Json:
     """``{"schedule", "at", "on_call": [ids]}``."""
     when = _instant(at, "at")
-    found = service.compute(service.get_schedule(slug), when, when + timedelta(seconds=1))
+    found = queries.compute(service.get_schedule(slug), when, when + timedelta(seconds=1))
     return roster.who_json(slug, found, epoch(when))
 
 
@@ -65,13 +65,13 @@ def who(request: HttpRequest, slug: str, at: str = "") -> Json:
 def shifts(request: HttpRequest, slug: str, start: str, end: str) -> Json:
     """The final shifts ``[{"start", "end", "person", "layer"}]`` and the ``gaps``."""
     a, b = _instant(start, "start"), _instant(end, "end")
-    found = service.compute(service.get_schedule(slug), a, b)
+    found = queries.compute(service.get_schedule(slug), a, b)
     return roster.roster_json(slug, found, epoch(a), epoch(b))
 
 
 @router.get("/schedules/{slug}/fairness", response=Json)
 def fairness(request: HttpRequest, slug: str, start: str, end: str) -> Json:
-    return fairness_json(service.fairness(slug, _instant(start, "start"), _instant(end, "end")))
+    return fairness_json(queries.fairness(slug, _instant(start, "start"), _instant(end, "end")))
 
 
 @router.get("/schedules/{slug}/overrides", response=list[Json])
@@ -103,32 +103,32 @@ def delete_override(request: HttpRequest, pk: int) -> Status[None]:
 @router.get("/now", response=list[Json])
 def now(request: HttpRequest) -> list[Json]:
     """Every schedule with who holds it now and their local time."""
-    return [now_json(r) for r in service.on_call_now()]
+    return [now_json(r) for r in queries.on_call_now()]
 
 
 @router.get("/policies", response=list[Json])
 def list_policies(request: HttpRequest) -> list[Json]:
-    return [specs.policy_data(service.policy_spec(p)) for p in service.policies()]
+    return [specs.policy_data(policies.policy_spec(p)) for p in policies.policies()]
 
 
 @router.put("/policies/{slug}", response=Json)
 def put_policy(request: HttpRequest, slug: str, payload: Json = Body(...)) -> Json:
     require_write(request)
-    found = service.save_policy({**payload, "id": slug})
-    return specs.policy_data(service.policy_spec(found))
+    found = policies.save_policy({**payload, "id": slug})
+    return specs.policy_data(policies.policy_spec(found))
 
 
 @router.get("/routes", response=list[Json])
 def list_routes(request: HttpRequest) -> list[Json]:
-    return [specs.route_data(r) for r in service.route_specs()]
+    return [specs.route_data(r) for r in policies.route_specs()]
 
 
 @router.put("/routes", response=list[Json])
 def put_routes(request: HttpRequest, payload: list[Json] = Body(...)) -> list[Json]:
     """Replace every alert route, in order."""
     require_write(request)
-    service.set_routes(payload)
-    return [specs.route_data(r) for r in service.route_specs()]
+    policies.set_routes(payload)
+    return [specs.route_data(r) for r in policies.route_specs()]
 
 
 @router.post("/integrations", response={201: Json})

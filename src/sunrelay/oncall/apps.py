@@ -8,4 +8,4 @@ class OncallConfig(AppConfig):
 
     def ready(self) -> None:
         # org.yaml sections, their importers and the calendar-feed source register themselves
-        from sunrelay.oncall import orgfile, service  # noqa: F401
+        from sunrelay.oncall import orgfile, policies, queries, service  # noqa: F401

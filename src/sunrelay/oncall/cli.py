@@ -37,9 +37,9 @@ def _roster(schedule: str, start: datetime, end: datetime, org: Path | None) -> 
             raise ValidationFailed("'to' must be after 'from'", field="to")
         return orgfile.roster_from_file(spec, schedule, epoch(start), epoch(end))
     django_setup()
-    from sunrelay.oncall import service
+    from sunrelay.oncall import queries, service
 
-    return service.compute(service.get_schedule(schedule), start, end)
+    return queries.compute(service.get_schedule(schedule), start, end)
 
 
 @oncall_app.command("who")
@@ -126,10 +126,10 @@ def fairness(
 ) -> None:
     """On-call hours per person and month, how many fell outside their working hours."""
     django_setup()
-    from sunrelay.oncall import service
+    from sunrelay.oncall import queries
     from sunrelay.oncall.schemas import fairness_json
 
-    result = fairness_json(service.fairness(schedule, _instant(start, "from"), _instant(end, "to")))
+    result = fairness_json(queries.fairness(schedule, _instant(start, "from"), _instant(end, "to")))
     if as_json:
         print_json(result)
         return
@@ -146,10 +146,10 @@ def fairness(
 def now(as_json: bool = JSON) -> None:
     """Who holds every schedule right now, with their local time."""
     django_setup()
-    from sunrelay.oncall import service
+    from sunrelay.oncall import queries
     from sunrelay.oncall.schemas import now_json
 
-    rows = [now_json(r) for r in service.on_call_now()]
+    rows = [now_json(r) for r in queries.on_call_now()]
     if as_json:
         print_json(rows)
         return

@@ -8,7 +8,7 @@ from ninja import Schema
 
 from sunrelay.oncall import logic
 from sunrelay.oncall.models import AlertGroup, Integration, Override
-from sunrelay.oncall.service import OnCallNow
+from sunrelay.oncall.queries import OnCallNow
 from sunrelay.worktime import format_instant, format_optional, zone
 
 

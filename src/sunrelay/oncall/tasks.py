@@ -4,10 +4,10 @@ advanced under a row lock, so a second worker is harmless."""
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, lock_task
 
-from sunrelay.oncall import alerts
+from sunrelay.oncall import escalation
 
 
 @db_periodic_task(crontab(minute="*"))
 @lock_task("oncall-escalate")
 def escalate() -> int:
-    return alerts.escalate_due()
+    return escalation.escalate_due()

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 
 from sunrelay.core import clock
 from sunrelay.core.errors import SunrelayError, ValidationFailed
-from sunrelay.oncall import alerts, charts, service
+from sunrelay.oncall import alerts, charts, escalation, queries, service
 from sunrelay.oncall.models import AlertGroup
 from sunrelay.people import queries as people_queries
 from sunrelay.people.models import Person
@@ -26,7 +26,7 @@ def _me(request: HttpRequest) -> Person:
 @login_required
 def now(request: HttpRequest) -> HttpResponse:
     at = clock.now()
-    rows = service.on_call_now(at)
+    rows = queries.on_call_now(at)
     firing = alerts.groups(AlertGroup.FIRING)[:20]
     return render(request, "oncall/now.html", {"rows": rows, "at": at, "firing": firing})
 
@@ -52,7 +52,7 @@ def schedule(request: HttpRequest, slug: str) -> HttpResponse:
     days = min(max(int(request.GET.get("days") or 7), 1), 28)
     start = clock.now().replace(minute=0, second=0, microsecond=0)
     end = start + timedelta(days=days)
-    roster = service.compute(found, start, end)
+    roster = queries.compute(found, start, end)
     month_end = start + timedelta(days=30)
     return render(
         request,
@@ -63,7 +63,7 @@ def schedule(request: HttpRequest, slug: str) -> HttpResponse:
             "chart": charts.timeline(roster, start, end),
             "gaps": roster.gaps,
             "overrides": service.overrides(slug, clock.now()),
-            "fairness": service.fairness(slug, start, month_end),
+            "fairness": queries.fairness(slug, start, month_end),
             "people": Person.objects.only("slug", "name"),
             "days": days,
         },
@@ -120,7 +120,7 @@ def link(request: HttpRequest, token: str) -> HttpResponse:
     """A signed one-time link from an email or Slack message. GET only shows what it will do
     (link previews must not acknowledge anything); the button POSTs."""
     try:
-        page, action = alerts.read_link(token)
+        page, action = escalation.read_link(token)
     except SunrelayError as exc:
         return render(request, "oncall/link.html", {"error": exc.message}, status=403)
     if request.method == "POST":

@@ -1,0 +1,228 @@
+"""Escalation: what happens to an alert group after it opens. Each step of the team's policy
+pages its people; ``escalate_due`` (every minute) fires the next step when a wait runs out, or at
+once when every page of the current step became a dead letter. Pages are urgent notifications
+through the outbox, retried and never held for quiet hours, and carry signed one-time links to
+acknowledge or resolve. Listeners (incidents) hear of every page, acknowledgement and resolve.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from django.conf import settings
+from django.core import signing
+from django.db import transaction
+
+from sunrelay.cadence import handoffs
+from sunrelay.core import clock
+from sunrelay.notify import service as notify
+from sunrelay.oncall import logic, policies, queries, specs
+from sunrelay.oncall.errors import LinkInvalid, ScheduleNotFound
+from sunrelay.oncall.models import AlertGroup, Page
+from sunrelay.people import queries as people_queries
+from sunrelay.people.models import Person, Team
+
+LINK_SALT = "sunrelay.oncall.page-link"
+LINK_MAX_AGE = 7 * 86_400
+ACTIONS = ("acknowledge", "resolve")
+
+# Called after a group changes: (group, event, person). Incidents register here so the
+# incident's timeline records pages and acknowledgements without on-call importing them.
+Listener = Callable[[AlertGroup, str, Person | None], None]
+LISTENERS: list[Listener] = []
+
+
+def listen(listener: Listener) -> None:
+    if listener not in LISTENERS:
+        LISTENERS.append(listener)
+
+
+def emit(group: AlertGroup, event: str, person: Person | None = None) -> None:
+    for listener in LISTENERS:
+        listener(group, event, person)
+
+
+def log(group: AlertGroup, text: str) -> None:
+    group.log = [*group.log, {"at": clock.now().isoformat(), "text": text}]
+
+
+def _targets(step: specs.Step, group: AlertGroup) -> list[Person]:
+    if step.target == "person":
+        return list(Person.objects.filter(slug=step.id))
+    if step.target == "schedule":
+        try:
+            ids = queries.who(step.id, clock.now())
+        except ScheduleNotFound:  # deleted since the policy was written: nobody to page
+            return []
+        return list(Person.objects.filter(slug__in=ids))
+    team = Team.objects.filter(slug=step.id).first()
+    if team is None:
+        return []
+    directory = people_queries.load_directory(team=team.slug)
+    return list(Person.objects.filter(slug__in=directory.members(team.slug)))
+
+
+def advance(group: AlertGroup) -> None:
+    """Fire the next step of the group's policy (the first one for a new group). Steps with
+    nobody to page are skipped at once; an exhausted ladder tells the team lead."""
+    if group.policy is None:
+        _fallback(group)
+        return
+    policy = policies.policy_spec(group.policy)
+    position = None if group.step is None else logic.Position(group.step, group.round)
+    while True:
+        position = logic.next_position(policy, position)
+        if position is None:
+            group.exhausted, group.next_step_at = True, None
+            log(group, "nobody acknowledged: the escalation policy is exhausted")
+            _tell_lead(group)
+            group.save()
+            return
+        step = logic.step_at(policy, position)
+        targets = _targets(step, group)
+        group.step, group.round = position.step, position.round
+        if targets:
+            break
+        log(group, f"step {position.step + 1}: nobody to page ({step.target} {step.id})")
+    names = ", ".join(p.name for p in targets)
+    log(group, f"step {position.step + 1} (round {position.round + 1}): paged {names}")
+    group.next_step_at = clock.now() + step.wait
+    group.save()
+    for person in targets:
+        _page(group, person)
+
+
+def _fallback(group: AlertGroup) -> None:
+    """No policy: page the team's lead, or log that nobody owns the alert."""
+    lead = group.team.lead if group.team else None
+    if lead is None:
+        group.exhausted = True
+        log(group, "no escalation policy and no team lead: nobody was paged")
+        group.save()
+        return
+    group.step, group.exhausted = 0, True
+    log(group, f"no escalation policy: paged the team lead {lead.name}")
+    group.save()
+    _page(group, lead)
+
+
+def _tell_lead(group: AlertGroup) -> None:
+    lead = group.team.lead if group.team else None
+    if lead is not None:
+        _page(group, lead, final=True)
+
+
+def _page(group: AlertGroup, person: Person, *, final: bool = False) -> Page:
+    key = f"page:{group.pk}:{group.round}:{group.step}:{person.slug}" + (":final" if final else "")
+    page = Page.objects.create(
+        group=group,
+        person=person,
+        step=-1 if final else (group.step or 0),
+        round=group.round,
+        notification_key=key,
+        created_at=clock.now(),
+    )
+    subject = ("Unacknowledged: " if final else "Page: ") + group.title
+    notify.send(
+        person,
+        "page.alert",
+        subject,
+        page_body(group, page),
+        url=f"/oncall/alerts/{group.pk}/",
+        urgent=True,
+        key=key,
+    )
+    emit(group, "paged", person)
+    return page
+
+
+def page_body(group: AlertGroup, page: Page) -> str:
+    """What the person needs to act: summary, labels, component links, owner, DRI, the team's
+    last hand-offs, and the one-time links."""
+    lines = []
+    first = group.alerts.first()
+    summary = (
+        first.annotations.get("description") or first.annotations.get("summary") if first else ""
+    )
+    if summary:
+        lines += [summary, ""]
+    if group.labels:
+        lines.append("Labels: " + ", ".join(f"{k}={v}" for k, v in sorted(group.labels.items())))
+    component = group.component
+    if component is not None:
+        owner = component.owner.name if component.owner else "no team"
+        dri = component.dri.name if component.dri else "no DRI"
+        lines.append(f"Component: {component.name} (owner {owner}, DRI {dri})")
+        lines += [f"{x.get('title') or 'Link'}: {x['url']}" for x in component.links]
+    if group.team is not None:
+        recent = list(handoffs.recent(group.team.slug, limit=3))
+        if recent:
+            lines.append("Recent hand-offs:")
+            lines += [
+                f"- {h.created_at:%a %H:%M}Z {h.source} → {h.target}: {h.next_action}"
+                for h in recent
+            ]
+    lines += [
+        "",
+        f"Acknowledge: {settings.SUNRELAY_URL}/oncall/link/{link_token(page, 'acknowledge')}",
+        f"Resolve: {settings.SUNRELAY_URL}/oncall/link/{link_token(page, 'resolve')}",
+    ]
+    return "\n".join(lines).strip()
+
+
+def escalate_due(now: datetime | None = None) -> int:
+    """Advance every unacknowledged group whose wait ran out, or whose current pages all
+    became dead letters that reached nobody outside the hub (a failed channel moves on instead
+    of waiting). Returns how many groups moved."""
+    now = now or clock.now()
+    moved = 0
+    firing = AlertGroup.objects.filter(state=AlertGroup.FIRING, exhausted=False)
+    for pk in list(firing.values_list("pk", flat=True)):
+        with transaction.atomic():
+            group = (
+                AlertGroup.objects.select_for_update(of=("self",))
+                .select_related("policy", "team")
+                .get(pk=pk)
+            )
+            if group.state != AlertGroup.FIRING or group.exhausted or group.next_step_at is None:
+                continue
+            due = group.next_step_at <= now
+            if not due and _all_dead(group):
+                log(group, "every page of this step failed to deliver: escalating now")
+                due = True
+            if due:
+                advance(group)
+                moved += 1
+    return moved
+
+
+def _all_dead(group: AlertGroup) -> bool:
+    if group.step is None:
+        return False
+    keys = list(
+        group.pages.filter(step=group.step, round=group.round).values_list(
+            "notification_key", flat=True
+        )
+    )
+    return bool(keys) and notify.unreached(keys) == set(keys)
+
+
+def link_token(page: Page, action: str) -> str:
+    return signing.dumps({"page": page.pk, "action": action}, salt=LINK_SALT, compress=True)
+
+
+def read_link(token: str) -> tuple[Page, str]:
+    """The page and action a signed link stands for. Raises LinkInvalid."""
+    try:
+        data = signing.loads(token, salt=LINK_SALT, max_age=LINK_MAX_AGE)
+    except signing.SignatureExpired:
+        raise LinkInvalid(
+            "this link has expired; open the alert in the hub", field="token"
+        ) from None
+    except signing.BadSignature:
+        raise LinkInvalid("this link is not valid", field="token") from None
+    page = Page.objects.select_related("group", "person").filter(pk=data.get("page")).first()
+    if page is None or data.get("action") not in ACTIONS:
+        raise LinkInvalid("this link is not valid", field="token")
+    return page, str(data["action"])
