@@ -11,7 +11,7 @@ import pytest
 from sunrelay.core import clock
 from sunrelay.core.errors import ValidationFailed
 from sunrelay.decisions.models import Record
-from sunrelay.incidents import logic, service
+from sunrelay.incidents import followups, logic, reports, service
 from sunrelay.incidents.errors import StateNotAllowed
 from sunrelay.notify.models import Notification
 from sunrelay.oncall import alerts
@@ -104,7 +104,7 @@ def test_resolution_creates_a_postmortem_due_in_the_commanders_working_time(demo
     with pytest.raises(StateNotAllowed):
         service.move(incident.pk, "closed", who("ana"))
     with clock.frozen(friday + timedelta(days=1)):
-        service.complete_postmortem(incident.pk, who("ana"))
+        followups.complete_postmortem(incident.pk, who("ana"))
     incident.refresh_from_db()
     assert incident.state == "closed" and incident.postmortem.on_time
 
@@ -129,10 +129,10 @@ def test_the_comms_lead_is_reminded_when_an_update_is_due(demo):
     with clock.frozen(T0):
         incident = service.declare("Ledger down", "SEV1", who("ana"), component="ledger")
         service.assign_role(incident.pk, "communications", "bruno", who("ana"))
-    assert service.remind(T0 + timedelta(minutes=29)).updates == 0
+    assert reports.remind(T0 + timedelta(minutes=29)).updates == 0
     with clock.frozen(T0 + timedelta(minutes=31)):
-        assert service.remind().updates == 1
-        assert service.remind().updates == 0  # once per due update
+        assert reports.remind().updates == 1
+        assert reports.remind().updates == 0  # once per due update
         service.post_update(incident.pk, "Replica promoted; writes recovering.", who("bruno"))
     incident.refresh_from_db()
     assert incident.update_due_at == T0 + timedelta(minutes=61)
@@ -143,17 +143,17 @@ def test_the_comms_lead_is_reminded_when_an_update_is_due(demo):
 def test_action_items_are_reminded_daily_until_done_even_after_closing(demo):
     with clock.frozen(T0):
         incident = service.declare("Stale cache", "SEV3", who("bruno"), team="payments")
-        item = service.add_action_item(
+        item = followups.add_action_item(
             incident.pk, "Alert on cache age", "mia", date(2026, 11, 24), who("bruno")
         )
         service.move(incident.pk, "resolved", who("bruno"))
-        service.complete_postmortem(incident.pk, who("bruno"))
+        followups.complete_postmortem(incident.pk, who("bruno"))
     later = datetime(2026, 11, 25, 1, 0, tzinfo=UTC)  # 12:00 on the 25th in Sydney
-    assert service.remind(later).action_items == 1
-    assert service.remind(later + timedelta(hours=3)).action_items == 0
-    assert service.remind(later + timedelta(days=1)).action_items == 1
-    service.complete_action_item(item.pk, who("mia"))
-    assert service.remind(later + timedelta(days=2)).action_items == 0
+    assert reports.remind(later).action_items == 1
+    assert reports.remind(later + timedelta(hours=3)).action_items == 0
+    assert reports.remind(later + timedelta(days=1)).action_items == 1
+    followups.complete_action_item(item.pk, who("mia"))
+    assert reports.remind(later + timedelta(days=2)).action_items == 0
 
 
 def test_a_decision_becomes_a_draft_adr(demo):
@@ -180,7 +180,7 @@ def test_reports_leave_drills_out(demo):
         alerts.acknowledge(drill.alert_group.pk, who("dieter"))
     with clock.frozen(T0 + timedelta(minutes=50)):
         service.move(real.pk, "resolved", who("ana"))
-        found = service.report(T0 - timedelta(days=1), T0 + timedelta(days=1))
+        found = reports.report(T0 - timedelta(days=1), T0 + timedelta(days=1))
     rows = {(f.severity, f.team): f for f in found.figures}
     assert set(rows) == {("SEV1", "payments"), ("SEV1", "*")}
     assert rows["SEV1", "*"].mtta_minutes == 6.0 and rows["SEV1", "*"].mttr_minutes == 50.0

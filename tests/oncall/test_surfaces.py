@@ -163,7 +163,8 @@ def test_incidents_through_the_api_and_the_cli(demo, writer: Client):
         result = runner.invoke(app, ["incident", "resolve", str(pk), "--as", "bruno", "--json"])
     data = json.loads(result.stdout)
     assert data["state"] == "resolved" and data["postmortem"]["state"] == "draft"
-    assert [e["kind"] for e in data["timeline"]][-3:] == ["update", "state", "state"], data[
+    # ``update --state`` moves first, then posts the update that explains it, in one write
+    assert [e["kind"] for e in data["timeline"]][-3:] == ["state", "update", "state"], data[
         "timeline"
     ]
     listed = runner.invoke(app, ["incident", "list", "--json"])

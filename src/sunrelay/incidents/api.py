@@ -9,8 +9,7 @@ from ninja import Router, Status
 
 from sunrelay.api.auth import acting
 from sunrelay.core import clock
-from sunrelay.incidents import service
-from sunrelay.incidents.models import ActionItem
+from sunrelay.incidents import followups, reports, service, timeline
 from sunrelay.incidents.schemas import (
     ActionItemIn,
     ActorIn,
@@ -30,12 +29,12 @@ Json = dict[str, Any]
 
 
 def _detail(pk: int) -> Json:
-    return incident_json(service.get_incident(pk), detail=True)
+    return incident_json(timeline.get_incident(pk), detail=True)
 
 
 @router.get("", response=list[Json])
 def list_incidents(request: HttpRequest, state: str = "") -> list[Json]:
-    return [incident_json(i) for i in service.incidents(state or None)[:200]]
+    return [incident_json(i) for i in reports.incidents(state or None)[:200]]
 
 
 @router.post("", response={201: Json})
@@ -56,18 +55,17 @@ def declare(request: HttpRequest, payload: DeclareIn) -> Status[Json]:
 @router.get("/report", response=Json)
 def report(request: HttpRequest, days: int = 90) -> Json:
     end = clock.now()
-    return report_json(service.report(end - timedelta(days=max(days, 1)), end))
+    return report_json(reports.report(end - timedelta(days=max(days, 1)), end))
 
 
 @router.get("/action-items", response=list[Json])
 def action_items(request: HttpRequest, open_only: bool = True) -> list[Json]:
-    found = ActionItem.objects.select_related("owner")
-    return [action_item_json(a) for a in (found.filter(done_at=None) if open_only else found)]
+    return [action_item_json(a) for a in followups.action_items(open_only=open_only)[:1000]]
 
 
 @router.post("/action-items/{pk}/done", response=Json)
 def action_item_done(request: HttpRequest, pk: int, payload: ActorIn) -> Json:
-    return action_item_json(service.complete_action_item(pk, acting(request, payload.actor)))
+    return action_item_json(followups.complete_action_item(pk, acting(request, payload.actor)))
 
 
 @router.get("/{pk}", response=Json)
@@ -110,18 +108,18 @@ def promote(request: HttpRequest, entry: int, payload: ActorIn) -> Status[Json]:
 
 @router.put("/{pk}/postmortem", response=Json)
 def save_postmortem(request: HttpRequest, pk: int, payload: TextIn) -> Json:
-    service.save_postmortem(pk, payload.text, acting(request, payload.actor))
+    followups.save_postmortem(pk, payload.text, acting(request, payload.actor))
     return _detail(pk)
 
 
 @router.post("/{pk}/postmortem/done", response=Json)
 def postmortem_done(request: HttpRequest, pk: int, payload: ActorIn) -> Json:
-    service.complete_postmortem(pk, acting(request, payload.actor))
+    followups.complete_postmortem(pk, acting(request, payload.actor))
     return _detail(pk)
 
 
 @router.post("/{pk}/action-items", response={201: Json})
 def add_action_item(request: HttpRequest, pk: int, payload: ActionItemIn) -> Status[Json]:
     me = acting(request, payload.actor)
-    item = service.add_action_item(pk, payload.title, payload.owner, payload.due, me)
+    item = followups.add_action_item(pk, payload.title, payload.owner, payload.due, me)
     return Status(201, action_item_json(item))

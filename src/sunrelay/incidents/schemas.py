@@ -8,7 +8,7 @@ from typing import Any
 from ninja import Schema
 
 from sunrelay.incidents.models import ActionItem, Entry, Incident
-from sunrelay.incidents.service import Report
+from sunrelay.incidents.reports import Report
 from sunrelay.worktime import format_instant, format_optional
 
 

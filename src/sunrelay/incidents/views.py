@@ -12,8 +12,8 @@ from django.shortcuts import redirect, render
 
 from sunrelay.core import clock
 from sunrelay.core.errors import SunrelayError, ValidationFailed
-from sunrelay.incidents import logic, service
-from sunrelay.incidents.models import ActionItem, Postmortem
+from sunrelay.incidents import followups, logic, reports, service, timeline
+from sunrelay.incidents.models import Postmortem
 from sunrelay.people import queries as people_queries
 from sunrelay.people.models import Component, Person, Team
 
@@ -49,11 +49,11 @@ def incident_list(request: HttpRequest) -> HttpResponse:
         request,
         "incidents/list.html",
         {
-            "incidents": service.incidents(request.GET.get("state") or None)[:200],
+            "incidents": reports.incidents(request.GET.get("state") or None)[:200],
             "severities": logic.DEFAULT_SEVERITIES.values(),
             "teams": Team.objects.only("slug", "name"),
             "components": Component.objects.only("slug", "name"),
-            "report": service.report(end - timedelta(days=90), end),
+            "report": reports.report(end - timedelta(days=90), end),
         },
     )
 
@@ -77,17 +77,17 @@ def _act(request: HttpRequest, pk: int) -> None:
             due = date.fromisoformat(p.get("due", ""))
         except ValueError:
             raise ValidationFailed("pick a due date", field="due") from None
-        service.add_action_item(pk, p.get("title", ""), p.get("owner", ""), due, me)
+        followups.add_action_item(pk, p.get("title", ""), p.get("owner", ""), due, me)
     elif action == "adr":
         record = service.promote_decision(int(p.get("entry", 0)), me)
         messages.success(request, f"Draft ADR created (record {record}).")
     elif action == "item_done":
-        service.complete_action_item(int(p.get("item", 0)), me)
+        followups.complete_action_item(int(p.get("item", 0)), me)
 
 
 @login_required
 def room(request: HttpRequest, pk: int) -> HttpResponse:
-    incident = service.get_incident(pk)
+    incident = timeline.get_incident(pk)
     if request.method == "POST":
         try:
             _act(request, pk)
@@ -114,20 +114,20 @@ def status_page(request: HttpRequest, pk: int) -> HttpResponse:
     """For the rest of the organisation: state, severity and the public updates only."""
     if not request.user.is_authenticated:
         return redirect(f"/login/?next={request.path}")
-    incident = service.get_incident(pk)
+    incident = timeline.get_incident(pk)
     updates = incident.entries.filter(public=True).select_related("author").order_by("-at")
     return render(request, "incidents/status.html", {"i": incident, "updates": updates})
 
 
 @login_required
 def postmortem(request: HttpRequest, pk: int) -> HttpResponse:
-    incident = service.get_incident(pk)
+    incident = timeline.get_incident(pk)
     if request.method == "POST":
         try:
             if request.POST.get("action") == "done":
-                service.complete_postmortem(pk, _me(request))
+                followups.complete_postmortem(pk, _me(request))
             else:
-                service.save_postmortem(pk, request.POST.get("body", ""), _me(request))
+                followups.save_postmortem(pk, request.POST.get("body", ""), _me(request))
             messages.success(request, "Saved.")
         except SunrelayError as exc:
             _error(request, exc)
@@ -138,7 +138,7 @@ def postmortem(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def postmortems(request: HttpRequest) -> HttpResponse:
-    found = Postmortem.objects.select_related("incident", "owner").order_by("-created_at")[:200]
+    found = followups.postmortems()[:200]
     return render(request, "incidents/postmortems.html", {"postmortems": found, "now": clock.now()})
 
 
@@ -146,13 +146,13 @@ def postmortems(request: HttpRequest) -> HttpResponse:
 def action_items(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         try:
-            service.complete_action_item(int(request.POST.get("item", 0)), _me(request))
+            followups.complete_action_item(int(request.POST.get("item", 0)), _me(request))
         except SunrelayError as exc:
             _error(request, exc)
         return redirect("incidents:action_items")
-    found = ActionItem.objects.select_related("owner", "incident")
+    found = followups.action_items(open_only=request.GET.get("all") != "1")
     return render(
         request,
         "incidents/action_items.html",
-        {"items": found[:500], "today": clock.now().date()},
+        {"items": found[:500], "today": clock.now().date(), "all": request.GET.get("all") == "1"},
     )
