@@ -79,6 +79,11 @@ def rotate_secret(slug: str) -> str:
     return secret
 
 
+def integrations() -> list[Integration]:
+    """Every alert source, except the internal one behind hub pages."""
+    return list(Integration.objects.exclude(kind=INTERNAL).select_related("team").order_by("slug"))
+
+
 def intake_url(secret: str) -> str:
     return f"{settings.SUNRELAY_URL}/api/v1/oncall/intake/{secret}"
 

@@ -167,11 +167,17 @@ def integration(
     kind: str = typer.Option("alertmanager", "--kind", help="alertmanager or generic"),
     name: str = typer.Option("", "--name"),
     team: str = typer.Option("", "--team", help="Who gets alerts that no route claims."),
+    rotate: bool = typer.Option(False, "--rotate", help="Replace an existing one's secret URL."),
 ) -> None:
-    """Create an alert integration and print its secret intake URL (shown once)."""
+    """Create an alert integration (or --rotate its secret) and print its intake URL, shown
+    once."""
     django_setup()
     from sunrelay.oncall import alerts
 
+    if rotate:
+        out.print(f"{ident}: the old address stops working now; post webhooks to")
+        out.print(alerts.intake_url(alerts.rotate_secret(ident)))
+        return
     found, secret = alerts.create_integration(ident, name or ident, kind, team or None)
     out.print(f"{found.name}: post {kind} webhooks to")
     out.print(alerts.intake_url(secret))

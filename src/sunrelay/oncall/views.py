@@ -12,15 +12,26 @@ from django.shortcuts import redirect, render
 
 from sunrelay.core import clock
 from sunrelay.core.errors import SunrelayError, ValidationFailed
-from sunrelay.oncall import alerts, charts, escalation, queries, service
-from sunrelay.oncall.models import AlertGroup
+from sunrelay.oncall import alerts, charts, escalation, forms, policies, queries, service, specs
+from sunrelay.oncall.models import AlertGroup, OnCallSchedule
 from sunrelay.people import queries as people_queries
-from sunrelay.people.models import Person
+from sunrelay.people.models import Component, Person, Team
 from sunrelay.worktime import parse_instant, zone
 
 
 def _me(request: HttpRequest) -> Person:
     return people_queries.get_person_for_user(request.user)
+
+
+def _editor(request: HttpRequest) -> service.Editor:
+    person = people_queries.person_for_user(request.user)
+    return service.Editor(person.slug if person else None, bool(request.user.is_staff))
+
+
+def _failed(values: forms.Values, exc: SunrelayError) -> int:
+    """Show a failed save next to its fields; the status code for the page."""
+    forms.attach_errors(values, getattr(exc, "problems", [(exc.field or "", exc.message)]))
+    return exc.status
 
 
 @login_required
@@ -130,3 +141,151 @@ def link(request: HttpRequest, token: str) -> HttpResponse:
             return render(request, "oncall/link.html", {"error": exc.message}, status=409)
         return render(request, "oncall/link.html", {"done": action, "g": group})
     return render(request, "oncall/link.html", {"page": page, "action": action, "g": page.group})
+
+
+# -- configuration -----------------------------------------------------------------------------
+
+
+@login_required
+def setup(request: HttpRequest) -> HttpResponse:
+    """Schedules, escalation policies, alert routes and integrations, with links to edit them."""
+    schedules = service.schedules()
+    return render(
+        request,
+        "oncall/setup.html",
+        {
+            "schedules": [(s, service.spec_of(s)) for s in schedules],
+            "policies": [(p, policies.policy_spec(p)) for p in policies.policies()],
+            "routes": policies.route_specs(),
+            "integrations": alerts.integrations(),
+            "teams": Team.objects.only("slug", "name"),
+        },
+    )
+
+
+def _choices() -> dict[str, object]:
+    zones = set(Person.objects.values_list("timezone", flat=True))
+    return {
+        "people": Person.objects.only("slug", "name"),
+        "teams": Team.objects.only("slug", "name"),
+        "zones": sorted(zones | set(OnCallSchedule.objects.values_list("timezone", flat=True))),
+    }
+
+
+@login_required
+def schedule_edit(request: HttpRequest, slug: str | None = None) -> HttpResponse:
+    """Create or edit a schedule and its layers. Row buttons (add, remove, move a layer) post
+    the form back and re-render it, so nothing typed is lost."""
+    current = service.get_schedule(slug) if slug else None
+    status = 200
+    if request.method != "POST":
+        data = specs.schedule_data(service.spec_of(current)) if current else None
+        values = forms.schedule_form(data) if data else forms.schedule_values({})
+        if not data:
+            values |= {"timezone": request.viewer_zone.key, "layers": [dict(forms.BLANK_LAYER)]}  # type: ignore[attr-defined]
+    else:
+        values = forms.schedule_values(request.POST) | ({"id": slug} if slug else {})
+        action = request.POST.get("action", "save")
+        if not forms.act(values, "layers", action, forms.BLANK_LAYER):
+            try:
+                saved = service.save_schedule(
+                    forms.schedule_item(values), editor=_editor(request), new=current is None
+                )
+                messages.success(request, f"Schedule {saved.name} saved.")
+                return redirect("oncall:schedule", saved.slug)
+            except SunrelayError as exc:
+                status = _failed(values, exc)
+    context = {"current": current, "values": values} | _choices()
+    return render(request, "oncall/schedule_edit.html", context, status=status)
+
+
+@login_required
+def policy_edit(request: HttpRequest, slug: str | None = None) -> HttpResponse:
+    """Create or edit an escalation policy: ordered steps, each with a wait."""
+    current = policies.get_policy(slug) if slug else None
+    status = 200
+    if request.method != "POST":
+        values = forms.policy_values({})
+        values |= {"repeat": "0", "steps": [dict(forms.BLANK_STEP)]}
+        if current is not None:
+            data = specs.policy_data(policies.policy_spec(current))
+            values = forms.policy_form(data | {"team": current.team.slug if current.team else ""})
+    else:
+        values = forms.policy_values(request.POST) | ({"id": slug} if slug else {})
+        action = request.POST.get("action", "save")
+        if not forms.act(values, "steps", action, forms.BLANK_STEP):
+            try:
+                saved = policies.save_policy(
+                    forms.policy_item(values), editor=_editor(request), new=current is None
+                )
+                messages.success(request, f"Escalation policy {saved.name} saved.")
+                return redirect("oncall:setup")
+            except SunrelayError as exc:
+                status = _failed(values, exc)
+    context = {"current": current, "values": values, "targets": _targets()} | _choices()
+    return render(request, "oncall/policy_edit.html", context, status=status)
+
+
+def _targets() -> list[tuple[str, list[tuple[str, str]]]]:
+    return [
+        ("Schedule on call", [(f"schedule:{s.slug}", s.name) for s in service.schedules()]),
+        ("Person", [(f"person:{p.slug}", p.name) for p in Person.objects.only("slug", "name")]),
+        ("Whole team", [(f"team:{t.slug}", t.name) for t in Team.objects.only("slug", "name")]),
+    ]
+
+
+@login_required
+def routes_edit(request: HttpRequest) -> HttpResponse:
+    """Alert routes in order: the first whose matchers all match an alert's labels wins."""
+    status = 200
+    if request.method != "POST":
+        values = forms.route_form([specs.route_data(r) for r in policies.route_specs()])
+    else:
+        values = forms.route_values(request.POST)
+        action = request.POST.get("action", "save")
+        if not forms.act(values, "routes", action, forms.BLANK_ROUTE):
+            items, problems = forms.route_items(values)
+            try:
+                if problems:
+                    raise ValidationFailed(problems[0][1], field=problems[0][0], problems=problems)
+                policies.set_routes(items, editor=_editor(request))
+                messages.success(request, "Alert routes saved.")
+                return redirect("oncall:setup")
+            except SunrelayError as exc:
+                status = _failed(values, exc)
+    components = Component.objects.only("slug", "name")
+    context = {"values": values, "components": components}
+    return render(request, "oncall/routes_edit.html", context, status=status)
+
+
+@login_required
+def integration_new(request: HttpRequest) -> HttpResponse:
+    """Staff add an alert source; its secret URL is shown once, right here."""
+    values = {k: request.POST.get(k, "").strip() for k in ("id", "name", "kind", "team")}
+    if request.method == "POST":
+        try:
+            service.require_editor(_editor(request), {None}, "integrations")
+            found, secret = alerts.create_integration(
+                values["id"], values["name"], values["kind"], values["team"] or None
+            )
+            context = {"integration": found, "url": alerts.intake_url(secret)}
+            return render(request, "oncall/integration_created.html", context)
+        except SunrelayError as exc:
+            messages.error(request, f"{exc.field}: {exc.message}" if exc.field else exc.message)
+    return redirect("oncall:setup")
+
+
+@login_required
+def delete(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
+    """POST only: delete a schedule or a policy."""
+    if request.method != "POST":
+        return redirect("oncall:setup")
+    try:
+        if kind == "schedule":
+            service.delete_schedule(slug, editor=_editor(request))
+        else:
+            policies.delete_policy(slug, editor=_editor(request))
+        messages.success(request, f"Deleted {kind} {slug}.")
+    except SunrelayError as exc:
+        messages.error(request, exc.message)
+    return redirect("oncall:setup")

@@ -30,7 +30,7 @@ class Span:
         return b - a if b > a else b - a + 24 * 60
 
     def __str__(self) -> str:
-        end = "24:00" if self.end == time(0) and self.start != time(0) else f"{self.end:%H:%M}"
+        end = "24:00" if self.end == time(0) else f"{self.end:%H:%M}"
         return f"{self.start:%H:%M}-{end}"
 
 

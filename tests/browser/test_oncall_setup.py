@@ -1,0 +1,47 @@
+"""A team lead adds a weekend layer to their schedule in the hub and sees it on the chart."""
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from sunrelay.oncall import service, specs
+from sunrelay.people import orgfile
+from sunrelay.people import service as people
+from tests.browser.test_decisions import sign_in
+from tests.conftest import DEMO
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_add_a_restricted_layer_to_a_schedule(live_server, browser_page):
+    people.import_org(orgfile.parse(DEMO.read_text()))
+    get_user_model().objects.create_user("ana", password="a long test password")
+    page = browser_page
+    sign_in(page, live_server.url, "ana")
+
+    page.click("text=On call")
+    page.click("text=Schedules, policies and routes")
+    page.click("tr:has-text('Payments primary') >> text=Edit")
+    page.click("button:has-text('Add a layer')")
+    layer = page.get_by_test_id("layer-1")
+    layer.locator("input[name='layers.1.name']").fill("weekend")
+    layer.locator("input[name='layers.1.participants']").fill("mia")
+    layer.locator("input[name='layers.1.shift']").fill("1w")
+    layer.locator("input[name='layers.1.start']").fill("2026-01-03")
+    layer.locator("textarea[name='layers.1.restrictions']").fill("sat sun 00:00-24:00")
+
+    # a typo is named next to its field, and what was typed stays
+    layer.locator("input[name='layers.1.participants']").fill("mia, nobody")
+    page.click("button:has-text('Save schedule')")
+    assert "no person with id 'nobody'" in page.get_by_test_id("layer-1").inner_text()
+    layer = page.get_by_test_id("layer-1")
+    assert layer.locator("textarea[name='layers.1.restrictions']").input_value() == (
+        "sat sun 00:00-24:00"
+    )
+    layer.locator("input[name='layers.1.participants']").fill("mia")
+    page.click("button:has-text('Save schedule')")
+    page.wait_for_url("**/oncall/schedules/payments-primary/")
+    assert "weekend (mia every 1w, restricted)" in page.inner_text("main")
+    assert page.get_by_test_id("schedule-chart").locator("rect.layer-weekend").count() >= 1
+
+    saved = specs.schedule_data(service.spec_of(service.get_schedule("payments-primary")))
+    assert [layer["name"] for layer in saved["layers"]] == ["weekly", "weekend"]
