@@ -99,6 +99,7 @@ def main() -> None:
     reimport_s = time.perf_counter() - t
     assert not again.changed
 
+    oncall_setup(args.people)
     client = Client()
     client.force_login(get_user_model().objects.create_user("bench", password="x" * 12))
     api = Client(HTTP_AUTHORIZATION=f"Bearer {create_token('bench').secret}")
@@ -121,6 +122,11 @@ def main() -> None:
         ("risk register", client, "/cadence/teams/t0/risks/"),
         ("hand-offs + chain (team + 4 pods)", client, "/cadence/handoffs/?team=t0"),
         ("API status due (team + 4 pods)", api, "/api/v1/cadence/status/due?team=t0&week=2026-W48"),
+        ("on call now (50 schedules)", client, "/oncall/"),
+        ("schedule chart, 28 days (follow-the-sun)", client, "/oncall/schedules/s0/?days=28"),
+        ("on-call setup (50 schedules, 50 policies)", client, "/oncall/setup/"),
+        ("schedule editor", client, "/oncall/schedules/s1/edit/"),
+        ("escalation policy editor", client, "/oncall/policies/s1/edit/"),
     ]
     table = Table(title=f"{args.people:,} people: best of 5, full Django stack, SQLite")
     for column in ("request", "ms", "budget 100 ms"):
@@ -140,6 +146,33 @@ def main() -> None:
         f"org file: parse {parse_s:.2f} s, first import {import_s:.2f} s, "
         f"re-import (no changes) {reimport_s:.2f} s"
     )
+
+
+def oncall_setup(people: int) -> None:
+    """50 schedules, each a weekly rotation of a team's 20 people with a restricted weekday
+    layer, the first one also following the sun over team t0 and its pods; a policy each."""
+    from sunrelay.oncall import policies, service
+
+    for s in range(min(50, max(1, people // 20))):
+        members = [f"p{i}" for i in range(s * 20, min(people, s * 20 + 20))]
+        layers: list[dict[str, object]] = [
+            {"name": "weekly", "participants": members, "shift": "1w", "start": "2026-01-05"},
+            {
+                "name": "office",
+                "participants": members[:5],
+                "shift": "1d",
+                "start": "2026-01-05",
+                "restrictions": [
+                    {"days": ["mon", "tue", "wed", "thu", "fri"], "hours": "09:00-17:00"}
+                ],
+            },
+        ]
+        if s == 0:
+            layers.append({"name": "sun", "type": "follow-the-sun", "team": "t0"})
+        zone = ZONES[s % len(ZONES)]
+        service.save_schedule({"id": f"s{s}", "team": f"t{s}", "timezone": zone, "layers": layers})
+        steps = [{"notify": {"schedule": f"s{s}"}, "wait": "10m"}, {"notify": {"team": f"t{s}"}}]
+        policies.save_policy({"id": f"s{s}", "team": f"t{s}", "steps": steps, "repeat": 1})
 
 
 def jobs(console) -> None:  # type: ignore[no-untyped-def]

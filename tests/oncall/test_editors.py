@@ -121,6 +121,9 @@ def test_a_team_lead_builds_a_schedule_in_the_hub(demo):
     stored = specs.schedule_data(service.spec_of(service.get_schedule("payments-secondary")))
     assert stored["layers"][1]["restrictions"] == [{"days": ["sat", "sun"], "hours": "00:00-24:00"}]
 
+    shown = ana.get("/oncall/schedules/payments-secondary/?days=many")  # a bad range: 7 days
+    assert shown.status_code == 200 and "Shifts of the next 7 days" in shown.content.decode()
+
     # the same id again is refused rather than silently replaced
     again = ana.post("/oncall/schedules/new/", NEW_SCHEDULE | {"action": "save"})
     assert again.status_code == 409 and "exists already" in again.content.decode()

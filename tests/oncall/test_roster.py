@@ -227,3 +227,24 @@ def test_the_final_roster_answers_who_is_on_call() -> None:
     assert r.on_call(t("2026-01-10T19:00:00+00:00")) == ["bo"]
     assert roster.months(a, a + 40 * 86_400)[1][0] == "2026-02"
     assert timedelta(seconds=r.shifts[0].end - r.shifts[0].start) == timedelta(hours=6)
+
+
+@given(st.integers(0, 29 * 24), st.integers(1, 7 * 24))
+@settings(max_examples=40, deadline=None)
+def test_a_clipped_month_is_the_roster_of_the_shorter_range(offset: int, hours: int) -> None:
+    s = spec(
+        {"name": "days", "participants": ["ana", "bo"], "shift": "1d", "start": "2026-03-01"},
+        {
+            "name": "weekends",
+            "participants": ["cy"],
+            "shift": "1w",
+            "start": "2026-03-07",
+            "restrictions": [{"days": ["sat", "sun"], "hours": "10:00-18:00"}],
+        },
+        timezone="Europe/Lisbon",
+    )
+    a = t("2026-03-10T00:00:00+00:00")
+    month = roster.compute(s, a, a + 30 * 86400)
+    x = a + offset * 3600
+    y = min(x + hours * 3600, a + 30 * 86400)
+    assert month.clip(x, y) == roster.compute(s, x, y)

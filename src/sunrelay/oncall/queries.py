@@ -13,7 +13,7 @@ from sunrelay.core import clock
 from sunrelay.core.errors import ValidationFailed
 from sunrelay.integrations.ics import FeedEvent
 from sunrelay.oncall import logic, roster
-from sunrelay.oncall.models import OnCallSchedule
+from sunrelay.oncall.models import OnCallSchedule, Override
 from sunrelay.oncall.service import get_schedule, spec_of
 from sunrelay.people import queries as people_queries
 from sunrelay.people.models import Person
@@ -32,35 +32,37 @@ def _range(start: datetime, end: datetime) -> tuple[int, int]:
 
 def compute(schedule: OnCallSchedule, start: datetime, end: datetime) -> roster.Roster:
     """The final roster in [start, end): layers, overrides, follow-the-sun coverage."""
+    return compute_many([schedule], start, end)[schedule.slug]
+
+
+def compute_many(
+    schedules: list[OnCallSchedule], start: datetime, end: datetime
+) -> dict[str, roster.Roster]:
+    """``compute`` for several schedules with one read of overrides and of the people in them
+    (and one per follow-the-sun team), so a page of many schedules costs a few queries."""
     a, b = _range(start, end)
-    spec = spec_of(schedule)
-    overrides = list(
-        schedule.overrides.filter(end__gt=start, start__lt=end).select_related("person", "replaces")
-    )
-    wanted = set(spec.people()) | {o.person.slug for o in overrides}
+    specs_ = {s.slug: spec_of(s) for s in schedules}
+    overrides: dict[int, list[roster.Override]] = {s.pk: [] for s in schedules}
+    wanted = {pid for spec in specs_.values() for pid in spec.people()}
+    found = Override.objects.filter(schedule__in=schedules, end__gt=start, start__lt=end)
+    for o in found.select_related("person", "replaces"):
+        replaces = o.replaces.slug if o.replaces else None
+        overrides[o.schedule_id].append(
+            roster.Override(o.person.slug, epoch(o.start), epoch(o.end), replaces)
+        )
+        wanted.add(o.person.slug)
+    hours = people_queries.load_directory(wanted).schedules()
     units: dict[str, list[tuple[str, list[str]]]] = {}
-    directory = people_queries.load_directory(wanted)
-    schedules = directory.schedules()
-    for team in {layer.team for layer in spec.layers if layer.team}:
+    for team in {layer.team for spec in specs_.values() for layer in spec.layers if layer.team}:
         team_dir = people_queries.load_directory(team=team)
         units[team] = team_dir.units(team)
-        schedules |= team_dir.schedules()
-    return roster.compute(
-        spec,
-        a,
-        b,
-        overrides=[
-            roster.Override(
-                o.person.slug,
-                epoch(o.start),
-                epoch(o.end),
-                o.replaces.slug if o.replaces else None,
-            )
-            for o in overrides
-        ],
-        units=units,
-        schedules=schedules,
-    )
+        hours |= team_dir.schedules()
+    return {
+        s.slug: roster.compute(
+            specs_[s.slug], a, b, overrides=overrides[s.pk], units=units, schedules=hours
+        )
+        for s in schedules
+    }
 
 
 def who(slug: str, at: datetime) -> list[str]:
@@ -68,9 +70,12 @@ def who(slug: str, at: datetime) -> list[str]:
     return compute(get_schedule(slug), at, at + timedelta(seconds=1)).on_call(epoch(at))
 
 
-def fairness(slug: str, start: datetime, end: datetime) -> logic.Fairness:
-    schedule = get_schedule(slug)
-    found = compute(schedule, start, end)
+def fairness(
+    slug: str, start: datetime, end: datetime, computed: roster.Roster | None = None
+) -> logic.Fairness:
+    """Hours on call per person and month in [start, end), and the regional warning; pass the
+    roster of that range when it is at hand."""
+    found = computed or compute(get_schedule(slug), start, end)
     ids = sorted({s.person for s in found.shifts})
     directory = people_queries.load_directory(ids)
     return logic.fairness(found.shifts, directory.schedules(), epoch(start), epoch(end))
@@ -87,16 +92,22 @@ class OnCallNow:
 def on_call_now(at: datetime | None = None) -> list[OnCallNow]:
     """Every schedule with whoever holds it now, for the on-call page."""
     at = at or clock.now()
+    schedules = list(OnCallSchedule.objects.select_related("team"))
+    rosters = compute_many(schedules, at, at + timedelta(days=14))
+    now = epoch(at)
+    current = {
+        slug: [s for s in found.shifts if s.start <= now < s.end] for slug, found in rosters.items()
+    }
+    ids = {s.person for shifts in current.values() for s in shifts}
+    persons = {p.slug: p for p in Person.objects.filter(slug__in=ids)}
     out = []
-    for schedule in OnCallSchedule.objects.select_related("team"):
-        found = compute(schedule, at, at + timedelta(days=14))
-        current = [s for s in found.shifts if s.start <= epoch(at) < s.end]
-        ids = sorted({s.person for s in current})
-        persons = sorted(Person.objects.filter(slug__in=ids), key=lambda p: p.slug)
-        until = from_epoch(min(s.end for s in current)) if current else None
-        upcoming = [s.start for s in found.shifts if s.start > epoch(at)]
-        gap_until = None if current or not upcoming else from_epoch(min(upcoming))
-        out.append(OnCallNow(schedule, persons, until, gap_until))
+    for schedule in schedules:
+        shifts = current[schedule.slug]
+        until = from_epoch(min(s.end for s in shifts)) if shifts else None
+        upcoming = [s.start for s in rosters[schedule.slug].shifts if s.start > now]
+        gap_until = None if shifts or not upcoming else from_epoch(min(upcoming))
+        people = [persons[p] for p in sorted({s.person for s in shifts}) if p in persons]
+        out.append(OnCallNow(schedule, people, until, gap_until))
     return out
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import heapq
 import itertools
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -47,6 +47,17 @@ class Roster:
 
     def on_call(self, at: int) -> list[str]:
         return sorted({s.person for s in self.shifts if s.start <= at < s.end})
+
+    def clip(self, a: int, b: int) -> Roster:
+        """The part of this roster inside [a, b)."""
+        return Roster(
+            [
+                replace(s, start=max(s.start, a), end=min(s.end, b))
+                for s in self.shifts
+                if s.start < b and s.end > a
+            ],
+            [(max(x, a), min(y, b)) for x, y in self.gaps if x < b and y > a],
+        )
 
 
 # A unit of follow-the-sun coverage: a pod (or one person) and its members in rotation order.
