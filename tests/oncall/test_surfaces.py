@@ -200,6 +200,22 @@ def test_shifts_appear_in_each_persons_calendar_feed(demo):
     starts = sorted(e.dtstart.value.astimezone(UTC) for e in shifts)
     assert datetime(2026, 11, 23, 10, 0, tzinfo=UTC) in starts
     assert all(e.dtstart.value.tzinfo is not None for e in shifts)
+    # a day later the feed starts a day later: Bruno's shift cut by its start (19-26 October)
+    # keeps its UID, like every other shift in both (calendars would otherwise show it twice)
+    bruno = Person.objects.get(slug="bruno")
+    ends = []
+    for day in (0, 1):
+        with clock.frozen(T0 + timedelta(days=day)):
+            found = vobject.readOne(feeds.calendar(feeds.feed_for(bruno).token).decode())
+        ends.append(
+            {
+                e.dtend.value.astimezone(UTC): e.uid.value
+                for e in found.vevent_list
+                if e.summary.value == "On call: Payments primary"
+            }
+        )
+    assert datetime(2026, 10, 26, 10, 0, tzinfo=UTC) in ends[0].keys() & ends[1].keys()
+    assert all(ends[0][end] == ends[1][end] for end in ends[0].keys() & ends[1].keys())
 
 
 def test_the_pages_render_for_a_signed_in_person(demo):

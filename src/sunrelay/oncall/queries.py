@@ -115,15 +115,19 @@ def on_call_now(at: datetime | None = None) -> list[OnCallNow]:
 
 
 def shift_events(person: Person, start: datetime, end: datetime) -> list[FeedEvent]:
-    """The person's on-call shifts in every schedule, for their calendar feed."""
+    """The person's on-call shifts in every schedule, for their calendar feed. A shift cut by
+    the feed's start is named by its end, so its UID stays the same from one day to the next."""
     events = []
-    for schedule in OnCallSchedule.objects.select_related("team"):
-        for seg in compute(schedule, start, end).shifts:
+    schedules = list(OnCallSchedule.objects.select_related("team"))
+    rosters = compute_many(schedules, start, end)
+    for schedule in schedules:
+        for seg in rosters[schedule.slug].shifts:
             if seg.person != person.slug:
                 continue
+            anchor = seg.start if seg.start > epoch(start) else f"until{seg.end}"
             events.append(
                 FeedEvent(
-                    uid=f"oncall-{schedule.slug}-{seg.start}-{person.slug}@sunrelay",
+                    uid=f"oncall-{schedule.slug}-{anchor}-{person.slug}@sunrelay",
                     summary=f"On call: {schedule.name}",
                     start=from_epoch(seg.start),
                     end=from_epoch(seg.end),
