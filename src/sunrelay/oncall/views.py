@@ -3,7 +3,7 @@ fairness, alert groups, and the page behind each signed one-time link."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from html import escape as quote
 
@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
@@ -32,10 +33,22 @@ def _editor(request: HttpRequest) -> service.Editor:
     return service.Editor(person.slug if person else None, bool(request.user.is_staff))
 
 
-def _failed(values: forms.Values, exc: SunrelayError) -> int:
-    """Show a failed save next to its fields; the status code for the page."""
-    forms.attach_errors(values, getattr(exc, "problems", [(exc.field or "", exc.message)]))
-    return exc.status
+def _submit(
+    request: HttpRequest,
+    values: forms.Values,
+    rows: str,
+    blank: dict[str, str],
+    save: Callable[[], str],
+) -> tuple[HttpResponse | None, int]:
+    """An editor's POST: a row button changes ``values`` for the page to show again; Save calls
+    ``save``, which returns where to go next, or puts its problems next to their fields."""
+    if forms.act(values, rows, request.POST.get("action", "save"), blank):
+        return None, 200
+    try:
+        return redirect(save()), 302
+    except SunrelayError as exc:
+        forms.attach_errors(values, getattr(exc, "problems", [(exc.field or "", exc.message)]))
+        return None, exc.status
 
 
 @login_required
@@ -207,16 +220,16 @@ def schedule_edit(request: HttpRequest, slug: str | None = None) -> HttpResponse
             values |= {"timezone": request.viewer_zone.key, "layers": [dict(forms.BLANK_LAYER)]}  # type: ignore[attr-defined]
     else:
         values = forms.schedule_values(request.POST) | ({"id": slug} if slug else {})
-        action = request.POST.get("action", "save")
-        if not forms.act(values, "layers", action, forms.BLANK_LAYER):
-            try:
-                saved = service.save_schedule(
-                    forms.schedule_item(values), editor=_editor(request), new=current is None
-                )
-                messages.success(request, f"Schedule {saved.name} saved.")
-                return redirect("oncall:schedule", saved.slug)
-            except SunrelayError as exc:
-                status = _failed(values, exc)
+
+        def save() -> str:
+            item = forms.schedule_item(values)
+            saved = service.save_schedule(item, editor=_editor(request), new=current is None)
+            messages.success(request, f"Schedule {saved.name} saved.")
+            return reverse("oncall:schedule", args=[saved.slug])
+
+        done, status = _submit(request, values, "layers", forms.BLANK_LAYER, save)
+        if done is not None:
+            return done
     context = {"current": current, "values": values} | _choices()
     return render(request, "oncall/schedule_edit.html", context, status=status)
 
@@ -234,16 +247,16 @@ def policy_edit(request: HttpRequest, slug: str | None = None) -> HttpResponse:
             values = forms.policy_form(data | {"team": current.team.slug if current.team else ""})
     else:
         values = forms.policy_values(request.POST) | ({"id": slug} if slug else {})
-        action = request.POST.get("action", "save")
-        if not forms.act(values, "steps", action, forms.BLANK_STEP):
-            try:
-                saved = policies.save_policy(
-                    forms.policy_item(values), editor=_editor(request), new=current is None
-                )
-                messages.success(request, f"Escalation policy {saved.name} saved.")
-                return redirect("oncall:setup")
-            except SunrelayError as exc:
-                status = _failed(values, exc)
+
+        def save() -> str:
+            item = forms.policy_item(values)
+            saved = policies.save_policy(item, editor=_editor(request), new=current is None)
+            messages.success(request, f"Escalation policy {saved.name} saved.")
+            return reverse("oncall:setup")
+
+        done, status = _submit(request, values, "steps", forms.BLANK_STEP, save)
+        if done is not None:
+            return done
     targets = _targets()
     for step in values["steps"]:
         step["options"] = _selected(targets, step.get("notify", ""))
@@ -279,17 +292,18 @@ def routes_edit(request: HttpRequest) -> HttpResponse:
         values = forms.route_form([specs.route_data(r) for r in policies.route_specs()])
     else:
         values = forms.route_values(request.POST)
-        action = request.POST.get("action", "save")
-        if not forms.act(values, "routes", action, forms.BLANK_ROUTE):
+
+        def save() -> str:
             items, problems = forms.route_items(values)
-            try:
-                if problems:
-                    raise ValidationFailed(problems[0][1], field=problems[0][0], problems=problems)
-                policies.set_routes(items, editor=_editor(request))
-                messages.success(request, "Alert routes saved.")
-                return redirect("oncall:setup")
-            except SunrelayError as exc:
-                status = _failed(values, exc)
+            if problems:
+                raise ValidationFailed(problems[0][1], field=problems[0][0], problems=problems)
+            policies.set_routes(items, editor=_editor(request))
+            messages.success(request, "Alert routes saved.")
+            return reverse("oncall:setup")
+
+        done, status = _submit(request, values, "routes", forms.BLANK_ROUTE, save)
+        if done is not None:
+            return done
     components = Component.objects.only("slug", "name")
     context = {"values": values, "components": components}
     return render(request, "oncall/routes_edit.html", context, status=status)
