@@ -28,7 +28,7 @@ lint: install
 	$(BIN)/lint-imports
 
 test: lint
-	@bash scripts/ensure-chromium
+	@bash scripts/ensure-debian "chromium:$${SUNRELAY_CHROMIUM:-/usr/bin/chromium}" faketime:faketime
 	$(BIN)/pytest
 
 bench: install

@@ -1,4 +1,4 @@
-"""Playwright driving Debian's Chromium (`make test` installs it: scripts/ensure-chromium)."""
+"""Playwright driving Debian's Chromium (`make test` installs it: scripts/ensure-debian)."""
 
 import os
 import shutil

@@ -57,6 +57,7 @@ class Due:
     schedule: Schedule
     away: bool  # no working time at all that week: not expected to post
     update: StatusUpdate | None
+    asked_at: datetime  # the instant the question was asked: state never moves after it
 
     @property
     def reminder(self) -> datetime:
@@ -68,7 +69,7 @@ class Due:
             return "on-time" if self.update.on_time else "late"
         if self.away:
             return "away"
-        return "missing" if clock.now() >= self.due else "not-due"
+        return "missing" if self.asked_at >= self.due else "not-due"
 
 
 def _dues(persons: list[Person], weeks: list[str], directory: Directory) -> list[Due]:
@@ -76,14 +77,15 @@ def _dues(persons: list[Person], weeks: list[str], directory: Directory) -> list
         (u.author_id, u.week): u
         for u in StatusUpdate.objects.filter(author__in=persons, week__in=weeks)
     }
-    rows = []
+    rows, asked_at = [], clock.now()
     for person in persons:
         rule, schedule = person_rule(person), directory.schedule(person.slug)
         for week in weeks:
             due = logic.due_instant(rule, week, person.timezone)
             monday = logic.parse_week(week)
             away = all(schedule.is_day_off(monday + timedelta(days=d)) for d in range(7))
-            rows.append(Due(person, week, due, schedule, away, updates.get((person.pk, week))))
+            update = updates.get((person.pk, week))
+            rows.append(Due(person, week, due, schedule, away, update, asked_at))
     return rows
 
 
