@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.test import Client
 
 from sunrelay.core.tokens import create_token
@@ -22,6 +23,17 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 def demo(db):
     """The demo organisation, imported through the same service as any org file."""
     return service.import_org(orgfile.parse(DEMO.read_text(), "org.yaml"))
+
+
+def sign_in(slug: str, *, staff: bool = False) -> Client:
+    """A hub client signed in as the directory entry ``slug`` (a user of the same id)."""
+    user_model = get_user_model()
+    user = user_model.objects.filter(username=slug).first()
+    if user is None:
+        user = user_model.objects.create_user(slug, password="pw-for-tests", is_staff=staff)
+    client = Client()
+    client.force_login(user)
+    return client
 
 
 def _client(scope: str) -> Client:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.test import Client
 
 from sunrelay.cadence.models import Handoff, Item, Ritual
@@ -11,13 +10,7 @@ from sunrelay.core import clock
 from sunrelay.notify import service as notify
 from sunrelay.notify.models import Notification
 from tests.cadence.helpers import utc
-
-
-def sign_in(slug: str, *, staff: bool = False) -> Client:
-    client = Client()
-    user = get_user_model().objects.create_user(slug, password="pw-for-tests", is_staff=staff)
-    client.force_login(user)
-    return client
+from tests.conftest import sign_in
 
 
 @pytest.fixture

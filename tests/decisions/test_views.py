@@ -11,15 +11,9 @@ from django.test import Client
 from sunrelay.core import clock
 from sunrelay.decisions import review, service, sync
 from sunrelay.decisions.models import Record
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, sign_in
 
 MONDAY_NOON = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
-
-
-def sign_in(slug: str) -> Client:
-    client = Client()
-    client.force_login(get_user_model().objects.create_user(slug, password="pw-for-tests"))
-    return client
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from sunrelay.core import clock
 from sunrelay.people.models import Absence
 from sunrelay.worktime import parse_instant
+from tests.conftest import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -58,19 +59,34 @@ def test_person_page_shows_local_time_hours_in_viewer_zone_and_absences(signed_i
     assert signed_in.get("/people/nobody/").status_code == 404
 
 
-def test_absence_form_adds_and_rejects(signed_in):
-    signed_in.post(
+def test_absence_form_adds_and_rejects(demo):
+    bruno = sign_in("bruno")
+    bruno.post(
         "/people/bruno/absences/", {"from": "2027-02-01", "to": "2027-02-03", "reason": "trip"}
     )
     assert Absence.objects.filter(person__slug="bruno", source="web").count() == 1
-    response = signed_in.post(
+    response = bruno.post(
         "/people/bruno/absences/", {"from": "2027-02-03", "to": "2027-02-01"}, follow=True
     )
     assert "before the first" in response.content.decode()
     assert Absence.objects.filter(person__slug="bruno").count() == 1
     absence = Absence.objects.get(person__slug="bruno")
-    signed_in.post(f"/people/bruno/absences/{absence.pk}/remove/")
+    bruno.post(f"/people/bruno/absences/{absence.pk}/remove/")
     assert not Absence.objects.filter(person__slug="bruno").exists()
+
+
+def test_only_the_person_their_leads_and_staff_change_absences(demo, signed_in):
+    dates = {"from": "2027-02-01", "to": "2027-02-03"}
+    for colleague in (signed_in, sign_in("mia"), sign_in("yuki")):  # not Bruno's lead
+        page = colleague.post("/people/bruno/absences/", dates, follow=True).content.decode()
+        assert "only bruno, the lead of one of their teams or staff" in page
+    assert not Absence.objects.filter(person__slug="bruno").exists()
+    sign_in("olivia").post("/people/bruno/absences/", dates)  # leads Mobile, Bruno's team
+    absence = Absence.objects.get(person__slug="bruno")
+    sign_in("mia").post(f"/people/bruno/absences/{absence.pk}/remove/")
+    assert Absence.objects.filter(pk=absence.pk).exists()
+    sign_in("boss", staff=True).post(f"/people/bruno/absences/{absence.pk}/remove/")
+    assert not Absence.objects.filter(pk=absence.pk).exists()
 
 
 def test_team_page_has_a_timeline_row_per_member_and_the_overlap(signed_in):

@@ -9,6 +9,7 @@ from ninja.security import HttpBearer, SessionAuth
 
 from sunrelay.core import tokens
 from sunrelay.core.errors import PermissionDenied, ValidationFailed
+from sunrelay.core.permissions import Actor
 from sunrelay.people import service as people
 from sunrelay.people.models import Person
 
@@ -18,6 +19,7 @@ class Caller:
     name: str
     can_write: bool
     person: str | None = None  # the directory entry of a signed-in user
+    session: bool = False  # a signed-in hub user, checked with their own rights
 
 
 class BearerToken(HttpBearer):
@@ -42,6 +44,7 @@ class SessionUser(SessionAuth):
             f"user:{request.user.get_username()}",
             bool(request.user.is_staff),
             person.slug if person else None,
+            session=True,
         )
 
 
@@ -69,3 +72,14 @@ def require_write(request: HttpRequest) -> Caller:
 def acting(request: HttpRequest, named: str | None) -> Person:
     """The directory entry ``acting_person`` names. Raises PersonNotFound."""
     return people.get_person(acting_person(request, named))
+
+
+def actor(request: HttpRequest, named: str | None = None) -> Actor:
+    """Who a write is checked as (docs/permissions.md): a signed-in user with their own rights;
+    a write token as an operator (staff rights), acting for the person it names in ``actor``.
+    Raises PermissionDenied for a read token."""
+    caller: Caller = request.auth  # type: ignore[attr-defined]
+    if caller.session:
+        return Actor(caller.person, staff=caller.can_write)
+    require_write(request)
+    return Actor(named or None, staff=True)

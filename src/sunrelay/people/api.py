@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from ninja import File, Router, Status, UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from sunrelay.api.auth import require_write
+from sunrelay.api.auth import actor, require_write
 from sunrelay.people import queries, service
 from sunrelay.people.models import Absence, Person
 from sunrelay.people.schemas import (
@@ -67,8 +67,7 @@ def delete_person(request: HttpRequest, pid: str) -> Status:
 @router.post("/people/{pid}/absences/ics", response=ImportOut)
 def import_absences(request: HttpRequest, pid: str, file: UploadedFile = File(...)) -> Any:
     """Import an out-of-office calendar (.ics, multipart field "file")."""
-    require_write(request)
-    return service.import_absences_ics(pid, file.read())
+    return service.import_absences_ics(pid, file.read(), by=actor(request))
 
 
 @router.get("/teams", response=list[TeamOut])
@@ -140,14 +139,13 @@ def list_absences(request: HttpRequest, person: str | None = None) -> QuerySet[A
 
 @router.post("/absences", response={201: AbsenceOut}, by_alias=True)
 def create_absence(request: HttpRequest, body: AbsenceIn) -> Any:
-    require_write(request)
+    by = actor(request)
     return Status(
-        201, service.add_absence(body.person, body.start, body.end, body.reason, source="api")
+        201, service.add_absence(body.person, body.start, body.end, body.reason, "api", by)
     )
 
 
 @router.delete("/absences/{absence_id}", response={204: None})
 def delete_absence(request: HttpRequest, absence_id: int) -> Status:
-    require_write(request)
-    service.delete_absence(absence_id)
+    service.delete_absence(absence_id, actor(request))
     return Status(204, None)

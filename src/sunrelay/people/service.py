@@ -11,6 +11,7 @@ from typing import Any
 from django.db import transaction
 
 from sunrelay.core.errors import ValidationFailed
+from sunrelay.core.permissions import Actor
 from sunrelay.integrations.ics import parse_out_of_office
 from sunrelay.people import orgfile
 from sunrelay.people.errors import (
@@ -22,6 +23,7 @@ from sunrelay.people.errors import (
 )
 from sunrelay.people.logic import AbsenceSpec, ComponentSpec, OrgSpec, PersonSpec, TeamSpec
 from sunrelay.people.models import Absence, Component, Organization, Person, Team
+from sunrelay.people.permissions import actor_of, require_absence_change
 
 
 @dataclass
@@ -254,33 +256,51 @@ def delete_component(slug: str) -> None:
 
 
 def add_absence(
-    person: str, start: date, end: date, reason: str = "", source: str = "web"
+    person: str,
+    start: date,
+    end: date,
+    reason: str = "",
+    source: str = "web",
+    by: Actor | Person | str | None = None,
 ) -> Absence:
-    """Record an absence (inclusive local dates). Raises PersonNotFound, ValidationFailed."""
+    """Record an absence (inclusive local dates) as ``by`` (people.permissions). Raises
+    PersonNotFound, ValidationFailed, PermissionDenied."""
     if end < start:
         raise ValidationFailed(f"the last day ({end}) is before the first ({start})", field="to")
     if len(reason) > 200:
         raise ValidationFailed("the reason is longer than 200 characters", field="reason")
     with transaction.atomic():
+        owner = get_person(person)
+        require_absence_change(actor_of(by), owner)
         return Absence.objects.create(
-            person=get_person(person), start=start, end=end, reason=reason.strip(), source=source
+            person=owner, start=start, end=end, reason=reason.strip(), source=source
         )
 
 
-def delete_absence(absence_id: int) -> None:
-    """Raises AbsenceNotFound."""
+def delete_absence(
+    absence_id: int, by: Actor | Person | str | None = None, *, person: str | None = None
+) -> None:
+    """Remove an absence (of ``person``, when given) as ``by``. Raises AbsenceNotFound,
+    PermissionDenied."""
     with transaction.atomic():
-        deleted, _ = Absence.objects.filter(pk=absence_id).delete()
-        if not deleted:
+        found = Absence.objects.select_related("person").filter(pk=absence_id)
+        absence = (found.filter(person__slug=person) if person else found).first()
+        if absence is None:
             raise AbsenceNotFound(f"no absence with id {absence_id}", field="id")
+        require_absence_change(actor_of(by), absence.person)
+        absence.delete()
 
 
-def import_absences_ics(person: str, text: str | bytes) -> ImportReport:
+def import_absences_ics(
+    person: str, text: str | bytes, by: Actor | Person | str | None = None
+) -> ImportReport:
     """Absences from an out-of-office calendar (.ics). Events are matched by UID, so importing
-    the same calendar again changes nothing. Raises PersonNotFound, ValidationFailed."""
+    the same calendar again changes nothing. Raises PersonNotFound, ValidationFailed,
+    PermissionDenied."""
     report = ImportReport()
     with transaction.atomic():
         owner = get_person(person)
+        require_absence_change(actor_of(by), owner)
         events, skipped = parse_out_of_office(text, owner.spec().timezone)
         report.notes.extend(skipped)
         existing = {a.external_id: a for a in owner.absences.filter(source="ics")}

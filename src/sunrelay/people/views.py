@@ -15,7 +15,8 @@ from django.views.decorators.http import require_POST
 from sunrelay.core import clock
 from sunrelay.core.errors import SunrelayError
 from sunrelay.people import charts, queries, service, timequery
-from sunrelay.people.models import Absence, Person
+from sunrelay.people.models import Person
+from sunrelay.people.permissions import actor_for_user
 from sunrelay.worktime import WEEKDAYS, to_epoch
 
 
@@ -86,7 +87,8 @@ def add_absence(request: HttpRequest, pid: str) -> HttpResponse:
         messages.error(request, "from/to: dates must look like 2026-12-21")
         return redirect("people:person", pid=pid)
     try:
-        service.add_absence(pid, start, end, request.POST.get("reason", ""), source="web")
+        by = actor_for_user(request.user)
+        service.add_absence(pid, start, end, request.POST.get("reason", ""), "web", by)
     except SunrelayError as exc:
         messages.error(request, f"{exc.field}: {exc.message}" if exc.field else exc.message)
     else:
@@ -97,8 +99,11 @@ def add_absence(request: HttpRequest, pid: str) -> HttpResponse:
 @login_required
 @require_POST
 def remove_absence(request: HttpRequest, pid: str, absence_id: int) -> HttpResponse:
-    if Absence.objects.filter(pk=absence_id, person__slug=pid).exists():
-        service.delete_absence(absence_id)
+    try:
+        service.delete_absence(absence_id, actor_for_user(request.user), person=pid)
+    except SunrelayError as exc:
+        messages.error(request, exc.message)
+    else:
         messages.success(request, "Absence removed.")
     return redirect("people:person", pid=pid)
 
