@@ -88,7 +88,7 @@ def test_buttons_act_as_the_signed_in_person_and_refuse_others(ana):
     bruno.post(f"/decisions/{record.pk}/comment/", {"body": "Why not 3.12?", "section": "Decision"})
     bruno.post(f"/decisions/{record.pk}/approve/", {"body": ""})
     refused = bruno.post(f"/decisions/{record.pk}/transition/", {"status": "accepted"}, follow=True)
-    assert "only the DRI (ana) decides" in refused.content.decode()
+    assert "only its DRI (ana)" in refused.content.decode()
     ana.post(f"/decisions/{record.pk}/transition/", {"status": "accepted", "note": "Agreed"})
     record.refresh_from_db()
     assert record.status == "accepted"
@@ -104,3 +104,43 @@ def test_waiting_on_me(ana):
     stranger = Client()
     stranger.force_login(get_user_model().objects.create_user("visitor", password="pw"))
     assert "not linked to a person" in stranger.get("/decisions/waiting/").content.decode()
+
+
+def test_only_the_dri_the_lead_and_staff_edit_decide_and_hand_over(demo):
+    """A member could make themselves DRI and accept a colleague's record; now they are
+    refused on every surface, and a hand-over of the DRI role is on the timeline."""
+    record = service.create_record({"title": "Use Kafka", "team": "payments"}, "bruno")
+    mia = sign_in("mia")  # in Payments, neither DRI nor lead
+    page = mia.post(
+        f"/decisions/{record.pk}/edit/", {"title": "Use Kafka", "kind": "adr", "dri": "mia"}
+    )
+    assert page.status_code == 422 and "only its DRI (bruno)" in page.content.decode()
+    api = mia.patch(
+        f"/api/v1/decisions/{record.pk}", {"dri": "mia"}, content_type="application/json"
+    )
+    assert api.status_code == 403 and api.json()["code"] == "not_the_dri"
+    moved = mia.post(f"/decisions/{record.pk}/transition/", {"status": "deprecated"})
+    assert moved.status_code == 302
+    record.refresh_from_db()
+    assert record.dri.slug == "bruno" and record.status == "draft"
+    assert not record.events.filter(kind__in=["edited", "dri", "status"]).exists()
+
+    sign_in("ana").post(  # Payments' lead hands the record to Mia
+        f"/decisions/{record.pk}/edit/", {"title": "Use Kafka", "kind": "adr", "dri": "mia"}
+    )
+    record.refresh_from_db()
+    handed = record.events.get(kind="dri")
+    assert record.dri.slug == "mia" and handed.actor.slug == "ana"
+    assert handed.data == {"frm": "bruno", "to": "mia"}
+    assert (
+        "from bruno to <strong>mia</strong>" in mia.get(f"/decisions/{record.pk}/").content.decode()
+    )
+    refused = sign_in("bruno").post(
+        f"/decisions/{record.pk}/edit/", {"title": "Mine again", "kind": "adr", "dri": "bruno"}
+    )
+    assert refused.status_code == 422
+    sign_in("root", staff=True).post(
+        f"/decisions/{record.pk}/edit/", {"title": "Use Kafka", "kind": "adr", "dri": "bruno"}
+    )
+    record.refresh_from_db()
+    assert record.dri.slug == "bruno"

@@ -74,6 +74,13 @@ def acting(request: HttpRequest, named: str | None) -> Person:
     return people.get_person(acting_person(request, named))
 
 
+def acting_actor(request: HttpRequest, named: str | None) -> Actor:
+    """``acting_person`` with the rights they act with: a signed-in user's own, a write
+    token's operator rights."""
+    caller: Caller = request.auth  # type: ignore[attr-defined]
+    return Actor(acting_person(request, named), staff=caller.can_write or not caller.session)
+
+
 def actor(request: HttpRequest, named: str | None = None) -> Actor:
     """Who a write is checked as (docs/permissions.md): a signed-in user with their own rights;
     a write token as an operator (staff rights), acting for the person it names in ``actor``.

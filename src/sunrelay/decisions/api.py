@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from sunrelay.api.auth import acting_person
+from sunrelay.api.auth import acting_actor
 from sunrelay.core import clock
 from sunrelay.core.errors import ValidationFailed
 from sunrelay.decisions import queries, review, service
@@ -108,7 +108,7 @@ def list_records(request: HttpRequest, filters: LogQuery = Query(...)) -> Any:
 
 @router.post("/decisions", response={201: RecordOut})
 def create_record(request: HttpRequest, body: RecordIn) -> Status:
-    actor = acting_person(request, body.actor)
+    actor = acting_actor(request, body.actor)
     data = body.model_dump(exclude={"actor"})
     return Status(201, detail(service.create_record(data, actor).pk))
 
@@ -130,14 +130,14 @@ def get_record(request: HttpRequest, pk: int) -> Any:
 
 @router.patch("/decisions/{pk}", response=RecordOut)
 def update_record(request: HttpRequest, pk: int, body: RecordPatch) -> Any:
-    actor = acting_person(request, body.actor)
+    actor = acting_actor(request, body.actor)
     service.update_record(pk, body.model_dump(exclude_unset=True, exclude={"actor"}), actor)
     return detail(pk)
 
 
 @router.post("/decisions/{pk}/review-requests", response=RecordOut)
 def request_review(request: HttpRequest, pk: int, body: ReviewRequestIn) -> Any:
-    actor = acting_person(request, body.actor)
+    actor = acting_actor(request, body.actor)
     review.request_review(pk, actor, reviewers=body.reviewers, teams=body.teams)
     return detail(pk)
 
@@ -145,7 +145,7 @@ def request_review(request: HttpRequest, pk: int, body: ReviewRequestIn) -> Any:
 @router.post("/decisions/{pk}/reviews", response=RecordOut)
 def give_verdict(request: HttpRequest, pk: int, body: VerdictIn) -> Any:
     """``verdict``: approve or request_changes (which needs a ``body``)."""
-    actor = acting_person(request, body.actor)
+    actor = acting_actor(request, body.actor)
     if body.verdict == "approve":
         review.approve(pk, actor, body.body)
     elif body.verdict == "request_changes":
@@ -157,7 +157,7 @@ def give_verdict(request: HttpRequest, pk: int, body: VerdictIn) -> Any:
 
 @router.post("/decisions/{pk}/comments", response={201: EventOut})
 def comment(request: HttpRequest, pk: int, body: CommentIn) -> Status:
-    actor = acting_person(request, body.actor)
+    actor = acting_actor(request, body.actor)
     made = review.comment(pk, actor, body.body, section=body.section, reply_to=body.reply_to)
     return Status(201, event_out(made))
 
@@ -165,11 +165,11 @@ def comment(request: HttpRequest, pk: int, body: CommentIn) -> Status:
 @router.post("/decisions/{pk}/transitions", response=RecordOut)
 def transition(request: HttpRequest, pk: int, body: TransitionIn) -> Any:
     """Withdraw (draft), accept or reject (the DRI), deprecate."""
-    service.transition(pk, body.status, acting_person(request, body.actor), body.note)
+    service.transition(pk, body.status, acting_actor(request, body.actor), body.note)
     return detail(pk)
 
 
 @router.post("/decisions/{pk}/links", response=RecordOut)
 def link(request: HttpRequest, pk: int, body: LinkIn) -> Any:
-    service.link(pk, body.kind, body.target, acting_person(request, body.actor))
+    service.link(pk, body.kind, body.target, acting_actor(request, body.actor))
     return detail(pk)

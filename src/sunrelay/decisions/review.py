@@ -10,13 +10,16 @@ from django.db import transaction
 
 from sunrelay.core import clock
 from sunrelay.core.errors import ValidationFailed
+from sunrelay.core.permissions import Actor
 from sunrelay.decisions import logic
 from sunrelay.decisions.errors import NotAReviewer, TransitionNotAllowed
 from sunrelay.decisions.models import Event, Record, Reviewer
-from sunrelay.decisions.service import _require_dri, event, get_record, person_or_none
+from sunrelay.decisions.permissions import require_change
+from sunrelay.decisions.service import event, get_record, person_or_none
 from sunrelay.notify import service as notify
 from sunrelay.people import queries as people_queries
 from sunrelay.people.models import Person, Team
+from sunrelay.people.permissions import actor_of
 from sunrelay.worktime import deadline, format_instant, slots, usual_day
 
 HUDDLE = timedelta(minutes=30)
@@ -65,17 +68,18 @@ def due_times(record: Record, people: list[str], at: datetime) -> dict[str, date
 
 def request_review(
     pk: int,
-    actor: Person | str | None,
+    actor: Actor | Person | str | None,
     *,
     reviewers: Sequence[str] = (),
     teams: Sequence[str] = (),
 ) -> Record:
     """Propose a draft: every reviewer (people, members of teams, and the RACI's consulted)
     gets a deadline in their own working time and a notification. Raises
-    TransitionNotAllowed (not a draft), ValidationFailed (no DRI, no reviewers)."""
+    TransitionNotAllowed (not a draft), ValidationFailed (no DRI, no reviewers), NotTheDri."""
     who = person_or_none(actor)
     with transaction.atomic():
         record = Record.objects.select_for_update().get(pk=get_record(pk).pk)
+        require_change(actor_of(actor), record, "request review of this record")
         if record.status != "draft":
             raise TransitionNotAllowed(f"a {record.status} record is not a draft", field="status")
         if record.dri_id is None:
@@ -187,12 +191,13 @@ def request_changes(pk: int, actor: Person | str | None, body: str) -> Reviewer:
     return _verdict(pk, actor, Reviewer.CHANGES, body)
 
 
-def record_retro(pk: int, actor: Person | str | None, notes: str) -> Record:
-    """The optional last rung: the DRI writes down what the team learned. Raises NotTheDri."""
+def record_retro(pk: int, actor: Actor | Person | str | None, notes: str) -> Record:
+    """The optional last rung: the DRI (or the lead, or staff) writes down what the team
+    learned. Raises NotTheDri."""
     who = person_or_none(actor)
     with transaction.atomic():
         record = get_record(pk)
-        _require_dri(record, who)
+        require_change(actor_of(actor), record, "record the retro")
         if record.status not in ("accepted", "rejected"):
             raise TransitionNotAllowed("hold a retro once the record is decided", field="status")
         if not notes.strip():

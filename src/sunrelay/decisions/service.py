@@ -10,11 +10,14 @@ from django.db.models import Max
 
 from sunrelay.core import clock
 from sunrelay.core.errors import ValidationFailed
+from sunrelay.core.permissions import Actor
 from sunrelay.decisions import logic
-from sunrelay.decisions.errors import NotTheDri, RecordNotFound, TransitionNotAllowed
+from sunrelay.decisions.errors import RecordNotFound, TransitionNotAllowed
 from sunrelay.decisions.models import Event, Link, Record
+from sunrelay.decisions.permissions import require_change
 from sunrelay.notify import service as notify
 from sunrelay.people.models import Component, Person, Team
+from sunrelay.people.permissions import actor_of
 
 FIELDS = {
     "title",
@@ -39,7 +42,10 @@ def get_record(pk: int) -> Record:
         raise RecordNotFound(f"no decision record {pk}", field="record") from None
 
 
-def person_or_none(actor: Person | str | None) -> Person | None:
+def person_or_none(actor: Actor | Person | str | None) -> Person | None:
+    """The person a record's timeline names for ``actor``. Raises ValidationFailed."""
+    if isinstance(actor, Actor):
+        actor = actor.person
     if actor is None or isinstance(actor, Person):
         return actor
     found = Person.objects.filter(slug=actor).first()
@@ -170,12 +176,17 @@ def create_record(data: dict[str, Any], actor: Person | str | None = None) -> Re
     return record
 
 
-def update_record(pk: int, changes: dict[str, Any], actor: Person | str | None = None) -> Record:
-    """Edit fields. Title and body are frozen once a record is rejected, deprecated or
-    superseded: write a new record instead. Raises ValidationFailed, TransitionNotAllowed."""
+def update_record(
+    pk: int, changes: dict[str, Any], actor: Actor | Person | str | None = None
+) -> Record:
+    """Edit fields as ``actor`` (decisions.permissions); a new DRI is recorded on the timeline.
+    Title and body are frozen once a record is rejected, deprecated or superseded: write a new
+    record instead. Raises ValidationFailed, TransitionNotAllowed, NotTheDri."""
     who = person_or_none(actor)
     with transaction.atomic():
-        record = get_record(pk)
+        record = Record.objects.select_for_update().get(pk=get_record(pk).pk)
+        require_change(actor_of(actor), record, "edit this record")
+        old_dri = record.dri.slug if record.dri_id else None
         frozen = record.status in ("rejected", "deprecated", "superseded")
         if frozen and ({"title", "body"} & set(changes)):
             raise TransitionNotAllowed(
@@ -184,21 +195,15 @@ def update_record(pk: int, changes: dict[str, Any], actor: Person | str | None =
         changed = _apply(record, changes)
         if changed:
             event(record, "edited", who, fields=changed)
+        new_dri = record.dri.slug if record.dri_id else None
+        if new_dri != old_dri:
+            event(record, "dri", who, frm=old_dri, to=new_dri)
     return record
 
 
-def _require_dri(record: Record, who: Person | None) -> None:
-    deciders = {record.dri_id} if record.dri_id else set()
-    if record.team is not None and record.team.lead_id and not record.dri_id:
-        deciders.add(record.team.lead_id)
-    if who is None or who.pk not in deciders:
-        name = record.dri.slug if record.dri else "the authoring team's lead"
-        raise NotTheDri(f"only the DRI ({name}) decides this record", field="actor")
-
-
-def transition(pk: int, to: str, actor: Person | str | None, note: str = "") -> Record:
-    """Move a record: withdraw to draft, accept or reject (the DRI), deprecate.
-    Requesting review is ``review.request_review``; superseding is ``supersede``.
+def transition(pk: int, to: str, actor: Actor | Person | str | None, note: str = "") -> Record:
+    """Move a record as ``actor`` (decisions.permissions): withdraw to draft, accept or reject,
+    deprecate. Requesting review is ``review.request_review``; superseding is ``supersede``.
     Raises TransitionNotAllowed, NotTheDri."""
     who = person_or_none(actor)
     if to not in logic.STATUSES:
@@ -207,13 +212,13 @@ def transition(pk: int, to: str, actor: Person | str | None, note: str = "") -> 
         raise TransitionNotAllowed("request a review to propose a record", field="status")
     with transaction.atomic():
         record = Record.objects.select_for_update().get(pk=get_record(pk).pk)
+        require_change(actor_of(actor), record, f"move this record to {to}")
         if not logic.can_move(record.status, to):
             allowed = ", ".join(logic.TRANSITIONS[record.status]) or "nothing"
             raise TransitionNotAllowed(
                 f"a {record.status} record can move to {allowed}, not {to}", field="status"
             )
         if to in ("accepted", "rejected"):
-            _require_dri(record, who)
             record.decided_at, record.decision_note = clock.now(), note
         previous, record.status, record.status_text = record.status, to, to.capitalize()
         record.updated_at = clock.now()
@@ -254,14 +259,16 @@ def _after_decision(record: Record) -> None:
         )
 
 
-def link(pk: int, kind: str, target_pk: int, actor: Person | str | None = None) -> Link:
-    """Link two records both ways (supersedes ↔ superseded-by, amends ↔ amended-by, relates).
-    Linking ``supersedes`` to an accepted record supersedes it when this one is accepted."""
+def link(pk: int, kind: str, target_pk: int, actor: Actor | Person | str | None = None) -> Link:
+    """Link two records both ways (supersedes ↔ superseded-by, amends ↔ amended-by, relates)
+    as one who may change the source. Linking ``supersedes`` to an accepted record supersedes
+    it when this one is accepted. Raises ValidationFailed, NotTheDri."""
     who = person_or_none(actor)
     if kind not in logic.LINK_KINDS:
         raise ValidationFailed(f"must be one of {', '.join(logic.LINK_KINDS)}", field="kind")
     with transaction.atomic():
         source, target = get_record(pk), get_record(target_pk)
+        require_change(actor_of(actor), source, "link this record")
         if source.pk == target.pk:
             raise ValidationFailed("a record cannot link to itself", field="target")
         forward = _add_link(source, kind, target)

@@ -14,14 +14,21 @@ from django.views.decorators.http import require_POST
 
 from sunrelay.core import clock
 from sunrelay.core.errors import SunrelayError, ValidationFailed
+from sunrelay.core.permissions import Actor
 from sunrelay.decisions import logic, queries, review, service
+from sunrelay.decisions.permissions import may_change
 from sunrelay.decisions.schemas import LogQuery
 from sunrelay.people import queries as people_queries
 from sunrelay.people.models import Component, Person, Team
+from sunrelay.people.permissions import actor_for_user
 
 
 def _me(request: HttpRequest) -> Person | None:
     return people_queries.person_for_user(request.user)
+
+
+def _actor(request: HttpRequest) -> Actor:
+    return actor_for_user(request.user)
 
 
 @login_required
@@ -63,7 +70,7 @@ def record(request: HttpRequest, pk: int) -> HttpResponse:
             "timeline": thread.get(None, []),
             "replies": thread,
             "now": clock.now(),
-            "is_dri": bool(me and found.dri_id == me.pk),
+            "is_dri": may_change(_actor(request), found),
             "moves": [s for s in logic.TRANSITIONS[found.status] if s != "proposed"],
             "people": Person.objects.only("slug", "name"),
             "teams": Team.objects.only("slug", "name"),
@@ -100,9 +107,9 @@ def edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         data = _form_data(request)
         try:
             if current is None:
-                made = service.create_record(data, _me(request))
+                made = service.create_record(data, _actor(request))
             else:
-                made = service.update_record(current.pk, data, _me(request))
+                made = service.update_record(current.pk, data, _actor(request))
             return redirect("decisions:record", made.pk)
         except SunrelayError as exc:
             error = exc
@@ -171,11 +178,11 @@ ACTIONS = {
 @require_POST
 def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """Every button on the record page: one service call each."""
-    me = _me(request)
+    me = _actor(request)
     try:
         if action not in ACTIONS:
             raise ValidationFailed(f"unknown action {action!r}", field="action")
-        if me is None:
+        if me.person is None:
             raise ValidationFailed(
                 "your sign-in is not linked to a person in the directory", field="actor"
             )
