@@ -78,15 +78,20 @@ def acting_actor(request: HttpRequest, named: str | None) -> Actor:
     """``acting_person`` with the rights they act with: a signed-in user's own, a write
     token's operator rights."""
     caller: Caller = request.auth  # type: ignore[attr-defined]
-    return Actor(acting_person(request, named), staff=caller.can_write or not caller.session)
+    person = acting_person(request, named)
+    if caller.session:
+        return Actor(person, staff=caller.can_write)
+    return Actor(person, staff=True, operator=True)
 
 
-def actor(request: HttpRequest, named: str | None = None) -> Actor:
-    """Who a write is checked as (docs/permissions.md): a signed-in user with their own rights;
-    a write token as an operator (staff rights), acting for the person it names in ``actor``.
-    Raises PermissionDenied for a read token."""
+def actor(request: HttpRequest, named: str | None = None, *, read: bool = False) -> Actor:
+    """Who a write (or, with ``read``, a read of something private) is checked as
+    (docs/permissions.md): a signed-in user with their own rights; a token as an operator,
+    acting for the person it names in ``actor``. Raises PermissionDenied for a read token
+    asked to write."""
     caller: Caller = request.auth  # type: ignore[attr-defined]
     if caller.session:
         return Actor(caller.person, staff=caller.can_write)
-    require_write(request)
-    return Actor(named or None, staff=True)
+    if not read:
+        require_write(request)
+    return Actor(named or None, staff=True, operator=True)

@@ -7,7 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Status
 
-from sunrelay.api.auth import acting, require_write
+from sunrelay.api.auth import acting, actor
 from sunrelay.cadence import feeds, handoffs, logic, rituals, status
 from sunrelay.cadence.models import StatusUpdate
 from sunrelay.cadence.schemas import (
@@ -172,26 +172,25 @@ def list_rituals(request: HttpRequest, team: str = "") -> list[Json]:
 @router.post("/rituals", response={201: Json})
 def create_ritual(request: HttpRequest, payload: RitualIn) -> Status[Json]:
     """A recurring ritual (RFC 5545 ``rrule`` on local ``start`` in ``timezone``) or a 1:1."""
-    require_write(request)
-    return Status(201, ritual_json(rituals.save_ritual(payload.dict(exclude_none=True))))
+    made = rituals.save_ritual(payload.dict(exclude_none=True), by=actor(request))
+    return Status(201, ritual_json(made))
 
 
 @router.get("/rituals/{ritual_id}", response=Json)
 def get_ritual(request: HttpRequest, ritual_id: int) -> Json:
-    r = rituals.get_ritual(ritual_id)
+    r = rituals.get_ritual(ritual_id, actor(request, read=True))
     return {**ritual_json(r), "completion": rituals.completion(r), "burden": rituals.burden(r)}
 
 
 @router.patch("/rituals/{ritual_id}", response=Json)
 def change_ritual(request: HttpRequest, ritual_id: int, payload: RitualIn) -> Json:
-    require_write(request)
-    return ritual_json(rituals.save_ritual(payload.dict(exclude_unset=True), ritual_id))
+    changes = payload.dict(exclude_unset=True)
+    return ritual_json(rituals.save_ritual(changes, ritual_id, actor(request)))
 
 
 @router.delete("/rituals/{ritual_id}", response={204: None})
 def delete_ritual(request: HttpRequest, ritual_id: int) -> Status[None]:
-    require_write(request)
-    rituals.delete_ritual(ritual_id)
+    rituals.delete_ritual(ritual_id, actor(request))
     return Status(204, None)
 
 
@@ -202,7 +201,8 @@ def occurrences(request: HttpRequest, ritual_id: int, start: str = "", end: str 
     hi = clock.read_instant(end, "end") if end else lo + timedelta(weeks=8)
     if hi <= lo or (hi - lo).days > 400:
         raise ValidationFailed("end must be after start, within 400 days", field="end")
-    return [planned_json(p) for p in rituals.agenda(rituals.get_ritual(ritual_id), lo, hi)]
+    found = rituals.get_ritual(ritual_id, actor(request, read=True))
+    return [planned_json(p) for p in rituals.agenda(found, lo, hi)]
 
 
 @router.put("/rituals/{ritual_id}/occurrences/{start}", response=Json)
@@ -210,10 +210,10 @@ def save_occurrence(
     request: HttpRequest, ritual_id: int, start: str, payload: OccurrenceIn
 ) -> Json:
     """Write an occurrence's agenda, notes, recording link, owners or state (held/skipped)."""
-    require_write(request)
-    ritual = rituals.get_ritual(ritual_id)
+    by = actor(request)
+    ritual = rituals.get_ritual(ritual_id, by)
     at = clock.read_instant(start, "start")
-    occ = rituals.save_occurrence(ritual, at, **payload.dict(exclude_none=True))
+    occ = rituals.save_occurrence(ritual, at, by, **payload.dict(exclude_none=True))
     length = timedelta(minutes=ritual.duration_minutes)
     return planned_json(rituals.Planned(occ.start, occ.start + length, occ))
 
@@ -221,7 +221,7 @@ def save_occurrence(
 @router.get("/rituals/{ritual_id}/rotation", response=Json)
 def propose_rotation(request: HttpRequest, ritual_id: int) -> Json:
     """The fairest rotation of slots for the ritual's participants (not saved)."""
-    ritual = rituals.get_ritual(ritual_id)
+    ritual = rituals.get_ritual(ritual_id, actor(request, read=True))
     proposal = rituals.propose_rotation(ritual)
     people_ = [p.slug for p in rituals.participants(ritual)]
     return {
@@ -236,8 +236,8 @@ def propose_rotation(request: HttpRequest, ritual_id: int) -> Json:
 @router.post("/rituals/{ritual_id}/rotation", response=Json)
 def rotate(request: HttpRequest, ritual_id: int) -> Json:
     """Adopt the proposed rotation."""
-    require_write(request)
-    return ritual_json(rituals.rotate(rituals.get_ritual(ritual_id)))
+    by = actor(request)
+    return ritual_json(rituals.rotate(rituals.get_ritual(ritual_id, by), by=by))
 
 
 @router.get("/calendar", response=Json)

@@ -10,12 +10,14 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import transaction
 
-from sunrelay.cadence import logic, rituals, status
+from sunrelay.cadence import logic, permissions, rituals, status
 from sunrelay.cadence.errors import FeedNotFound
 from sunrelay.cadence.models import Feed, Ritual
 from sunrelay.core import clock
+from sunrelay.core.permissions import Actor
 from sunrelay.integrations.ics import FeedEvent, render
 from sunrelay.people.models import Person, Team
+from sunrelay.people.permissions import actor_of
 
 PAST, AHEAD = timedelta(days=30), timedelta(days=180)
 WEEKS_AHEAD = 8
@@ -43,8 +45,9 @@ def feed_for(owner: Person | Team) -> Feed:
     return found
 
 
-def renew(owner: Person | Team) -> Feed:
-    """A new private URL; the old one stops working at once."""
+def renew(owner: Person | Team, by: Actor | Person | str | None = None) -> Feed:
+    """A new private URL; the old one stops working at once. Raises PermissionDenied."""
+    permissions.require_feed_renewal(actor_of(by), owner)
     with transaction.atomic():
         feed = feed_for(owner)
         feed.token = secrets.token_urlsafe(32)

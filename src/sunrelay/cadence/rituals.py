@@ -11,14 +11,16 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q, QuerySet
 
-from sunrelay.cadence import logic
+from sunrelay.cadence import logic, permissions
 from sunrelay.cadence.errors import RitualNotFound
 from sunrelay.cadence.models import Occurrence, Ritual
 from sunrelay.core import clock
 from sunrelay.core.errors import ValidationFailed
+from sunrelay.core.permissions import Actor
 from sunrelay.people import queries as people_queries
 from sunrelay.people import service as people
 from sunrelay.people.models import Person
+from sunrelay.people.permissions import actor_of
 from sunrelay.worktime import (
     WEEKDAYS,
     Schedule,
@@ -31,13 +33,17 @@ from sunrelay.worktime import (
 FIELDS = ("title", "kind", "description", "rrule", "start", "timezone", "duration_minutes")
 
 
-def get_ritual(pk: int) -> Ritual:
+def get_ritual(pk: int, viewer: Actor | Person | str | None = None) -> Ritual:
+    """The ritual, as ``viewer`` may see it (a private 1:1 is found only by its attendees).
+    Raises RitualNotFound."""
     try:
-        return (
+        found = (
             Ritual.objects.select_related("team").prefetch_related("owners", "attendees").get(pk=pk)
         )
-    except Ritual.DoesNotExist:
+    except (Ritual.DoesNotExist, ValueError, TypeError):
         raise RitualNotFound(f"no ritual {pk}", field="id") from None
+    permissions.require_read(actor_of(viewer), found)
+    return found
 
 
 def _clean(data: dict[str, Any], ritual: Ritual) -> None:
@@ -92,16 +98,27 @@ def _people(slugs: Any, field: str) -> list[Person]:
     return [found[s] for s in slugs]
 
 
-def save_ritual(data: dict[str, Any], pk: int | None = None) -> Ritual:
-    """Create (no ``pk``) or change a ritual. A 1:1 has exactly two attendees.
+def save_ritual(
+    data: dict[str, Any], pk: int | None = None, by: Actor | Person | str | None = None
+) -> Ritual:
+    """Create (no ``pk``) or change a ritual as ``by`` (cadence.permissions). A 1:1 has
+    exactly two attendees, and whoever creates one is one of them.
 
-    Raises RitualNotFound, TeamNotFound, ValidationFailed naming the field.
+    Raises RitualNotFound, TeamNotFound, ValidationFailed naming the field, PermissionDenied.
     """
+    actor = actor_of(by)
     with transaction.atomic():
-        ritual = get_ritual(pk) if pk else Ritual(created_at=clock.now())
+        ritual = get_ritual(pk, actor) if pk else Ritual(created_at=clock.now())
         if pk is None:
             data = {"kind": "other", "timezone": "UTC", **data}
+        else:
+            permissions.require_change(actor, ritual)
         _clean(data, ritual)
+        if ritual.team is not None and (pk is None or "team" in data):
+            permissions.require_organise(actor, ritual.team)
+        creator_absent = actor.person not in data.get("attendees", [])
+        if pk is None and ritual.kind == "one-on-one" and not actor.operator and creator_absent:
+            raise ValidationFailed("you can only start a 1:1 you attend", field="attendees")
         owners = _people(data["owners"], "owners") if "owners" in data else None
         attendees = _people(data["attendees"], "attendees") if "attendees" in data else None
         if pk is None and not owners:
@@ -118,9 +135,13 @@ def save_ritual(data: dict[str, Any], pk: int | None = None) -> Ritual:
     return ritual
 
 
-def delete_ritual(pk: int) -> None:
+def delete_ritual(pk: int, by: Actor | Person | str | None = None) -> None:
+    """Raises RitualNotFound, PermissionDenied."""
+    actor = actor_of(by)
     with transaction.atomic():
-        get_ritual(pk).delete()
+        ritual = get_ritual(pk, actor)
+        permissions.require_change(actor, ritual)
+        ritual.delete()
 
 
 def participants(ritual: Ritual) -> list[Person]:
@@ -161,11 +182,16 @@ def _epoch0() -> datetime:
     return datetime(2000, 1, 1, tzinfo=clock.now().tzinfo)
 
 
-def save_occurrence(ritual: Ritual, start: datetime, **changes: Any) -> Occurrence:
-    """Write an occurrence's agenda, notes, recording link, owners or state (held/skipped).
+def save_occurrence(
+    ritual: Ritual, start: datetime, by: Actor | Person | str | None = None, **changes: Any
+) -> Occurrence:
+    """Write an occurrence's agenda, notes, recording link, owners or state (held/skipped)
+    as ``by`` (cadence.permissions).
 
-    Raises ValidationFailed when ``start`` is not an occurrence of the ritual, or a bad field.
+    Raises ValidationFailed when ``start`` is not an occurrence of the ritual, or a bad field;
+    RitualNotFound, PermissionDenied.
     """
+    permissions.require_change(actor_of(by), ritual)
     window = occurrences(ritual, start - timedelta(minutes=1), start + timedelta(minutes=1))
     if start not in window:
         raise ValidationFailed(f"{ritual.title} has no occurrence at {start}", field="start")
@@ -253,8 +279,14 @@ def propose_rotation(ritual: Ritual, week_of: date | None = None) -> logic.Rotat
     return logic.fair_rotation(candidates, [p.slug for p in persons])
 
 
-def rotate(ritual: Ritual, rotation: logic.Rotation | None = None) -> Ritual:
-    """Store a rotation (the proposed one by default); an empty one turns rotating off."""
+def rotate(
+    ritual: Ritual,
+    rotation: logic.Rotation | None = None,
+    by: Actor | Person | str | None = None,
+) -> Ritual:
+    """Store a rotation (the proposed one by default); an empty one turns rotating off.
+    Raises PermissionDenied."""
+    permissions.require_change(actor_of(by), ritual)
     chosen = propose_rotation(ritual) if rotation is None else rotation
     with transaction.atomic():
         ritual.rotation = [

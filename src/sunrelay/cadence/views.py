@@ -20,6 +20,7 @@ from sunrelay.core.errors import SunrelayError
 from sunrelay.people import queries as people_queries
 from sunrelay.people import service as people
 from sunrelay.people.models import Person, Team
+from sunrelay.people.permissions import actor_for_user
 from sunrelay.worktime import parse_instant
 
 
@@ -270,7 +271,7 @@ def _create_ritual(
         **extra,
     }
     try:
-        made = rituals.save_ritual(data)
+        made = rituals.save_ritual(data, by=actor_for_user(request.user))
     except SunrelayError as exc:
         return None, exc
     return redirect("cadence:ritual", made.pk), None
@@ -282,7 +283,7 @@ def _int(text: str) -> int:
 
 @login_required
 def ritual(request: HttpRequest, pk: int) -> HttpResponse:
-    found = rituals.get_ritual(pk)
+    found = rituals.get_ritual(pk, actor_for_user(request.user))
     if request.method == "POST":
         return _save_occurrence(request, found)
     now = clock.now()
@@ -301,14 +302,16 @@ def ritual(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _save_occurrence(request: HttpRequest, found: Ritual) -> HttpResponse:
-    if request.POST.get("rotate"):
-        rituals.rotate(found)
-        messages.success(request, "Rotating fairly across regions from now on.")
-        return redirect("cadence:ritual", found.pk)
+    by = actor_for_user(request.user)
     try:
+        if request.POST.get("rotate"):
+            rituals.rotate(found, by=by)
+            messages.success(request, "Rotating fairly across regions from now on.")
+            return redirect("cadence:ritual", found.pk)
         rituals.save_occurrence(
             found,
             parse_instant(request.POST.get("start", "")),
+            by,
             agenda=request.POST.get("agenda"),
             notes=request.POST.get("notes"),
             recording_url=request.POST.get("recording_url"),
@@ -376,7 +379,11 @@ def calendars(request: HttpRequest) -> HttpResponse:
         target: Person | Team = me
         if request.POST.get("team"):
             target = people.get_team(request.POST["team"])
-        feeds.renew(target)
+        try:
+            feeds.renew(target, actor_for_user(request.user))
+        except SunrelayError as exc:
+            messages.error(request, exc.message)
+            return redirect("cadence:calendars")
         messages.success(request, "A new address: the old one no longer works.")
         return redirect("cadence:calendars")
     return render(

@@ -20,12 +20,13 @@ from sunrelay.core.errors import PermissionDenied
 class Actor:
     person: str | None  # the directory entry's id, when there is one
     staff: bool = False
+    operator: bool = False  # holds the server (CLI, write token, import, job): staff and more
 
     def is_person(self, slug: str | None) -> bool:
         return self.person is not None and self.person == slug
 
 
-OPERATOR = Actor(None, staff=True)
+OPERATOR = Actor(None, staff=True, operator=True)
 
 
 def require(allowed: bool, who: str, what: str, field: str | None = None) -> None:
