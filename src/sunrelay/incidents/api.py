@@ -7,7 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Status
 
-from sunrelay.api.auth import acting
+from sunrelay.api.auth import acting, acting_actor
 from sunrelay.core import clock
 from sunrelay.incidents import followups, reports, service, timeline
 from sunrelay.incidents.schemas import (
@@ -65,7 +65,9 @@ def action_items(request: HttpRequest, open_only: bool = True) -> list[Json]:
 
 @router.post("/action-items/{pk}/done", response=Json)
 def action_item_done(request: HttpRequest, pk: int, payload: ActorIn) -> Json:
-    return action_item_json(followups.complete_action_item(pk, acting(request, payload.actor)))
+    return action_item_json(
+        followups.complete_action_item(pk, acting_actor(request, payload.actor))
+    )
 
 
 @router.get("/{pk}", response=Json)
@@ -75,20 +77,20 @@ def get_incident(request: HttpRequest, pk: int) -> Json:
 
 @router.post("/{pk}/state", response=Json)
 def move(request: HttpRequest, pk: int, payload: StateIn) -> Json:
-    service.move(pk, payload.state, acting(request, payload.actor), payload.note)
+    service.move(pk, payload.state, acting_actor(request, payload.actor), payload.note)
     return _detail(pk)
 
 
 @router.post("/{pk}/roles", response=Json)
 def assign_role(request: HttpRequest, pk: int, payload: RoleIn) -> Json:
-    me = acting(request, payload.actor)
+    me = acting_actor(request, payload.actor)
     service.assign_role(pk, payload.role, payload.person, me, payload.note)
     return _detail(pk)
 
 
 @router.post("/{pk}/timeline", response={201: Json})
 def add_entry(request: HttpRequest, pk: int, payload: EntryIn) -> Status[Json]:
-    me = acting(request, payload.actor)
+    me = acting_actor(request, payload.actor)
     return Status(
         201, entry_json(service.add_entry(pk, payload.kind, payload.text, me, payload.why))
     )
@@ -97,7 +99,7 @@ def add_entry(request: HttpRequest, pk: int, payload: EntryIn) -> Status[Json]:
 @router.post("/{pk}/updates", response={201: Json})
 def post_update(request: HttpRequest, pk: int, payload: TextIn) -> Status[Json]:
     return Status(
-        201, entry_json(service.post_update(pk, payload.text, acting(request, payload.actor)))
+        201, entry_json(service.post_update(pk, payload.text, acting_actor(request, payload.actor)))
     )
 
 
@@ -108,18 +110,18 @@ def promote(request: HttpRequest, entry: int, payload: ActorIn) -> Status[Json]:
 
 @router.put("/{pk}/postmortem", response=Json)
 def save_postmortem(request: HttpRequest, pk: int, payload: TextIn) -> Json:
-    followups.save_postmortem(pk, payload.text, acting(request, payload.actor))
+    followups.save_postmortem(pk, payload.text, acting_actor(request, payload.actor))
     return _detail(pk)
 
 
 @router.post("/{pk}/postmortem/done", response=Json)
 def postmortem_done(request: HttpRequest, pk: int, payload: ActorIn) -> Json:
-    followups.complete_postmortem(pk, acting(request, payload.actor))
+    followups.complete_postmortem(pk, acting_actor(request, payload.actor))
     return _detail(pk)
 
 
 @router.post("/{pk}/action-items", response={201: Json})
 def add_action_item(request: HttpRequest, pk: int, payload: ActionItemIn) -> Status[Json]:
-    me = acting(request, payload.actor)
+    me = acting_actor(request, payload.actor)
     item = followups.add_action_item(pk, payload.title, payload.owner, payload.due, me)
     return Status(201, action_item_json(item))

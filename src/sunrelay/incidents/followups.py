@@ -11,13 +11,16 @@ from django.db.models import QuerySet
 
 from sunrelay.core import clock
 from sunrelay.core.errors import ValidationFailed
+from sunrelay.core.permissions import Actor
 from sunrelay.incidents import logic, timeline
 from sunrelay.incidents.errors import ActionItemNotFound, StateNotAllowed
 from sunrelay.incidents.models import ActionItem, Incident, Postmortem
+from sunrelay.incidents.permissions import require_run
 from sunrelay.notify import service as notify
 from sunrelay.people import queries as people_queries
 from sunrelay.people import service as people
 from sunrelay.people.models import Person
+from sunrelay.people.permissions import acting
 from sunrelay.worktime import deadline, usual_day, zone
 
 
@@ -57,9 +60,12 @@ def create_postmortem(incident: Incident) -> Postmortem:
     return pm
 
 
-def save_postmortem(pk: int, body: str, actor: Person) -> Postmortem:
+def save_postmortem(pk: int, body: str, by: Actor | Person) -> Postmortem:
+    """Raises StateNotAllowed, ValidationFailed, PermissionDenied."""
+    rights = acting(by)[0]
     with transaction.atomic():
         incident = timeline.get_incident(pk)
+        require_run(rights, incident, "write the postmortem of")
         pm = Postmortem.objects.filter(incident=incident).first()
         if pm is None:
             raise StateNotAllowed(
@@ -72,10 +78,13 @@ def save_postmortem(pk: int, body: str, actor: Person) -> Postmortem:
     return pm
 
 
-def complete_postmortem(pk: int, actor: Person) -> Incident:
-    """Mark the postmortem done; the incident closes. Raises StateNotAllowed."""
+def complete_postmortem(pk: int, by: Actor | Person) -> Incident:
+    """Mark the postmortem done; the incident closes. Raises StateNotAllowed,
+    PermissionDenied."""
+    rights, actor = acting(by)
     with transaction.atomic():
         incident = timeline.get_incident(pk)
+        require_run(rights, incident, "finish the postmortem of")
         pm = Postmortem.objects.filter(incident=incident).first()
         if pm is None or incident.state != logic.RESOLVED:
             raise StateNotAllowed(
@@ -94,11 +103,14 @@ def complete_postmortem(pk: int, actor: Person) -> Incident:
 # -- action items --------------------------------------------------------------------------------
 
 
-def add_action_item(pk: int, title: str, owner: str, due: date, actor: Person) -> ActionItem:
+def add_action_item(pk: int, title: str, owner: str, due: date, by: Actor | Person) -> ActionItem:
+    """Raises ValidationFailed, PersonNotFound, PermissionDenied."""
+    rights, actor = acting(by)
     if not title.strip():
         raise ValidationFailed("an action item needs a title", field="title")
     with transaction.atomic():
         incident = timeline.get_incident(pk)
+        require_run(rights, incident, "give action items in")
         item = ActionItem.objects.create(
             incident=incident,
             title=title.strip()[:300],
@@ -112,11 +124,16 @@ def add_action_item(pk: int, title: str, owner: str, due: date, actor: Person) -
     return item
 
 
-def complete_action_item(item_pk: int, actor: Person) -> ActionItem:
+def complete_action_item(item_pk: int, by: Actor | Person) -> ActionItem:
+    """Done by its owner or those who run the incident. Raises ActionItemNotFound,
+    PermissionDenied."""
+    rights, actor = acting(by)
     with transaction.atomic():
         item = ActionItem.objects.select_related("incident", "owner").filter(pk=item_pk).first()
         if item is None:
             raise ActionItemNotFound(f"no action item {item_pk}", field="id")
+        if item.owner_id != actor.pk:
+            require_run(rights, item.incident, "finish action items of")
         if item.done_at is None:
             item.done_at = clock.now()
             item.save()

@@ -9,16 +9,19 @@ from django.db import transaction
 
 from sunrelay.core import clock
 from sunrelay.core.errors import ValidationFailed
+from sunrelay.core.permissions import Actor
 from sunrelay.decisions import service as decisions
 from sunrelay.incidents import followups, logic, timeline
 from sunrelay.incidents.errors import EntryNotFound, StateNotAllowed
 from sunrelay.incidents.models import Entry, Incident
+from sunrelay.incidents.permissions import require_run
 from sunrelay.notify import service as notify
 from sunrelay.oncall import alerts, escalation
 from sunrelay.oncall import queries as oncall_queries
 from sunrelay.oncall.models import AlertGroup, OnCallSchedule
 from sunrelay.people import service as people
 from sunrelay.people.models import Person, Team
+from sunrelay.people.permissions import acting
 from sunrelay.worktime import zone
 
 
@@ -128,11 +131,13 @@ def _on_call(team: Team | None) -> list[Person]:
 # -- lifecycle -----------------------------------------------------------------------------------
 
 
-def move(pk: int, state: str, actor: Person, note: str = "") -> Incident:
+def move(pk: int, state: str, by: Actor | Person, note: str = "") -> Incident:
     """declared → mitigated → resolved (reopen back to declared); resolving creates the
-    postmortem, due in the commander's working time. Raises StateNotAllowed."""
+    postmortem, due in the commander's working time. Raises StateNotAllowed, PermissionDenied."""
+    rights, actor = acting(by)
     with transaction.atomic():
         incident = timeline.get_incident(pk)
+        require_run(rights, incident, f"move to {state}")
         if state == logic.CLOSED:
             raise StateNotAllowed("an incident closes when its postmortem is done", field="state")
         if state not in logic.STATES or not logic.can_move(incident.state, state):
@@ -165,9 +170,11 @@ def _close_page(incident: Incident, actor: Person) -> None:
 # -- roles and the timeline --------------------------------------------------------------------
 
 
-def assign_role(pk: int, role: str, person: str, actor: Person, note: str = "") -> Incident:
+def assign_role(pk: int, role: str, person: str, by: Actor | Person, note: str = "") -> Incident:
     """Give a role (commander, communications, scribe) or add a responder. Handing command
-    over takes a note for the incoming commander, wherever they are."""
+    over takes a note for the incoming commander, wherever they are. Anyone may join as a
+    responder; the rest is for those who run the incident. Raises PermissionDenied."""
+    rights, actor = acting(by)
     if role not in (*logic.ROLES, "responder"):
         raise ValidationFailed(
             f"{role!r} is not a role; expected {logic.ROLES} or responder", field="role"
@@ -175,6 +182,8 @@ def assign_role(pk: int, role: str, person: str, actor: Person, note: str = "") 
     with transaction.atomic():
         incident = timeline.get_incident(pk)
         who = people.get_person(person)
+        if role != "responder" or who.pk != actor.pk:
+            require_run(rights, incident, f"give the {role} role in")
         incident.responders.add(who)
         if role == "responder":
             timeline.entry(incident, "role", f"{who.name} joined as a responder", actor)
@@ -213,8 +222,9 @@ def assign_role(pk: int, role: str, person: str, actor: Person, note: str = "") 
     return incident
 
 
-def add_entry(pk: int, kind: str, text: str, actor: Person, why: str = "") -> Entry:
-    """A note, a decision (with why) or an action on the timeline."""
+def add_entry(pk: int, kind: str, text: str, by: Actor | Person, why: str = "") -> Entry:
+    """A note, a decision (with why) or an action on the timeline: open to anyone."""
+    actor = acting(by)[1]
     if kind not in ("note", "decision", "action"):
         raise ValidationFailed(f"{kind!r} is not note, decision or action", field="kind")
     if not text.strip():
@@ -223,15 +233,18 @@ def add_entry(pk: int, kind: str, text: str, actor: Person, why: str = "") -> En
         return timeline.entry(timeline.get_incident(pk), kind, text.strip(), actor, why=why.strip())
 
 
-def post_update(pk: int, text: str, actor: Person, state: str = "") -> Entry:
+def post_update(pk: int, text: str, by: Actor | Person, state: str = "") -> Entry:
     """A status update for the rest of the organisation; the next one is due by severity.
-    With ``state`` the incident also moves, in the same transaction. Raises StateNotAllowed."""
+    With ``state`` the incident also moves, in the same transaction. Raises StateNotAllowed,
+    PermissionDenied."""
+    rights, actor = acting(by)
     if not text.strip():
         raise ValidationFailed("the update is empty", field="text")
     with transaction.atomic():
         if state:
-            move(pk, state, actor)
+            move(pk, state, rights)
         incident = timeline.get_incident(pk)
+        require_run(rights, incident, "post updates for")
         entry = timeline.entry(incident, "update", text.strip(), actor, public=True)
         rule = severity_of(incident.team, incident.severity)
         if rule.update_every and incident.state in (logic.DECLARED, logic.MITIGATED):

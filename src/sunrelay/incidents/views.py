@@ -16,6 +16,7 @@ from sunrelay.incidents import followups, logic, reports, service, timeline
 from sunrelay.incidents.models import Postmortem
 from sunrelay.people import queries as people_queries
 from sunrelay.people.models import Component, Person, Team
+from sunrelay.people.permissions import actor_for_user
 
 
 def _me(request: HttpRequest) -> Person:
@@ -62,7 +63,7 @@ ACTIONS = ("state", "role", "entry", "update", "action_item", "adr", "item_done"
 
 
 def _act(request: HttpRequest, pk: int) -> None:
-    p, me = request.POST, _me(request)
+    p, me = request.POST, actor_for_user(request.user)
     action = p.get("action")
     if action == "state":
         service.move(pk, p.get("state", ""), me, p.get("note", ""))
@@ -79,7 +80,7 @@ def _act(request: HttpRequest, pk: int) -> None:
             raise ValidationFailed("pick a due date", field="due") from None
         followups.add_action_item(pk, p.get("title", ""), p.get("owner", ""), due, me)
     elif action == "adr":
-        record = service.promote_decision(int(p.get("entry", 0)), me)
+        record = service.promote_decision(int(p.get("entry", 0)), _me(request))
         messages.success(request, f"Draft ADR created (record {record}).")
     elif action == "item_done":
         followups.complete_action_item(int(p.get("item", 0)), me)
@@ -125,9 +126,10 @@ def postmortem(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         try:
             if request.POST.get("action") == "done":
-                followups.complete_postmortem(pk, _me(request))
+                followups.complete_postmortem(pk, actor_for_user(request.user))
             else:
-                followups.save_postmortem(pk, request.POST.get("body", ""), _me(request))
+                by = actor_for_user(request.user)
+                followups.save_postmortem(pk, request.POST.get("body", ""), by)
             messages.success(request, "Saved.")
         except SunrelayError as exc:
             _error(request, exc)
@@ -146,7 +148,8 @@ def postmortems(request: HttpRequest) -> HttpResponse:
 def action_items(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         try:
-            followups.complete_action_item(int(request.POST.get("item", 0)), _me(request))
+            item = int(request.POST.get("item", 0))
+            followups.complete_action_item(item, actor_for_user(request.user))
         except SunrelayError as exc:
             _error(request, exc)
         return redirect("incidents:action_items")

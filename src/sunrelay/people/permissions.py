@@ -72,3 +72,15 @@ def require_absence_change(actor: Actor, person: Person) -> None:
 
 def require_staff(actor: Actor, what: str) -> None:
     require(actor.staff, "staff", what)
+
+
+def acting(who: Actor | Person | str | None) -> tuple[Actor, Person]:
+    """The actor and their directory entry, for writes that name who did them.
+    Raises ValidationFailed when the actor is no person."""
+    from sunrelay.core.errors import ValidationFailed
+
+    actor = actor_of(who)
+    found = who if isinstance(who, Person) else Person.objects.filter(slug=actor.person).first()
+    if found is None:
+        raise ValidationFailed("this needs a person in the directory to act as", field="actor")
+    return actor, found
