@@ -39,7 +39,7 @@ def may_change(actor: Actor, ritual: Ritual) -> bool:
         return True
     if actor.person is not None and ritual.owners.filter(slug=actor.person).exists():
         return True
-    return ritual.team_id is not None and may_organise(actor, ritual.team)
+    return ritual.team is not None and may_organise(actor, ritual.team)
 
 
 def may_organise(actor: Actor, team: Team) -> bool:

@@ -18,7 +18,7 @@ from sunrelay.people.permissions import leads
 def may_change(actor: Actor, record: Record) -> bool:
     if actor.staff:
         return True
-    if record.dri_id is not None and actor.is_person(record.dri.slug):
+    if record.dri is not None and actor.is_person(record.dri.slug):
         return True
     return leads(actor, record.team_id)
 
@@ -26,7 +26,7 @@ def may_change(actor: Actor, record: Record) -> bool:
 def require_change(actor: Actor, record: Record, what: str = "change this record") -> None:
     """Raises NotTheDri naming who may."""
     if not may_change(actor, record):
-        dri = f"its DRI ({record.dri.slug})" if record.dri_id else "its DRI"
+        dri = f"its DRI ({record.dri.slug})" if record.dri else "its DRI"
         lead = "the lead of its team" if record.team_id else None
         who = ", ".join(x for x in (dri, lead, "staff") if x)
         raise NotTheDri(f"only {who} may {what}", field="actor")

@@ -124,7 +124,7 @@ def request_review(
 
 def comment(
     pk: int,
-    actor: Person | str | None,
+    actor: Actor | Person | str | None,
     body: str,
     *,
     section: str = "",
@@ -156,7 +156,7 @@ def comment(
     return found
 
 
-def _verdict(pk: int, actor: Person | str | None, state: str, body: str) -> Reviewer:
+def _verdict(pk: int, actor: Actor | Person | str | None, state: str, body: str) -> Reviewer:
     who = person_or_none(actor)
     with transaction.atomic():
         record = get_record(pk)
@@ -181,12 +181,12 @@ def _verdict(pk: int, actor: Person | str | None, state: str, body: str) -> Revi
     return review
 
 
-def approve(pk: int, actor: Person | str | None, body: str = "") -> Reviewer:
+def approve(pk: int, actor: Actor | Person | str | None, body: str = "") -> Reviewer:
     """Raises NotAReviewer, TransitionNotAllowed."""
     return _verdict(pk, actor, Reviewer.APPROVED, body)
 
 
-def request_changes(pk: int, actor: Person | str | None, body: str) -> Reviewer:
+def request_changes(pk: int, actor: Actor | Person | str | None, body: str) -> Reviewer:
     """An objection; it stays open until the same reviewer approves. Raises as ``approve``."""
     return _verdict(pk, actor, Reviewer.CHANGES, body)
 

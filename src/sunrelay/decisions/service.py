@@ -157,7 +157,7 @@ def next_number(log: str) -> int:
     return (Record.objects.filter(log=log).aggregate(n=Max("number"))["n"] or 0) + 1
 
 
-def create_record(data: dict[str, Any], actor: Person | str | None = None) -> Record:
+def create_record(data: dict[str, Any], actor: Actor | Person | str | None = None) -> Record:
     """A new draft; an empty body starts from the kind's template. Raises ValidationFailed."""
     who = person_or_none(actor)
     data = dict(data)
@@ -186,7 +186,7 @@ def update_record(
     with transaction.atomic():
         record = Record.objects.select_for_update().get(pk=get_record(pk).pk)
         require_change(actor_of(actor), record, "edit this record")
-        old_dri = record.dri.slug if record.dri_id else None
+        old_dri = record.dri.slug if record.dri else None
         frozen = record.status in ("rejected", "deprecated", "superseded")
         if frozen and ({"title", "body"} & set(changes)):
             raise TransitionNotAllowed(
@@ -195,7 +195,7 @@ def update_record(
         changed = _apply(record, changes)
         if changed:
             event(record, "edited", who, fields=changed)
-        new_dri = record.dri.slug if record.dri_id else None
+        new_dri = record.dri.slug if record.dri else None
         if new_dri != old_dri:
             event(record, "dri", who, frm=old_dri, to=new_dri)
     return record

@@ -20,9 +20,9 @@ def may_run(actor: Actor, incident: Incident) -> bool:
         return True
     if actor.person is None:
         return False
-    if incident.commander_id is not None and actor.is_person(incident.commander.slug):
+    if incident.commander is not None and actor.is_person(incident.commander.slug):
         return True
-    if incident.team_id is None:
+    if incident.team is None:
         return incident.responders.filter(slug=actor.person).exists()
     return (
         leads(actor, incident.team_id) or incident.team.members.filter(slug=actor.person).exists()
@@ -30,7 +30,7 @@ def may_run(actor: Actor, incident: Incident) -> bool:
 
 
 def require_run(actor: Actor, incident: Incident, what: str) -> None:
-    owner = f"{incident.team.slug}'s members and lead" if incident.team_id else "its responders"
+    owner = f"{incident.team.slug}'s members and lead" if incident.team else "its responders"
     require(
         may_run(actor, incident),
         f"the commander, {owner} or staff",

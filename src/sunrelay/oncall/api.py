@@ -8,7 +8,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Body, Router, Status
 
-from sunrelay.api.auth import acting, require_write
+from sunrelay.api.auth import acting, actor, require_write
 from sunrelay.core import clock
 from sunrelay.core.errors import ValidationFailed
 from sunrelay.oncall import alerts, policies, queries, roster, service, specs
@@ -81,7 +81,6 @@ def list_overrides(request: HttpRequest, slug: str) -> list[Json]:
 
 @router.post("/schedules/{slug}/overrides", response={201: Json})
 def add_override(request: HttpRequest, slug: str, payload: OverrideIn) -> Status[Json]:
-    require_write(request)
     found = service.add_override(
         slug,
         payload.person,
@@ -89,14 +88,14 @@ def add_override(request: HttpRequest, slug: str, payload: OverrideIn) -> Status
         _instant(payload.end, "end"),
         replaces=payload.replaces,
         reason=payload.reason,
+        by=actor(request),
     )
     return Status(201, override_json(found))
 
 
 @router.delete("/overrides/{pk}", response={204: None})
 def delete_override(request: HttpRequest, pk: int) -> Status[None]:
-    require_write(request)
-    service.delete_override(pk)
+    service.delete_override(pk, actor(request))
     return Status(204, None)
 
 

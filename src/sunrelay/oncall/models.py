@@ -37,6 +37,9 @@ class Override(models.Model):
     end = models.DateTimeField()
     reason = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField()
+    created_by = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["start", "pk"]

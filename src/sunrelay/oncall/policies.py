@@ -7,9 +7,11 @@ from typing import Any
 from django.db import transaction
 
 from sunrelay.core.errors import Conflict, ValidationFailed
+from sunrelay.core.permissions import Actor
 from sunrelay.oncall import service, specs
 from sunrelay.oncall.errors import PolicyNotFound
 from sunrelay.oncall.models import EscalationPolicy, OnCallSchedule, Route
+from sunrelay.oncall.permissions import require_owner
 from sunrelay.people import service as people
 from sunrelay.people.models import Component, Person, Team
 
@@ -35,7 +37,7 @@ def save_policy(
     item: dict[str, Any],
     prefix: str = "",
     *,
-    editor: service.Editor | None = None,
+    editor: Actor | None = None,
     new: bool = False,
 ) -> EscalationPolicy:
     """Create or replace a policy; ``new`` refuses to replace one that exists.
@@ -60,7 +62,7 @@ def save_policy(
         if new and obj is not None:
             raise Conflict(f"an escalation policy with id {spec.id!r} exists already", field="id")
         owners = {spec.team} | ({obj.team.slug if obj.team else None} if obj else set())
-        service.require_editor(editor, owners, f"escalation policy {spec.id!r}")
+        require_owner(editor, owners, f"escalation policy {spec.id!r}")
         obj = obj or EscalationPolicy()
         obj.slug, obj.name, obj.repeat, obj.team = spec.id, spec.name, spec.repeat, team
         obj.steps = specs.policy_data(spec)["steps"]
@@ -68,12 +70,12 @@ def save_policy(
     return obj
 
 
-def delete_policy(slug: str, *, editor: service.Editor | None = None) -> None:
+def delete_policy(slug: str, *, editor: Actor | None = None) -> None:
     """Open alert groups keep paging nobody once their policy is gone, so they fall back to
     the team lead. Raises PolicyNotFound, PermissionDenied."""
     with transaction.atomic():
         found = get_policy(slug)
-        service.require_editor(
+        require_owner(
             editor, {found.team.slug if found.team else None}, f"escalation policy {slug!r}"
         )
         found.delete()
@@ -90,7 +92,7 @@ def policy_for(team: Team | None) -> EscalationPolicy | None:
     return EscalationPolicy.objects.filter(team=team).order_by("slug").first()
 
 
-def set_routes(items: list[dict[str, Any]], *, editor: service.Editor | None = None) -> list[Route]:
+def set_routes(items: list[dict[str, Any]], *, editor: Actor | None = None) -> list[Route]:
     """Replace every alert route with ``items``, in order (the first match wins).
 
     Raises ValidationFailed naming every route at fault, PermissionDenied (routes belong to no
@@ -104,7 +106,7 @@ def set_routes(items: list[dict[str, Any]], *, editor: service.Editor | None = N
     if problems:
         raise service.invalid(problems, "routes.")
     with transaction.atomic():
-        service.require_editor(editor, {None}, "alert routes")
+        require_owner(editor, {None}, "alert routes")
         wanted = {spec.component for spec in parsed if spec}
         components = {c.slug: c for c in Component.objects.filter(slug__in=wanted)}
         missing = [

@@ -4,20 +4,21 @@ behind schedules. Roster reads live in ``queries``, escalation policies and aler
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
 
 from sunrelay.core import clock
-from sunrelay.core.errors import Conflict, PermissionDenied, ValidationFailed
+from sunrelay.core.errors import Conflict, ValidationFailed
+from sunrelay.core.permissions import Actor
 from sunrelay.oncall import specs
 from sunrelay.oncall.errors import OverrideNotFound, ScheduleNotFound
 from sunrelay.oncall.models import EscalationPolicy, OnCallSchedule, Override
+from sunrelay.oncall.permissions import require_override_removal, require_owner
 from sunrelay.people import service as people
 from sunrelay.people.models import Person, Team
+from sunrelay.people.permissions import actor_of
 
 MAX_OVERRIDE = timedelta(days=90)
 
@@ -27,30 +28,6 @@ def invalid(problems: specs.Problems, prefix: str = "") -> ValidationFailed:
     named = [(prefix + ".".join(str(p) for p in path), message) for path, message in problems]
     field, message = named[0]
     return ValidationFailed(message, field=field or None, problems=named)
-
-
-# -- who may configure ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Editor:
-    """Someone changing on-call configuration in the hub: staff may change anything, a team's
-    lead what belongs to their team. (API tokens and the org file are checked at their door.)"""
-
-    person: str | None
-    staff: bool = False
-
-
-def require_editor(editor: Editor | None, teams: Iterable[str | None], what: str) -> None:
-    """Raises PermissionDenied unless ``editor`` may change ``what`` owned by ``teams``
-    (``None`` for something no team owns, which only staff may change)."""
-    if editor is None or editor.staff:
-        return
-    for team in set(teams):
-        lead = Team.objects.filter(slug=team).values_list("lead__slug", flat=True).first()
-        if team is None or editor.person is None or lead != editor.person:
-            owner = f"the lead of team {team!r}" if team else "staff"
-            raise PermissionDenied(f"only {owner} may change {what}")
 
 
 # -- schedules ----------------------------------------------------------------------------------
@@ -99,7 +76,7 @@ def _check_refs(spec: specs.ScheduleSpec, prefix: str = "") -> None:
 
 
 def save_schedule(
-    item: dict[str, Any], *, editor: Editor | None = None, new: bool = False
+    item: dict[str, Any], *, editor: Actor | None = None, new: bool = False
 ) -> OnCallSchedule:
     """Create or replace the schedule with ``item["id"]`` (the org-file shape); ``new`` refuses
     to replace one that exists.
@@ -115,7 +92,7 @@ def save_schedule(
         if new and before is not None:
             raise Conflict(f"a schedule with id {spec.id!r} exists already", field="id")
         owners = {spec.team, before.team.slug if before and before.team else None}
-        require_editor(editor, owners if before else {spec.team}, f"schedule {spec.id!r}")
+        require_owner(editor, owners if before else {spec.team}, f"schedule {spec.id!r}")
         return _store_schedule(spec)
 
 
@@ -129,12 +106,12 @@ def _store_schedule(spec: specs.ScheduleSpec, prefix: str = "") -> OnCallSchedul
     return obj
 
 
-def delete_schedule(slug: str, *, editor: Editor | None = None) -> None:
+def delete_schedule(slug: str, *, editor: Actor | None = None) -> None:
     """Raises ScheduleNotFound, PermissionDenied, and Conflict while an escalation policy still
     pages the schedule (its steps would find nobody)."""
     with transaction.atomic():
         found = get_schedule(slug)
-        require_editor(editor, {found.team.slug if found.team else None}, f"schedule {slug!r}")
+        require_owner(editor, {found.team.slug if found.team else None}, f"schedule {slug!r}")
         for policy in EscalationPolicy.objects.all():
             if any(step.get("notify") == {"schedule": slug} for step in policy.steps):
                 raise Conflict(
@@ -155,22 +132,31 @@ def add_override(
     *,
     replaces: str | None = None,
     reason: str = "",
+    by: Actor | Person | str | None = None,
 ) -> Override:
-    """``person`` covers the schedule (or only ``replaces``'s time in it) in [start, end).
+    """``person`` covers the schedule (or only ``replaces``'s time in it) in [start, end);
+    anyone may add one (oncall.permissions), and ``by`` is recorded as its author.
 
-    Raises ScheduleNotFound, PersonNotFound, ValidationFailed for an empty or over-long span.
+    Raises ScheduleNotFound, PersonNotFound, ValidationFailed for an empty or over-long span,
+    Conflict for an exact duplicate.
     """
     if end <= start:
         raise ValidationFailed("the override must end after it starts", field="end")
     if end - start > MAX_OVERRIDE:
         raise ValidationFailed("an override spans at most 90 days", field="end")
+    author = actor_of(by).person
     with transaction.atomic():
-        schedule = get_schedule(slug)
+        # the schedule's row lock makes the duplicate check and the insert one step
+        schedule = OnCallSchedule.objects.select_for_update().get(pk=get_schedule(slug).pk)
         covering = people.get_person(person)
         replaced = people.get_person(replaces) if replaces else None
         if replaced is not None and replaced.pk == covering.pk:
             raise ValidationFailed("someone cannot cover for themselves", field="replaces")
+        same = schedule.overrides.filter(person=covering, replaces=replaced, start=start, end=end)
+        if (twin := same.first()) is not None:
+            raise Conflict(f"override {twin.pk} already says exactly this", field="start")
         return Override.objects.create(
+            created_by=Person.objects.filter(slug=author).first() if author else None,
             schedule=schedule,
             person=covering,
             replaces=replaced,
@@ -181,11 +167,19 @@ def add_override(
         )
 
 
-def delete_override(pk: int) -> None:
+def delete_override(pk: int, by: Actor | Person | str | None = None) -> None:
+    """Remove an override as ``by`` (oncall.permissions). Raises OverrideNotFound,
+    PermissionDenied."""
     with transaction.atomic():
-        deleted, _ = Override.objects.filter(pk=pk).delete()
-        if not deleted:
+        found = (
+            Override.objects.select_related("person", "replaces", "created_by", "schedule")
+            .filter(pk=pk)
+            .first()
+        )
+        if found is None:
             raise OverrideNotFound(f"no override {pk}", field="id")
+        require_override_removal(actor_of(by), found)
+        found.delete()
 
 
 def overrides(slug: str, after: datetime | None = None) -> list[Override]:

@@ -11,6 +11,11 @@ urlpatterns = [
     path("schedules/new/", views.schedule_edit, name="schedule_new"),
     path("schedules/<str:slug>/", views.schedule, name="schedule"),
     path("schedules/<str:slug>/edit/", views.schedule_edit, name="schedule_edit"),
+    path(
+        "schedules/<str:slug>/overrides/<int:pk>/remove/",
+        views.remove_override,
+        name="override_remove",
+    ),
     path("policies/new/", views.policy_edit, name="policy_new"),
     path("policies/<str:slug>/edit/", views.policy_edit, name="policy_edit"),
     path(

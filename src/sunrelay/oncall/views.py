@@ -14,13 +14,17 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString, mark_safe
+from django.views.decorators.http import require_POST
 
 from sunrelay.core import clock
 from sunrelay.core.errors import SunrelayError, ValidationFailed
+from sunrelay.core.permissions import Actor
 from sunrelay.oncall import alerts, charts, escalation, forms, policies, queries, service, specs
 from sunrelay.oncall.models import AlertGroup, OnCallSchedule
+from sunrelay.oncall.permissions import require_owner
 from sunrelay.people import queries as people_queries
 from sunrelay.people.models import Component, Person, Team
+from sunrelay.people.permissions import actor_for_user
 from sunrelay.worktime import epoch, parse_instant, zone
 
 
@@ -28,9 +32,8 @@ def _me(request: HttpRequest) -> Person:
     return people_queries.get_person_for_user(request.user)
 
 
-def _editor(request: HttpRequest) -> service.Editor:
-    person = people_queries.person_for_user(request.user)
-    return service.Editor(person.slug if person else None, bool(request.user.is_staff))
+def _editor(request: HttpRequest) -> Actor:
+    return actor_for_user(request.user)
 
 
 def _submit(
@@ -72,6 +75,7 @@ def schedule(request: HttpRequest, slug: str) -> HttpResponse:
                 _local(request.POST.get("end", ""), tz, "end"),
                 replaces=request.POST.get("replaces") or None,
                 reason=request.POST.get("reason", ""),
+                by=_editor(request),
             )
             messages.success(request, "Override added.")
             return redirect("oncall:schedule", slug)
@@ -108,6 +112,17 @@ def _local(text: str, tz: str, field: str) -> datetime:
         return datetime.fromisoformat(text).replace(tzinfo=zone(tz))
     except ValueError:
         raise ValidationFailed(f"{text!r} is not a date and time", field=field) from None
+
+
+@login_required
+@require_POST
+def remove_override(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    try:
+        service.delete_override(pk, _editor(request))
+        messages.success(request, "Override removed.")
+    except SunrelayError as exc:
+        messages.error(request, exc.message)
+    return redirect("oncall:schedule", slug)
 
 
 @login_required
@@ -315,7 +330,7 @@ def integration_new(request: HttpRequest) -> HttpResponse:
     values = {k: request.POST.get(k, "").strip() for k in ("id", "name", "kind", "team")}
     if request.method == "POST":
         try:
-            service.require_editor(_editor(request), {None}, "integrations")
+            require_owner(_editor(request), {None}, "integrations")
             found, secret = alerts.create_integration(
                 values["id"], values["name"], values["kind"], values["team"] or None
             )
