@@ -159,3 +159,27 @@ def test_lease_expiry_lets_another_worker_finish_an_abandoned_send(demo):
         assert service.dispatch_due().sent == 0
     with clock.frozen(MONDAY_NOON + timedelta(minutes=6)):
         assert service.dispatch_due().sent == 1
+
+
+def test_the_inbox_only_sends_you_back_within_the_hub(demo):
+    from sunrelay.notify import service
+    from tests.conftest import sign_in
+
+    note = service.send("ana", "test", "Hello", "")
+    ana = sign_in("ana")
+    for elsewhere in ("https://evil.test/", "//evil.test/x", "javascript:alert(1)"):
+        answer = ana.post("/notifications/", {"id": note.pk, "next": elsewhere})
+        assert answer["Location"] == "/notifications/"
+    back = ana.post("/notifications/", {"id": note.pk, "next": "/decisions/?status=draft"})
+    assert back["Location"] == "/decisions/?status=draft"
+
+
+def test_the_local_admin_password_is_shown_once(db, settings, tmp_path):
+    from sunrelay.core.admin_login import ensure_local_admin
+
+    settings.VAR_DIR = tmp_path
+    first = ensure_local_admin()
+    password = (tmp_path / "admin-password").read_text().strip()
+    assert first == f"admin / {password}"
+    later = ensure_local_admin()
+    assert password not in later and "admin-password" in later

@@ -24,7 +24,7 @@ def _signed_in(username: str, *, staff: bool = False) -> Client:
     user.is_staff = staff
     user.save()
     client = Client()
-    client.login(username=username, password="pw-long-enough")
+    client.force_login(user)
     return client
 
 

@@ -6,7 +6,6 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import vobject
-from django.contrib.auth import get_user_model
 from django.test import Client
 from typer.testing import CliRunner
 
@@ -15,7 +14,7 @@ from sunrelay.cli.main import app
 from sunrelay.core import clock
 from sunrelay.oncall.models import AlertGroup
 from sunrelay.people.models import Person
-from tests.conftest import DEMO, FIXTURES
+from tests.conftest import DEMO, FIXTURES, sign_in
 
 T0 = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 runner = CliRunner()
@@ -219,9 +218,7 @@ def test_shifts_appear_in_each_persons_calendar_feed(demo):
 
 
 def test_the_pages_render_for_a_signed_in_person(demo):
-    get_user_model().objects.create_user("chloe", password="pw-long-enough")
-    client = Client()
-    client.login(username="chloe", password="pw-long-enough")
+    client = sign_in("chloe")
     now = client.get("/oncall/")
     assert now.status_code == 200 and "Payments primary" in now.content.decode()
     page = client.get("/oncall/schedules/platform-sun/?days=7").content.decode()

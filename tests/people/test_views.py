@@ -34,6 +34,21 @@ def test_sign_in_page_works(client, db):
     assert right.status_code == 302
 
 
+def test_sign_in_is_throttled_after_five_wrong_passwords(client, db):
+    """100 wrong passwords then the right one used to work; now the fifth failure locks the
+    user name from that address, and the right password is refused too (429)."""
+    get_user_model().objects.create_user("sam", password="correct horse battery")
+    answers = [client.post("/login/", {"username": "sam", "password": "guess"}) for _ in range(5)]
+    assert [a.status_code for a in answers] == [200, 200, 200, 200, 429]
+    locked = client.post("/login/", {"username": "sam", "password": "correct horse battery"})
+    assert locked.status_code == 429 and "Too many sign-in attempts" in locked.content.decode()
+    assert "_auth_user_id" not in client.session
+    other = client.post(
+        "/login/", {"username": "sam", "password": "correct horse battery"}, REMOTE_ADDR="10.0.0.9"
+    )
+    assert other.status_code == 302  # another address is not locked out
+
+
 def test_directory_lists_people_and_teams_and_searches(signed_in):
     page = signed_in.get("/").content.decode()
     assert "Ana Lima" in page and "Platform APAC" in page and "15 people" in page

@@ -11,7 +11,8 @@ from django.db import transaction
 
 def ensure_local_admin() -> str:
     """Create an ``admin`` superuser with a random password when there is no superuser yet,
-    keeping the password in var/admin-password; return a line saying how to sign in."""
+    keeping the password in var/admin-password; return a line saying how to sign in. The
+    password is shown once, when it is made: later starts say where it is kept."""
     users = get_user_model()
     saved = settings.VAR_DIR / "admin-password"
     with transaction.atomic():
@@ -24,5 +25,5 @@ def ensure_local_admin() -> str:
             return f"admin / {password}"
     name = existing.get_username()
     if name == "admin" and saved.exists():
-        return f"admin / {saved.read_text().strip()}"
+        return f"admin (the password printed at first start, kept in {saved})"
     return f"{name} (existing superuser; password not shown)"

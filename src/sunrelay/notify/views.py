@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from sunrelay.core.errors import SunrelayError
@@ -20,12 +21,20 @@ def _me(request: HttpRequest) -> Person:
     return people_queries.get_person_for_user(request.user)
 
 
+def _same_site(request: HttpRequest, target: str) -> str:
+    """``target`` when it is a path on this hub, else empty: never a redirect elsewhere."""
+    safe = url_has_allowed_host_and_scheme(
+        target, allowed_hosts=None, require_https=request.is_secure()
+    )
+    return target if safe and target.startswith("/") and not target.startswith("//") else ""
+
+
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
     me = _me(request)
     if request.method == "POST":
         service.mark_read(me, int(request.POST.get("id", "0") or 0))
-        return redirect(request.POST.get("next") or "notify:inbox")
+        return redirect(_same_site(request, request.POST.get("next", "")) or "notify:inbox")
     page = Paginator(service.inbox(me), 30).get_page(request.GET.get("page"))
     return render(request, "notify/inbox.html", {"page": page, "me": me})
 
