@@ -182,6 +182,7 @@ LOGGING = {
     "loggers": {
         "django.server": {"level": "WARNING"},
         "huey": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "axes": {"level": "WARNING"},
     },
 }
 

@@ -1,0 +1,336 @@
+"""The permission matrix: every write in the hub and the API, and who may not make it.
+
+Each hub page and each API operation that writes is listed here, either with a request that a
+signed-in colleague from another team (Yuki, lead of Platform APAC) must not be able to make,
+or as open to everyone with the reason why (docs/permissions.md). A new write that is in
+neither list fails ``test_every_write_is_in_the_matrix``; a listed write that forgets its check
+fails ``test_a_colleague_from_another_team_changes_nothing``, which compares every Sunrelay
+table before and after the request.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from sunrelay.api import api
+from sunrelay.cadence import rituals, status
+from sunrelay.core import clock
+from sunrelay.decisions import review
+from sunrelay.decisions import service as decisions
+from sunrelay.incidents import followups
+from sunrelay.incidents import service as incidents
+from sunrelay.notify import service as notify
+from sunrelay.oncall import service as oncall
+from sunrelay.oncall.models import EscalationPolicy
+from sunrelay.people import service as people
+from tests.cadence.helpers import DEMO_HOUR, person, utc
+from tests.cadence.test_permissions import FIRST, ONE_ON_ONE
+from tests.conftest import sign_in
+
+NOW = utc(2026, 11, 23, 14)
+SCHEDULE = {"id": "payments-primary", "team": "payments", "layers": []}
+RITUAL = {"title": "Take-over", "rrule": "FREQ=WEEKLY", "start": "2026-12-01T10:00"}
+
+# name → requests (method, path, body) the outsider must not be able to make
+REFUSED: dict[str, list[tuple[str, str, dict[str, Any]]]] = {
+    "people:add_absence": [
+        ("post", "/people/bruno/absences/", {"from": "2027-01-04", "to": "2027-01-05"})
+    ],
+    "people:remove_absence": [("post", "/people/bruno/absences/{absence}/remove/", {})],
+    "decisions:edit": [
+        ("post", "/decisions/{record}/edit/", {"title": "Mine", "kind": "adr", "dri": "yuki"})
+    ],
+    "decisions:act": [
+        ("post", "/decisions/{record}/transition/", {"status": "deprecated"}),
+        ("post", "/decisions/{record}/request_review/", {"reviewers": ["mia"]}),
+        ("post", "/decisions/{record}/approve/", {"body": ""}),
+        ("post", "/decisions/{record}/retro/", {"notes": "x"}),
+    ],
+    "cadence:rituals": [("post", "/cadence/teams/payments/rituals/", RITUAL)],
+    "cadence:ritual": [
+        ("post", "/cadence/rituals/{pair}/", {"start": FIRST, "notes": "mine"}),
+        ("post", "/cadence/rituals/{ritual}/", {"rotate": "1"}),
+    ],
+    "cadence:calendars": [("post", "/cadence/calendar/", {"team": "payments"})],
+    "cadence:item": [("post", "/cadence/items/{item}/", {"state": "resolved"})],
+    "notify:retry": [("post", "/notifications/dead-letters/{note}/retry/", {})],
+    "oncall:schedule_new": [
+        ("post", "/oncall/schedules/new/", {"id": "x", "team": "payments", "action": "save"})
+    ],
+    "oncall:schedule_edit": [
+        ("post", "/oncall/schedules/payments-primary/edit/", {"team": "payments", "action": "save"})
+    ],
+    "oncall:schedule_delete": [("post", "/oncall/schedules/payments-primary/delete/", {})],
+    "oncall:policy_new": [
+        ("post", "/oncall/policies/new/", {"id": "x", "team": "payments", "action": "save"})
+    ],
+    "oncall:policy_edit": [
+        ("post", "/oncall/policies/{policy}/edit/", {"team": "payments", "action": "save"})
+    ],
+    "oncall:policy_delete": [("post", "/oncall/policies/{policy}/delete/", {})],
+    "oncall:routes": [("post", "/oncall/setup/routes/", {"action": "save"})],
+    "oncall:integration_new": [
+        ("post", "/oncall/setup/integrations/", {"id": "x", "name": "x", "kind": "generic"})
+    ],
+    "oncall:override_remove": [
+        ("post", "/oncall/schedules/payments-primary/overrides/{override}/remove/", {})
+    ],
+    "incidents:room": [
+        ("post", "/incidents/{incident}/", {"action": "state", "state": "resolved"}),
+        (
+            "post",
+            "/incidents/{incident}/",
+            {"action": "role", "role": "commander", "person": "yuki", "note": "mine"},
+        ),
+        (
+            "post",
+            "/incidents/{incident}/",
+            {"action": "role", "role": "responder", "person": "liam"},
+        ),
+        ("post", "/incidents/{incident}/", {"action": "update", "text": "all good"}),
+        (
+            "post",
+            "/incidents/{incident}/",
+            {"action": "action_item", "title": "x", "owner": "mia", "due": "2026-12-01"},
+        ),
+    ],
+    "incidents:postmortem": [("post", "/incidents/{incident}/postmortem/", {"body": "mine"})],
+    "incidents:action_items": [("post", "/incidents/action-items/", {"item": "{action}"})],
+    # the API, as the same signed-in colleague
+    "api:create_person": [("post", "/api/v1/people", {"id": "x", "name": "X", "timezone": "UTC"})],
+    "api:update_person": [("patch", "/api/v1/people/bruno", {"name": "B"})],
+    "api:delete_person": [("delete", "/api/v1/people/bruno", {})],
+    "api:create_team": [("post", "/api/v1/teams", {"id": "x", "name": "X"})],
+    "api:update_team": [("patch", "/api/v1/teams/payments", {"name": "P"})],
+    "api:delete_team": [("delete", "/api/v1/teams/payments", {})],
+    "api:create_component": [("post", "/api/v1/components", {"id": "x", "name": "X"})],
+    "api:update_component": [("patch", "/api/v1/components/ledger", {"name": "L"})],
+    "api:delete_component": [("delete", "/api/v1/components/ledger", {})],
+    "api:create_absence": [
+        ("post", "/api/v1/absences", {"person": "bruno", "from": "2027-01-04", "to": "2027-01-05"})
+    ],
+    "api:delete_absence": [("delete", "/api/v1/absences/{absence}", {})],
+    "api:update_record": [("patch", "/api/v1/decisions/{record}", {"dri": "yuki"})],
+    "api:request_review": [
+        ("post", "/api/v1/decisions/{record}/review-requests", {"reviewers": ["mia"]})
+    ],
+    "api:give_verdict": [("post", "/api/v1/decisions/{other}/reviews", {"verdict": "approve"})],
+    "api:transition": [
+        ("post", "/api/v1/decisions/{record}/transitions", {"status": "deprecated"})
+    ],
+    "api:link": [
+        ("post", "/api/v1/decisions/{record}/links", {"kind": "relates-to", "target": "{other}"})
+    ],
+    "api:settle": [("patch", "/api/v1/cadence/items/{item}", {"state": "resolved"})],
+    "api:create_ritual": [("post", "/api/v1/cadence/rituals", {**DEMO_HOUR, "owners": ["yuki"]})],
+    "api:change_ritual": [("patch", "/api/v1/cadence/rituals/{ritual}", {"title": "Mine"})],
+    "api:delete_ritual": [("delete", "/api/v1/cadence/rituals/{ritual}", {})],
+    "api:save_occurrence": [
+        ("put", "/api/v1/cadence/rituals/{pair}/occurrences/" + FIRST, {"notes": "mine"})
+    ],
+    "api:rotate": [("post", "/api/v1/cadence/rituals/{ritual}/rotation", {})],
+    "api:send": [("post", "/api/v1/notify/send", {"to": "ana", "kind": "x", "subject": "x"})],
+    "api:retry": [("post", "/api/v1/notify/dead-letters/{note}/retry", {})],
+    "api:put_schedule": [("put", "/api/v1/oncall/schedules/payments-primary", SCHEDULE)],
+    "api:delete_schedule": [("delete", "/api/v1/oncall/schedules/payments-primary", {})],
+    "api:delete_override": [("delete", "/api/v1/oncall/overrides/{override}", {})],
+    "api:put_policy": [
+        (
+            "put",
+            "/api/v1/oncall/policies/{policy}",
+            {"id": "{policy}", "team": "payments", "steps": []},
+        )
+    ],
+    "api:put_routes": [("put", "/api/v1/oncall/routes", [])],  # type: ignore[dict-item]
+    "api:create_integration": [
+        ("post", "/api/v1/oncall/integrations", {"id": "x", "name": "x", "kind": "generic"})
+    ],
+    "api:move": [("post", "/api/v1/incidents/{incident}/state", {"state": "resolved"})],
+    "api:assign_role": [
+        (
+            "post",
+            "/api/v1/incidents/{incident}/roles",
+            {"role": "commander", "person": "yuki", "note": "x"},
+        )
+    ],
+    "api:post_update": [("post", "/api/v1/incidents/{incident}/updates", {"text": "all good"})],
+    "api:save_postmortem": [("put", "/api/v1/incidents/{incident}/postmortem", {"text": "mine"})],
+    "api:postmortem_done": [("post", "/api/v1/incidents/{incident}/postmortem/done", {})],
+    "api:add_action_item": [
+        (
+            "post",
+            "/api/v1/incidents/{incident}/action-items",
+            {"title": "x", "owner": "mia", "due": "2026-12-01"},
+        )
+    ],
+    "api:action_item_done": [("post", "/api/v1/incidents/action-items/{action}/done", {})],
+    "api:import_absences": [],  # multipart: tests/people/test_service.py covers its rule
+}
+
+# writes anyone signed in may make, and why
+OPEN = {
+    "login": "signing in (throttled: tests/people/test_views.py)",
+    "logout": "signing out",
+    "decisions:new": "anyone may write a record and becomes its DRI",
+    "decisions:preview": "renders Markdown, writes nothing",
+    "api:create_record": "anyone may write a record and becomes its DRI",
+    "api:comment": "anyone may comment on a record",
+    "cadence:write": "one's own weekly update",
+    "api:post_update": "one's own weekly update (cadence) / incidents: see REFUSED",
+    "cadence:follow": "whom one follows",
+    "api:follow": "whom one follows",
+    "api:unfollow": "whom one follows",
+    "cadence:handoffs": "one's own hand-off to the next region",
+    "api:write_handoff": "one's own hand-off to the next region",
+    "cadence:handoff": "acknowledging: only a receiver (cadence.handoffs.acknowledge)",
+    "api:acknowledge": "a hand-off's receiver; a page: anyone who picks it up",
+    "cadence:one_on_ones": "a 1:1 one attends (tests/cadence/test_permissions.py)",
+    "notify:inbox": "marking one's own notifications read",
+    "notify:preferences": "one's own channels",
+    "api:mark_read": "marking one's own notifications read",
+    "api:set_preferences": "one's own channels",
+    "oncall:schedule": "adding an override: covering is a favour anyone may do (ADR 11)",
+    "api:add_override": "adding an override: covering is a favour anyone may do (ADR 11)",
+    "oncall:alert": "acknowledging or resolving a page: whoever picks it up",
+    "api:resolve": "acknowledging or resolving a page: whoever picks it up",
+    "oncall:link": "a signed one-time link acts for the person it was sent to",
+    "api:intake": "alert intake: the integration's secret URL is the credential",
+    "incidents:list": "anyone may declare an incident",
+    "api:declare": "anyone may declare an incident",
+    "api:add_entry": "anyone may add to an incident's timeline",
+    "api:promote": "a decision on the timeline becomes a draft ADR its promoter owns",
+    "api:business_hours_batch": "a calculation, writes nothing",
+}
+
+
+def _hub_names() -> set[str]:
+    names: set[str] = set()
+
+    def walk(resolver: URLResolver, namespace: str | None) -> None:
+        for p in resolver.url_patterns:
+            if isinstance(p, URLResolver):
+                if p.namespace not in ("admin", "api"):
+                    walk(p, p.namespace or namespace)
+            elif isinstance(p, URLPattern) and p.name:
+                names.add(f"{namespace}:{p.name}" if namespace else p.name)
+
+    walk(get_resolver(), None)
+    return names
+
+
+def _api_writes() -> set[str]:
+    return {
+        f"api:{op.view_func.__name__}"
+        for _, router in api._routers
+        for view in router.path_operations.values()
+        for op in view.operations
+        if set(op.methods) - {"GET"}
+    }
+
+
+READ_ONLY = {
+    "people:directory",
+    "people:person",
+    "people:team",
+    "people:components",
+    "decisions:log",
+    "decisions:waiting",
+    "decisions:record",
+    "cadence:status",
+    "cadence:team",
+    "cadence:risks",
+    "cadence:team_week",
+    "cadence:burden",
+    "cadence:feed",
+    "notify:dead_letters",
+    "oncall:now",
+    "oncall:setup",
+    "oncall:alerts",
+    "incidents:postmortems",
+    "incidents:status",
+}
+
+
+def test_every_write_is_in_the_matrix():
+    """A new hub page or API write must say who may not use it, or why everyone may."""
+    known = set(REFUSED) | set(OPEN) | READ_ONLY
+    unlisted = sorted((_hub_names() | _api_writes()) - known)
+    assert not unlisted, f"add these to the permission matrix: {unlisted}"
+
+
+def _snapshot() -> str:
+    tables = {}
+    for model in apps.get_models():
+        if model.__module__.startswith("sunrelay."):
+            rows = model.objects.order_by("pk").values()
+            tables[model._meta.label] = [{k: str(v) for k, v in r.items()} for r in rows]
+    return json.dumps(tables, sort_keys=True)
+
+
+@pytest.fixture
+def world(demo) -> dict[str, Any]:
+    with clock.frozen(NOW):
+        record = decisions.create_record({"title": "Use Kafka", "team": "payments"}, "bruno")
+        other = decisions.create_record({"title": "Use Pulsar", "team": "payments"}, "bruno")
+        review.request_review(other.pk, "bruno", reviewers=["mia"])
+        incident = incidents.declare("Ledger down", "SEV2", person("ana"), component="ledger")
+        action = followups.add_action_item(
+            incident.pk, "Alert on lag", "mia", date(2026, 12, 1), person("ana")
+        )
+        update = status.post_update(
+            person("chloe"), team="payments", risks="- Cut-over may slip @bruno"
+        )
+        note = notify.send("ana", "test", "Hello", "")
+        note.state = "dead"
+        note.save()
+        return {
+            "record": record.pk,
+            "other": other.pk,
+            "incident": incident.pk,
+            "action": action.pk,
+            "item": update.items.get().pk,
+            "pair": rituals.save_ritual(ONE_ON_ONE, by="ana").pk,
+            "ritual": rituals.save_ritual(DEMO_HOUR, by="chloe").pk,
+            "absence": people.add_absence("bruno", date(2027, 3, 1), date(2027, 3, 2)).pk,
+            "override": oncall.add_override(
+                "payments-primary", "bruno", utc(2026, 12, 1, 9), utc(2026, 12, 1, 17), by="mia"
+            ).pk,
+            "policy": EscalationPolicy.objects.filter(team__slug="payments").first().slug,
+            "note": note.pk,
+        }
+
+
+def _fill(value: Any, ids: dict[str, Any]) -> Any:
+    if isinstance(value, str):
+        return value.format(**ids)
+    if isinstance(value, dict):
+        return {k: _fill(v, ids) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_fill(v, ids) for v in value]
+    return value
+
+
+CASES = [(name, *req) for name, reqs in REFUSED.items() for req in reqs]
+
+
+@pytest.mark.parametrize(
+    ("name", "method", "path", "body"), CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)]
+)
+def test_a_colleague_from_another_team_changes_nothing(world, name, method, path, body):
+    yuki = sign_in("yuki")
+    url, data = _fill(path, world), _fill(body, world)
+    before = _snapshot()
+    with clock.frozen(NOW):
+        if name.startswith("api:"):
+            answer = getattr(yuki, method)(url, json.dumps(data), content_type="application/json")
+            assert answer.status_code in (403, 404), (answer.status_code, answer.content[:300])
+        else:
+            answer = getattr(yuki, method)(url, data)
+            assert answer.status_code < 500
+    assert _snapshot() == before, f"{method.upper()} {url} changed something as yuki"
