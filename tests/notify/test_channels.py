@@ -49,6 +49,23 @@ def test_email_reaches_a_real_smtp_server_once(demo):
     assert "Bring the ADR." in text and "https://hub.acme.test/x/" in text
 
 
+def test_a_subject_with_a_line_break_is_still_emailed_on_one_line(demo):
+    """An alert summary with a line break used to fail the header guard on every attempt, so
+    the page went to the dead letters and the on-call was never emailed."""
+    with (
+        smtp_server() as (url, messages),
+        override_settings(SMTP_URL=url),
+        clock.frozen(MONDAY_NOON),
+    ):
+        n = service.send(
+            "chloe", "page.alert", "Ledger down\r\nBcc: all@acme.test", "", urgent=True
+        )
+        n = _drain(n)
+    assert n.state == "sent" and n.subject == "Ledger down Bcc: all@acme.test"
+    [mail] = messages
+    assert mail["Subject"] == "Ledger down Bcc: all@acme.test" and mail["Bcc"] is None
+
+
 def test_an_unreachable_smtp_server_leaves_a_dead_letter_that_resends(demo):
     down = f"smtp://127.0.0.1:{free_port()}"
     with override_settings(SMTP_URL=down), clock.frozen(MONDAY_NOON):

@@ -185,3 +185,20 @@ teams:
     assert any("agreement.handoff.x" in p and "unknown key" in p for p in found)
     assert any("agreement.vibes" in p for p in found)
     assert len(found) == 4, found
+
+
+def test_a_directory_is_freed_once_nobody_holds_it():
+    """Each "who is online" request built a Directory whose schedules a method cache kept alive
+    for ever (+6.6 MB a request); the cache now lives and dies with its Directory."""
+    import gc
+    import weakref
+
+    from sunrelay.people.logic import Directory
+
+    spec = orgfile.parse(DEMO.read_text(), "org.yaml")
+    directory = Directory.from_spec(spec)
+    assert directory.schedule("ana") is directory.schedule("ana")
+    gone = weakref.ref(directory)
+    del directory
+    gc.collect()
+    assert gone() is None

@@ -66,3 +66,14 @@ def check_routes(routes: object) -> dict[str, list[str]]:
             raise ValueError(f"{group}: channels must be a list of {', '.join(OUTSIDE_CHANNELS)}")
         clean[group] = [c for c in OUTSIDE_CHANNELS if c in chosen]
     return clean
+
+
+SUBJECT_LIMIT = 200
+
+
+def one_line(subject: str) -> str:
+    """A subject as one line: every run of white space (line breaks included) is one space, and
+    it is cut to SUBJECT_LIMIT characters. An alert summary or a record title with a line break
+    would otherwise be refused by every mail server's header guard on every attempt."""
+    flat = " ".join(subject.split())
+    return flat if len(flat) <= SUBJECT_LIMIT else flat[: SUBJECT_LIMIT - 1] + "…"

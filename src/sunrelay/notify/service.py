@@ -39,7 +39,8 @@ def send(
     Raises PersonNotFound for an unknown recipient and ValidationFailed for an empty subject.
     """
     person = recipient if isinstance(recipient, Person) else people.get_person(recipient)
-    if not subject.strip():
+    subject = logic.one_line(subject)
+    if not subject:
         raise ValidationFailed("a notification needs a subject", field="subject")
     key = key or f"once:{uuid.uuid4()}"
     existing = Notification.objects.filter(key=key).first()

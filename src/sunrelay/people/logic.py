@@ -132,6 +132,7 @@ class Directory:
         self.people = {p.id: p for p in people}
         self.teams = {t.id: t for t in teams}
         self._absences: dict[str, list[tuple[date, date]]] = {}
+        self._schedules: dict[str, Schedule] = {}  # per Directory: dies with it
         for a in absences:
             self._absences.setdefault(a.person, []).append((a.start, a.end))
 
@@ -151,9 +152,13 @@ class Directory:
         except KeyError:
             raise NotFound(f"no team with id {tid!r}", field="team") from None
 
-    @functools.cache  # noqa: B019 - a Directory lives for one question
     def schedule(self, pid: str) -> Schedule:
-        return self.person(pid).schedule(tuple(sorted(self._absences.get(pid, ()))))
+        # Not functools.cache: a cache on the method keeps every Directory alive for ever.
+        found = self._schedules.get(pid)
+        if found is None:
+            absences = tuple(sorted(self._absences.get(pid, ())))
+            found = self._schedules[pid] = self.person(pid).schedule(absences)
+        return found
 
     def schedules(self, ids: list[str] | None = None) -> dict[str, Schedule]:
         return {pid: self.schedule(pid) for pid in (self.people if ids is None else ids)}
