@@ -109,9 +109,13 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets the worker and the web process read while the other writes.
-    DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = (
-        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;"
+    # WAL lets the worker and the web process read while the other writes. IMMEDIATE takes the
+    # write lock when a transaction begins, so a read-then-write transaction waits its turn
+    # (up to the 20 s timeout) instead of failing at once when it upgrades its lock.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        transaction_mode="IMMEDIATE",
+        timeout=20,
     )
     # Tests use a file too: an in-memory database locks whole tables, so concurrent workers
     # would fail there in ways a real install never does.

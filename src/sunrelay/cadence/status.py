@@ -147,7 +147,9 @@ def post_update(
     home = _home_team(author, team)
     links = clean_links(links)
     with transaction.atomic():
-        update = StatusUpdate.objects.select_for_update().filter(author=author, week=week).first()
+        # the author's row serialises their posts: the first update of a week is inserted once
+        Person.objects.select_for_update().filter(pk=author.pk).first()
+        update = StatusUpdate.objects.filter(author=author, week=week).first()
         if update is None:
             update = StatusUpdate(author=author, week=week, posted_at=now)
         update.due_at = logic.due_instant(person_rule(author), week, author.timezone)

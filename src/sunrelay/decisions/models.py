@@ -52,7 +52,11 @@ class Record(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["log", "file"], condition=~models.Q(file=""), name="record_file_per_log"
-            )
+            ),
+            # folders may hold two records of one number (merged branches); the hub never makes one
+            models.UniqueConstraint(
+                fields=["log", "number"], condition=models.Q(file=""), name="new_record_number"
+            ),
         ]
 
     def __str__(self) -> str:

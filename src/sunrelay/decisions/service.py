@@ -10,6 +10,7 @@ from django.db.models import Max
 
 from sunrelay.core import clock
 from sunrelay.core.errors import ValidationFailed
+from sunrelay.core.locks import serialise
 from sunrelay.core.permissions import Actor
 from sunrelay.decisions import logic
 from sunrelay.decisions.errors import RecordNotFound, TransitionNotAllowed
@@ -164,13 +165,14 @@ def create_record(data: dict[str, Any], actor: Actor | Person | str | None = Non
     data.setdefault("kind", "adr")
     if data["kind"] in logic.KINDS and not str(data.get("body") or "").strip():
         data["body"] = logic.template_body(data["kind"])
+    if who is not None and not data.get("dri"):
+        data["dri"] = who.slug  # whoever writes it owns it until they name someone else
+    log = str(data.pop("log", "") or "main")
     with transaction.atomic():
+        serialise(f"decisions.number:{log}")  # two writers never take one number
         now = clock.now()
-        record = Record(created_at=now, updated_at=now, record_date=now.date())
-        if who is not None and not data.get("dri"):
-            data["dri"] = who.slug  # whoever writes it owns it until they name someone else
-        record.log = str(data.pop("log", "") or "main")
-        record.number = next_number(record.log)
+        record = Record(created_at=now, updated_at=now, record_date=now.date(), log=log)
+        record.number = next_number(log)
         _apply(record, {"title": "", **data})
         event(record, "created", who)
     return record
