@@ -194,3 +194,28 @@ def test_our_own_decision_records_lint_clean():
 
     docs = folder.read(ROOT / "docs" / "adr")
     assert len(docs) >= 7 and folder.lint(docs) == []
+
+
+def test_links_are_never_followed_in_or_out(tmp_path):
+    """A link named like a record used to be imported: a link to the hub's secret key became a
+    readable record. Now import, lint and export never follow one."""
+    from sunrelay.decisions import folder
+
+    secret = tmp_path / "secret-key"
+    secret.write_text("s3cr3t-value\n")
+    adr = tmp_path / "adr"
+    adr.mkdir()
+    (adr / "0001-use-postgres.md").write_text(
+        "# 1. Use Postgres\n\nDate: 2026-01-05\n\n## Status\n\nAccepted\n\n## Context\n\nx\n"
+    )
+    (adr / "0002-leak.md").symlink_to(secret)
+    docs = folder.read(adr)
+    assert [d.file for d in docs] == ["0001-use-postgres.md"]
+    assert folder.links(adr) == ["0002-leak.md"]
+    with pytest.raises(OSError):
+        folder.read_file(adr, "0002-leak.md")
+    with pytest.raises(ValueError, match="symbolic link"):
+        folder.write_file(adr, "0002-leak.md", "overwritten")
+    with pytest.raises(ValueError, match="not a file name"):
+        folder.write_file(adr, "../escape.md", "x")
+    assert secret.read_text() == "s3cr3t-value\n"

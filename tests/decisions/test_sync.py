@@ -106,3 +106,22 @@ def test_hub_records_export_in_the_chosen_format(db, demo, tmp_path: Path):
     assert text.startswith("---\nstatus: Proposed\n")
     assert "tags:\n- delivery\n" in text
     assert "# Adopt trunk-based development\n" in text
+
+
+def test_import_and_export_never_follow_a_link(db, tmp_path: Path):
+    secret = tmp_path / "secret-key"
+    secret.write_text("s3cr3t-value\n")
+    source = tmp_path / "in"
+    shutil.copytree(ADR / "adr-tools", source)
+    (source / "0099-leak.md").symlink_to(secret)
+    report = sync.import_folder(source)
+    assert "0099-leak.md: a symbolic link; not read" in report.notes
+    assert not Record.objects.filter(body__contains="s3cr3t").exists()
+
+    out = tmp_path / "out"
+    out.mkdir()
+    first = Record.objects.exclude(status="draft").order_by("number").first()
+    (out / sync.file_name(first)).symlink_to(secret)
+    written = sync.export_folder(out)
+    assert f"{sync.file_name(first)}: a symbolic link; not written through" in written.notes
+    assert secret.read_text() == "s3cr3t-value\n"

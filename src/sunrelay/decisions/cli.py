@@ -45,7 +45,12 @@ def list_records(directory: Path = DIR, as_json: bool = typer.Option(False, "--j
 @adr_app.command("lint")
 def lint(directory: Path = DIR) -> None:
     """Problems as FILE:LINE: MESSAGE; exit 1 when there is any."""
-    problems = folder.lint(folder.read(_dir(directory)))
+    where = _dir(directory)
+    problems = folder.lint(folder.read(where))
+    problems += [
+        folder.Problem(name, 1, "a symbolic link: Sunrelay does not follow links, so skipped")
+        for name in folder.links(where)
+    ]
     for problem in problems:
         typer.echo(str(problem))
     if problems:

@@ -4,6 +4,7 @@ anywhere."""
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -36,16 +37,56 @@ def find_dir(start: Path | None = None) -> Path:
 
 
 def record_files(directory: Path) -> list[Path]:
-    """Record files in name order. Indexes, templates, images and sub-folders are skipped."""
+    """Record files in name order. Indexes, templates, images, sub-folders and symbolic links
+    are skipped: a link could lead anywhere on the machine (``links`` lists them)."""
     if not directory.is_dir():
         raise FileNotFoundError(f"{directory} is not a folder")
-    return sorted(p for p in directory.iterdir() if p.is_file() and RECORD_FILE.match(p.name))
+    return sorted(
+        p
+        for p in directory.iterdir()
+        if RECORD_FILE.match(p.name) and not p.is_symlink() and p.is_file()
+    )
+
+
+def links(directory: Path) -> list[str]:
+    """Names of record files that are symbolic links, which Sunrelay never follows."""
+    return sorted(
+        p.name for p in directory.iterdir() if RECORD_FILE.match(p.name) and p.is_symlink()
+    )
+
+
+def _inside(directory: Path, name: str) -> Path:
+    if not name or name in (".", "..") or "/" in name or "\\" in name or "\0" in name:
+        raise ValueError(f"{name!r} is not a file name inside {directory}")
+    return directory / name
+
+
+def read_file(directory: Path, name: str) -> str:
+    """A file of the folder, never through a symbolic link (O_NOFOLLOW: no race either)."""
+    fd = os.open(_inside(directory, name), os.O_RDONLY | os.O_NOFOLLOW)
+    with os.fdopen(fd, encoding="utf-8") as f:
+        return f.read()
+
+
+def write_file(directory: Path, name: str, text: str) -> Path:
+    """Write a file of the folder, refusing to write through a symbolic link."""
+    path = _inside(directory, name)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o644)
+    except OSError:
+        if path.is_symlink():
+            message = f"{name} is a symbolic link; Sunrelay does not write through one"
+            raise ValueError(message) from None
+        raise
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(text)
+    return path
 
 
 def read(directory: Path) -> list[Doc]:
     """Every record with a number (log4brains files are numbered in date order after the
     highest number in use) and every link's target resolved to a number where possible."""
-    docs = [parse(p.read_text(encoding="utf-8"), p.name) for p in record_files(directory)]
+    docs = [parse(read_file(directory, p.name), p.name) for p in record_files(directory)]
     highest = max((d.number for d in docs if d.number is not None), default=0)
     for doc in docs:
         if doc.number is None:
@@ -157,6 +198,11 @@ def _lint_one(doc: Doc, files: dict[int | None, list[str]], numbers: dict) -> li
 # -- writing, the way adr-tools does -----------------------------------------------------------
 
 
+def family(fmt: str) -> str:
+    """The two formats Sunrelay writes: adr-tools, or MADR for every front-matter kind."""
+    return "adr-tools" if fmt == "adr-tools" else "madr"
+
+
 def folder_format(docs: list[Doc]) -> str:
     """The format most records in the folder use ("adr-tools" for an empty folder)."""
     formats = [("madr" if d.format != "adr-tools" else "adr-tools") for d in docs]
@@ -184,9 +230,7 @@ def new_record(
         date_text=today.isoformat(),
         body=body,
     )
-    path = directory / name
-    path.write_text(render(doc, fmt), encoding="utf-8")
-    return path
+    return write_file(directory, name, render(doc, fmt))
 
 
 def supersede(directory: Path, number: int, title: str, *, today: date) -> Path:
@@ -197,7 +241,7 @@ def supersede(directory: Path, number: int, title: str, *, today: date) -> Path:
     if old is None:
         raise FileNotFoundError(f"no record number {number} in {directory}")
     path = new_record(directory, title, today=today)
-    new = parse(path.read_text(encoding="utf-8"), path.name)
+    new = parse(read_file(directory, path.name), path.name)
     new.links.append(
         DocLink(
             "supersedes",
@@ -226,11 +270,8 @@ def supersede(directory: Path, number: int, title: str, *, today: date) -> Path:
         )
     old.status = "superseded"
     fmt = "adr-tools" if old.format == "adr-tools" else "madr"
-    (directory / old.file).write_text(render(old, fmt), encoding="utf-8")
-    path.write_text(
-        render(new, "adr-tools" if new.format == "adr-tools" else "madr"), encoding="utf-8"
-    )
-    return path
+    write_file(directory, old.file, render(old, fmt))
+    return write_file(directory, path.name, render(new, family(new.format)))
 
 
 def index_table(docs: list[Doc]) -> str:
@@ -246,10 +287,10 @@ def index_table(docs: list[Doc]) -> str:
 def write_index(directory: Path, name: str = "index.md") -> Path:
     """Write the index, or replace only the part between Sunrelay's markers in an existing
     file, so the prose around it is kept."""
-    path = directory / name
+    path = _inside(directory, name)
     block = f"{INDEX_START}\n{index_table(read(directory))}{INDEX_END}\n"
-    if path.exists():
-        text = path.read_text(encoding="utf-8")
+    if path.exists() or path.is_symlink():
+        text = read_file(directory, name)
         start, end = text.find(INDEX_START), text.find(INDEX_END)
         if start >= 0 and end > start:
             text = text[:start] + block + text[end + len(INDEX_END) :].lstrip("\n")
@@ -257,5 +298,4 @@ def write_index(directory: Path, name: str = "index.md") -> Path:
             text = text.rstrip("\n") + "\n\n" + block
     else:
         text = "# Decision log\n\n" + block
-    path.write_text(text, encoding="utf-8")
-    return path
+    return write_file(directory, name, text)

@@ -105,6 +105,7 @@ def import_folder(directory: Path, *, log: str = "main", dry_run: bool = False) 
     folder does not have are left alone. Raises FileNotFoundError for a missing folder."""
     docs = folder.read(directory)
     report = SyncReport()
+    report.notes += [f"{name}: a symbolic link; not read" for name in folder.links(directory)]
     seen: dict[int | None, str] = {}
     for doc in docs:
         if doc.number in seen:
@@ -140,7 +141,7 @@ def import_folder(directory: Path, *, log: str = "main", dry_run: bool = False) 
 
 def _import_one(doc: Doc, log: str, people: _People, directory: Path) -> tuple[Record, bool]:
     values = _values(doc, people)
-    text = (directory / doc.file).read_text(encoding="utf-8")
+    text = folder.read_file(directory, doc.file)
     record = Record.objects.filter(log=log, file=doc.file).first()
     now = clock.now()
     if record is None:
@@ -192,10 +193,6 @@ def file_name(record: Record) -> str:
     return record.file or f"{record.number:04d}-{logic.slugify(record.title)}.md"
 
 
-def family(fmt: str) -> str:
-    return "adr-tools" if fmt == "adr-tools" else "madr"
-
-
 def to_doc(record: Record, people: _People) -> Doc:
     meta = record.meta or {}
     front = dict(meta.get("front_matter") or {})
@@ -241,7 +238,7 @@ def export_folder(directory: Path, *, log: str = "main", fmt: str = "") -> SyncR
     people = _People()
     records = Record.objects.filter(log=log).filter(~Q(status="draft")).prefetch_related("links")
     for record in records:
-        own = family(record.format or "adr-tools")
+        own = folder.family(record.format or "adr-tools")
         target = fmt or own
         name = file_name(record)
         if record.source_text and target == own and state_of(record) == record.source_state:
@@ -249,8 +246,10 @@ def export_folder(directory: Path, *, log: str = "main", fmt: str = "") -> SyncR
         else:
             text = render(to_doc(record, people), target)
         path = directory / name
-        if not path.exists() or path.read_text(encoding="utf-8") != text:
-            path.write_text(text, encoding="utf-8")
+        if path.is_symlink():
+            report.notes.append(f"{name}: a symbolic link; not written through")
+        elif not path.exists() or folder.read_file(directory, name) != text:
+            folder.write_file(directory, name, text)
             report.written.append(name)
         else:
             report.unchanged += 1
