@@ -61,6 +61,42 @@ def test_problems_point_into_the_catalog_files(tmp_path: Path):
     assert any("missing.yaml" in p and "does not exist" in p for p in found)
 
 
+def test_location_targets_stay_inside_the_catalog_folder(tmp_path: Path):
+    """Targets could reach any file on the machine: ../, absolute paths, links, and globs
+    that matched binaries. Each is refused, naming the target; nothing outside is read."""
+    outside = tmp_path / "secret.yaml"
+    outside.write_text("apiVersion: backstage.io/v1alpha1\nkind: User\nmetadata: {name: eve}\n")
+    catalog = tmp_path / "catalog"
+    catalog.mkdir()
+    (catalog / "tool.bin").write_bytes(b"\x7fELF\x00\x01")
+    (catalog / "link.yaml").symlink_to(outside)
+    (catalog / "catalog-info.yaml").write_text(
+        "apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata:\n  name: x\nspec:\n"
+        f"  targets: [../secret.yaml, {outside}, ./link.yaml, ./*]\n"
+    )
+    with pytest.raises(OrgFileInvalid) as caught:
+        read_catalog([str(catalog / "catalog-info.yaml")])
+    found = [p.message for p in caught.value.problems]
+    assert "location target '../secret.yaml' leads outside the catalog folder" in found
+    assert f"location target '{outside}' is an absolute path; name it relative" in found
+    assert "location target './link.yaml' leads outside the catalog folder" in found
+    assert "location target './*' leads outside the catalog folder" in found  # via the link
+
+    clean = tmp_path / "clean"
+    clean.mkdir()
+    (clean / "tool.bin").write_bytes(b"\x7fELF\x00\x01")
+    (clean / "users.yaml").write_text(
+        "apiVersion: backstage.io/v1alpha1\nkind: User\nmetadata: {name: ana}\n"
+        "spec: {profile: {}, memberOf: []}\n"
+    )
+    (clean / "catalog-info.yaml").write_text(
+        "apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata:\n  name: x\nspec:\n"
+        "  targets: ['./*']\n"
+    )
+    spec, _ = read_catalog([str(clean / "catalog-info.yaml")])  # the binary is not read
+    assert [p.id for p in spec.people] == ["ana"]
+
+
 @pytest.mark.django_db
 def test_import_leaves_absences_alone_and_is_idempotent(demo):
     spec, _ = read_catalog([str(CATALOG)])

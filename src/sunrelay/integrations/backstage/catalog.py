@@ -55,10 +55,22 @@ class _Reader:
         self.notes: list[str] = []
         self.entities: list[tuple[str, int, dict[str, Any], dict[orgfile.Path, int]]] = []
         self.seen: set[FilePath] = set()
+        self.roots: list[FilePath] = []  # the folders named; nothing outside them is read
+
+    def start(self, path: FilePath) -> None:
+        """Read a file or folder the user named; its folder bounds what Location targets
+        may reach."""
+        resolved = path.resolve()
+        self.roots.append(resolved if resolved.is_dir() else resolved.parent)
+        self.read(resolved)
+
+    def inside(self, path: FilePath) -> bool:
+        return any(path.is_relative_to(root) for root in self.roots)
 
     def read(self, path: FilePath) -> None:
-        path = path.resolve()
-        if path in self.seen:
+        path = path.resolve()  # a link is judged by where it leads
+        if path in self.seen or not self.inside(path):
+            return
             return
         self.seen.add(path)
         if path.is_dir():
@@ -92,25 +104,33 @@ class _Reader:
     def _follow(self, path: FilePath, data: dict[str, Any], lines: dict[orgfile.Path, int]) -> None:
         spec = data.get("spec") or {}
         targets = list(spec.get("targets") or []) + ([spec["target"]] if spec.get("target") else [])
+        line = lines.get(("spec",), 1)
+
+        def refuse(message: str) -> None:
+            self.problems.append(Problem(str(path), line, "spec.targets", message))
+
         for target in targets:
             target = str(target)
             if "://" in target:
-                self.notes.append(f"{path}:{lines.get(('spec',), 1)}: not followed: {target}")
+                self.notes.append(f"{path}:{line}: not followed: {target}")
                 continue
-            matches = (
-                sorted(path.parent.glob(target))
-                if any(c in target for c in "*?[")
-                else [path.parent / target]
-            )
+            if FilePath(target).is_absolute():
+                refuse(f"location target {target!r} is an absolute path; name it relative")
+                continue
+            glob = any(c in target for c in "*?[")
+            try:
+                matches = sorted(path.parent.glob(target)) if glob else [path.parent / target]
+            except ValueError as exc:  # a pattern pathlib refuses, such as "**x"
+                refuse(f"location target {target!r} is not a usable pattern: {exc}")
+                continue
+            outside = [m for m in matches if not self.inside(m.resolve())]
+            if outside:
+                refuse(f"location target {target!r} leads outside the catalog folder")
+                continue
+            if glob:  # a pattern reads catalog files only, never whatever else it matches
+                matches = [m for m in matches if m.suffix in (".yaml", ".yml") and m.is_file()]
             if not matches or not all(m.exists() for m in matches):
-                self.problems.append(
-                    Problem(
-                        str(path),
-                        lines.get(("spec",), 1),
-                        "spec.targets",
-                        f"location target {target!r} does not exist",
-                    )
-                )
+                refuse(f"location target {target!r} does not exist")
             for match in matches:
                 if match.exists():
                     self.read(match)
@@ -250,7 +270,7 @@ def read_catalog(paths: list[str]) -> tuple[OrgSpec, list[str]]:
     was incomplete or skipped. Raises OrgFileInvalid with every problem found."""
     reader = _Reader()
     for p in paths:
-        reader.read(FilePath(p))
+        reader.start(FilePath(p))
     doc: dict[str, Any] = {"version": 1, "people": [], "teams": [], "components": []}
     where: dict[orgfile.Path, tuple[str, int]] = {}
     notes = list(reader.notes)
