@@ -202,3 +202,42 @@ def test_a_directory_is_freed_once_nobody_holds_it():
     del directory
     gc.collect()
     assert gone() is None
+
+
+BILLION_LAUGHS = "\n".join(
+    [
+        'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]',
+        *(
+            f"{n}: &{n} [{','.join([f'*{p}'] * 9)}]"
+            for p, n in zip("abcdefgh", "bcdefghi", strict=True)
+        ),
+    ]
+)
+
+
+def test_an_alias_bomb_is_refused_before_it_expands():
+    """A 318-byte file whose aliases expand to ~10^9 values made `org lint` run out of memory."""
+    assert len(BILLION_LAUGHS) < 400
+    with pytest.raises(OrgFileInvalid) as caught:
+        orgfile.load_documents(BILLION_LAUGHS, "org.yaml")
+    [problem] = caught.value.problems
+    assert "aliases expand this document to 490,329,064 values" in problem.message
+    with pytest.raises(OrgFileInvalid, match="1 problem"):
+        orgfile.load_documents("a: &a [*a]\n", "org.yaml")
+
+
+def test_anchors_real_files_use_still_work():
+    """300 people sharing one set of hours through an anchor: the way real files use them."""
+    people = "\n".join(
+        f"  - {{id: p{i}, name: P {i}, timezone: Europe/Lisbon, working_hours: *office}}"
+        for i in range(1, 300)
+    )
+    text = (
+        "version: 1\norganization: {name: Acme}\npeople:\n"
+        "  - {id: p0, name: P 0, timezone: Europe/Lisbon,\n"
+        '     working_hours: &office {mon: "09:00-17:00", tue: "09:00-17:00"}}\n'
+        f"{people}\n"
+    )
+    spec = orgfile.parse(text)
+    assert len(spec.people) == 300
+    assert spec.people[299].working_hours == {"mon": "09:00-17:00", "tue": "09:00-17:00"}

@@ -149,6 +149,44 @@ def _lines(node: yaml.Node, path: Path, out: dict[Path, int]) -> None:
             _lines(item, (*path, i), out)
 
 
+MAX_DEPTH = 64  # no real org file nests deeper than a dozen levels
+
+
+def _check_size(root: yaml.Node, filename: str) -> None:
+    """Refuse a document whose aliases would expand it far beyond its own size ("billion
+    laughs": a 318-byte file that expands to 10^9 nodes), or that refers to itself, or nests
+    absurdly deep, before anything walks or builds the expanded tree. Aliases real files use
+    (shared hours, shared links) expand a little and pass. Raises OrgFileInvalid."""
+    sizes: dict[int, int] = {}
+    active: set[int] = set()
+
+    def refuse(node: yaml.Node, message: str) -> OrgFileInvalid:
+        line = node.start_mark.line + 1
+        return OrgFileInvalid([Problem(filename, line, "(file)", message)])
+
+    def size(node: yaml.Node, depth: int) -> int:
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        if key in active:
+            raise refuse(node, "an alias refers to the node that contains it")
+        if depth > MAX_DEPTH:
+            raise refuse(node, f"nested more than {MAX_DEPTH} levels deep")
+        active.add(key)
+        total = 1
+        if isinstance(node, yaml.MappingNode):
+            total += sum(size(k, depth + 1) + size(v, depth + 1) for k, v in node.value)
+        elif isinstance(node, yaml.SequenceNode):
+            total += sum(size(item, depth + 1) for item in node.value)
+        active.discard(key)
+        sizes[key] = total
+        return total
+
+    expanded = size(root, 0)
+    if expanded > 10 * len(sizes) + 10_000:
+        raise refuse(root, f"aliases expand this document to {expanded:,} values; refused")
+
+
 def load_documents(text: str, filename: str) -> list[tuple[Any, dict[Path, int]]]:
     """Every YAML document in ``text`` with a map from path to line. Raises OrgFileInvalid."""
     try:
@@ -158,6 +196,7 @@ def load_documents(text: str, filename: str) -> list[tuple[Any, dict[Path, int]]
             while loader.check_node():
                 node = loader.get_node()
                 assert node is not None  # check_node() said there is one
+                _check_size(node, filename)
                 lines: dict[Path, int] = {}
                 _lines(node, (), lines)
                 docs.append((loader.construct_document(node), lines))
