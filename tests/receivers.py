@@ -15,6 +15,8 @@ from typing import Any
 
 from aiosmtpd.controller import Controller
 
+from sunrelay.integrations import outbound
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -79,8 +81,10 @@ def http_receiver(failures: int = 0) -> Iterator[Receiver]:
     seen.url = f"http://127.0.0.1:{server.server_address[1]}/hook"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
+    outbound.allow(["127.0.0.1/32"])  # as SUNRELAY_OUTBOUND_ALLOW does for a local receiver
     try:
         yield seen
     finally:
+        outbound.allow([])
         server.shutdown()
         server.server_close()

@@ -9,6 +9,8 @@ SUNRELAY_VAR  where local state lives; default: ./var
 SUNRELAY_URL  the hub's public address, for links in emails and chat; default: http://localhost:8000
 SMTP_URL      smtp://host:25, smtp+starttls://user:pass@host:587 or smtps://…; email is off unset
 SUNRELAY_MAIL_FROM  the sender of Sunrelay's email; default: sunrelay@localhost
+SUNRELAY_OUTBOUND_ALLOW  networks/hosts besides the public internet that Slack and webhook
+              deliveries may reach, e.g. 10.0.0.0/8,hooks.internal; default: none
 """
 
 from __future__ import annotations
@@ -165,6 +167,11 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SUNRELAY_URL = os.environ.get("SUNRELAY_URL", "http://localhost:8000").rstrip("/")
 SMTP_URL = os.environ.get("SMTP_URL", "")
 SUNRELAY_MAIL_FROM = os.environ.get("SUNRELAY_MAIL_FROM", "sunrelay@localhost")
+# Slack and webhook deliveries go to public addresses only; these networks or host names are
+# allowed besides, for receivers inside your own network (integrations/outbound.py).
+OUTBOUND_ALLOW = [
+    a.strip() for a in os.environ.get("SUNRELAY_OUTBOUND_ALLOW", "").split(",") if a.strip()
+]
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 _huey_common = {"name": "sunrelay", "immediate": _flag("HUEY_IMMEDIATE"), "utc": True}

@@ -13,6 +13,7 @@ from django.db.models import Q, QuerySet
 
 from sunrelay.core import clock
 from sunrelay.core.errors import ValidationFailed
+from sunrelay.integrations import outbound
 from sunrelay.notify import channels, logic
 from sunrelay.notify.errors import NotDeadLetter, NotificationNotFound
 from sunrelay.notify.models import Notification, Preference
@@ -106,7 +107,10 @@ def _deliver(n: Notification) -> str:
         try:
             channels.get(name).deliver(n)
         except Exception as exc:  # a channel failure must never stop the outbox
-            errors.append(f"{name}: {exc}")
+            # the stored error is shown in the inbox: what went wrong, never socket details
+            # or the URL (a Slack URL is a secret)
+            said = str(exc) if isinstance(exc, channels.DeliveryFailed) else outbound.describe(exc)
+            errors.append(f"{name}: {said}")
         else:
             n.delivered.append(name)
             if name == "inbox":
@@ -212,6 +216,8 @@ def set_preferences(
             value = value.strip()
             if value and not value.startswith(("https://", "http://")):
                 raise ValidationFailed("must be an http(s) URL", field=field)
+            if value and (problem := outbound.refusal(value)):
+                raise ValidationFailed(problem, field=field)
             setattr(pref, field, value)
         if pref.webhook_url and (new_secret or not pref.webhook_secret):
             pref.webhook_secret = secrets.token_hex(32)

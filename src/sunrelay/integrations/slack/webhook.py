@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import httpx
+from sunrelay.integrations import outbound
 
 
 def escape(text: str) -> str:
@@ -31,5 +31,5 @@ def message(subject: str, body: str, url: str = "", *, urgent: bool = False) -> 
 
 def post(webhook_url: str, payload: dict[str, Any], *, timeout: float = 10.0) -> None:
     """Raises ``httpx.HTTPError`` on a network failure or a non-2xx answer."""
-    response = httpx.post(webhook_url, json=payload, timeout=timeout)
+    response = outbound.client().post(webhook_url, json=payload, timeout=timeout)
     response.raise_for_status()

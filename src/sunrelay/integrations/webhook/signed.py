@@ -12,7 +12,7 @@ import hmac
 import json
 from typing import Any
 
-import httpx
+from sunrelay.integrations import outbound
 
 SIGNATURE_HEADER = "X-Sunrelay-Signature-256"
 DELIVERY_HEADER = "X-Sunrelay-Delivery"
@@ -37,5 +37,5 @@ def post(
         SIGNATURE_HEADER: sign(secret, body),
         DELIVERY_HEADER: delivery,
     }
-    response = httpx.post(url, content=body, headers=headers, timeout=timeout)
+    response = outbound.client().post(url, content=body, headers=headers, timeout=timeout)
     response.raise_for_status()
