@@ -1,0 +1,42 @@
+"""Keep credentials out of the logs.
+
+Some addresses are credentials: an integration's intake URL, a one-time acknowledge link, a
+private calendar feed. Django logs the path of every 4xx and 5xx, and our own lines name
+paths too, so every record that reaches a handler passes through ``RedactSecrets`` first.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+# the part after each prefix is the secret
+SECRET_PATH = re.compile(
+    r"(?P<keep>/oncall/intake/|/oncall/link/|/calendar/)(?P<secret>[^/\s?#'\"]+?)(?P<ics>\.ics)?"
+    r"(?=[/\s?#'\"]|$)"
+)
+SECRET_QUERY = re.compile(r"(?P<keep>[?&](?:token|secret|key|password)=)[^&\s'\"]+", re.I)
+
+
+def redact(text: str) -> str:
+    text = SECRET_PATH.sub(lambda m: m["keep"] + "[redacted]" + (m["ics"] or ""), text)
+    return SECRET_QUERY.sub(lambda m: m["keep"] + "[redacted]", text)
+
+
+class RedactSecrets(logging.Filter):
+    """Rewrites the message and its arguments; never drops a record."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, str):
+            record.msg = redact(record.msg)
+        if isinstance(record.args, tuple):
+            record.args = tuple(redact(a) if isinstance(a, str) else a for a in record.args)
+        elif isinstance(record.args, dict):
+            record.args = {
+                k: redact(v) if isinstance(v, str) else v for k, v in record.args.items()
+            }
+        if record.exc_info and not record.exc_text:
+            # the traceback is formatted once, here, so its text can be redacted too
+            record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
+            record.exc_info = None
+        return True
