@@ -214,3 +214,58 @@ def test_pages_reach_real_receivers_and_a_dead_channel_moves_the_ladder_on(secre
     group.refresh_from_db()
     assert [p[0] for p in pages(group)] == ["chloe", "ana"]
     assert "failed to deliver" in group.log[-2]["text"]
+
+
+def test_what_real_alertmanagers_send_is_stored(demo, writer):
+    """A groupKey over 500 characters, a fingerprint over 200 and NUL bytes used to fail on
+    PostgreSQL on every retry, so the alert was never stored."""
+    made = writer.post(
+        "/api/v1/oncall/integrations",
+        {"id": "prom-long", "name": "Prometheus", "kind": "alertmanager"},
+        content_type="application/json",
+    ).json()
+    url = made["url"].split("localhost:8000")[-1]
+    long_key = "{}/{}:{" + ",".join(f'label{i}="value{i}"' for i in range(60)) + "}"
+    payload = {
+        "version": "4",
+        "groupKey": long_key,
+        "status": "firing",
+        "receiver": "sunrelay",
+        "groupLabels": {},
+        "commonLabels": {"alertname": "Lag\x00", "service": "ledger"},
+        "commonAnnotations": {"summary": "Replica lag\x00 high"},
+        "externalURL": "http://alertmanager:9093",
+        "alerts": [
+            {
+                "status": "firing",
+                "labels": {"alertname": "Lag", "service": "ledger", "pod": "db-0\x00"},
+                "annotations": {},
+                "startsAt": "2026-11-23T10:00:00Z",
+                "endsAt": "0001-01-01T00:00:00Z",
+                "generatorURL": "http://prometheus:9090/graph",
+                "fingerprint": "f" * 300,
+            }
+        ],
+    }
+    assert len(long_key) > 500
+    first = writer.post(url, payload, content_type="application/json")
+    again = writer.post(url, payload, content_type="application/json")
+    assert first.status_code == again.status_code == 202, first.content
+    assert first.json()["created"] and not again.json()["created"]
+    assert again.json()["group"] == first.json()["group"]
+    group = AlertGroup.objects.get(pk=first.json()["group"])
+    assert len(group.group_key) == 500 and group.title == "Replica lag high"
+    assert group.alerts.get().labels["pod"] == "db-0"
+
+
+def test_an_oversized_or_too_deep_body_is_refused_with_a_4xx(demo, writer):
+    made = writer.post(
+        "/api/v1/oncall/integrations",
+        {"id": "prom-big", "name": "Prometheus", "kind": "alertmanager"},
+        content_type="application/json",
+    ).json()
+    url = made["url"].split("localhost:8000")[-1]
+    big = writer.post(url, b"{" + b" " * (6 * 1024 * 1024) + b"}", content_type="application/json")
+    assert big.status_code == 413 and big.json()["code"] == "too_large"
+    deep = writer.post(url, "[" * 100_000 + "]" * 100_000, content_type="application/json")
+    assert deep.status_code == 422 and deep.json()["field"] == "body"

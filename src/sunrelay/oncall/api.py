@@ -169,6 +169,8 @@ def intake(request: HttpRequest, secret: str) -> Status[Json]:
         body = json.loads(request.body or b"null")
     except ValueError:
         raise ValidationFailed("the body is not JSON", field="body") from None
+    except RecursionError:
+        raise ValidationFailed("the body nests too deep", field="body") from None
     found = alerts.receive(secret, body)
     return Status(
         202,

@@ -8,6 +8,7 @@ Sunrelay's own small format, documented in docs/oncall.md.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -45,12 +46,30 @@ class IncomingGroup:
     links: list[str] = field(default_factory=list)
 
 
+GROUP_KEY_LIMIT, FINGERPRINT_LIMIT = 500, 200  # the columns that store them
+
+
+def text(value: object) -> str:
+    """A string as it can be stored: NUL characters (which PostgreSQL refuses, and no real
+    label means) are dropped rather than losing the alert."""
+    return str(value).replace("\x00", "")
+
+
+def fit(key: str, limit: int) -> str:
+    """A key as it can be stored: one longer than ``limit`` keeps its start and ends with the
+    SHA-256 of the whole key, so the same long key always maps to the same stored one."""
+    if len(key) <= limit:
+        return key
+    digest = hashlib.sha256(key.encode()).hexdigest()
+    return f"{key[: limit - len(digest) - 1]}~{digest}"
+
+
 def _strings(value: object, where: str) -> dict[str, str]:
     if value is None:
         return {}
     if not isinstance(value, dict):
         raise PayloadError("must be an object of strings", where)
-    return {str(k): str(v) for k, v in value.items()}
+    return {text(k): text(v) for k, v in value.items()}
 
 
 def _instant(value: object, where: str) -> datetime | None:
@@ -82,8 +101,9 @@ def alertmanager(payload: Any) -> IncomingGroup:
     if str(payload.get("version")) != "4":
         raise PayloadError(f"version {payload.get('version')!r} is not supported (4)", "version")
     key = payload.get("groupKey")
-    if not isinstance(key, str) or not key:
+    if not isinstance(key, str) or not text(key):
         raise PayloadError("is required", "groupKey")
+    key = fit(text(key), GROUP_KEY_LIMIT)
     raw = payload.get("alerts")
     if not isinstance(raw, list) or not raw:
         raise PayloadError("must be a non-empty list", "alerts")
@@ -93,8 +113,9 @@ def alertmanager(payload: Any) -> IncomingGroup:
         if not isinstance(item, dict):
             raise PayloadError("must be an object", where)
         fingerprint = item.get("fingerprint")
-        if not isinstance(fingerprint, str) or not fingerprint:
+        if not isinstance(fingerprint, str) or not text(fingerprint):
             raise PayloadError("is required", f"{where}.fingerprint")
+        fingerprint = fit(text(fingerprint), FINGERPRINT_LIMIT)
         labels = _strings(item.get("labels"), f"{where}.labels")
         annotations = _strings(item.get("annotations"), f"{where}.annotations")
         alerts.append(
@@ -105,13 +126,13 @@ def alertmanager(payload: Any) -> IncomingGroup:
                 annotations,
                 _instant(item.get("startsAt"), f"{where}.startsAt"),
                 _instant(item.get("endsAt"), f"{where}.endsAt"),
-                str(item.get("generatorURL") or ""),
+                text(item.get("generatorURL") or "")[:1000],
             )
         )
     common = _strings(payload.get("commonLabels"), "commonLabels")
     annotations = _strings(payload.get("commonAnnotations"), "commonAnnotations")
     status = _status(payload.get("status"), "status")
-    external = str(payload.get("externalURL") or "")
+    external = text(payload.get("externalURL") or "")
     return IncomingGroup(
         key,
         status,
@@ -128,10 +149,11 @@ def generic(payload: Any) -> IncomingGroup:
     if not isinstance(payload, dict):
         raise PayloadError("the body must be a JSON object", "body")
     key = payload.get("dedup_key")
-    if not isinstance(key, str) or not key.strip():
+    if not isinstance(key, str) or not text(key).strip():
         raise PayloadError("is required: the same key for the same problem", "dedup_key")
+    key = text(key).strip()
     status = _status(payload.get("status", FIRING), "status")
-    summary = payload.get("summary")
+    summary = text(payload["summary"]) if isinstance(payload.get("summary"), str) else None
     if status == FIRING and (not isinstance(summary, str) or not summary.strip()):
         raise PayloadError("is required for a firing alert", "summary")
     labels = _strings(payload.get("labels"), "labels")
@@ -141,8 +163,9 @@ def generic(payload: Any) -> IncomingGroup:
     links = payload.get("links", [])
     if not isinstance(links, list) or not all(isinstance(x, str) for x in links):
         raise PayloadError("must be a list of URLs", "links")
+    links = [text(x) for x in links]
     alert = IncomingAlert(
-        key.strip()[:200],
+        fit(key, FINGERPRINT_LIMIT),
         status,
         labels,
         annotations,
@@ -150,5 +173,5 @@ def generic(payload: Any) -> IncomingGroup:
         None,
         "",
     )
-    group = str(payload.get("group") or key).strip()[:500]
+    group = fit(text(payload.get("group") or key).strip(), GROUP_KEY_LIMIT)
     return IncomingGroup(group, status, title_of(labels, annotations), labels, [alert], links)
