@@ -82,6 +82,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "sunrelay.core.middleware.ViewerZoneMiddleware",
+    "sunrelay.core.middleware.RefuseNulMiddleware",
     "sunrelay.core.middleware.DomainErrorMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]

@@ -18,10 +18,10 @@ def log_text():
         for h in logging.getLogger().handlers
         if any(isinstance(f, RedactSecrets) for f in h.filters)
     ]
-    stream, previous = io.StringIO(), handler.setStream(io.StringIO())
-    handler.setStream(stream)
+    stream, previous = io.StringIO(), handler.stream
+    handler.stream = stream  # not setStream: it would flush a stream pytest may have closed
     yield stream
-    handler.setStream(previous)
+    handler.stream = previous
 
 
 def test_secret_addresses_are_redacted_in_request_lines(client, db, log_text):

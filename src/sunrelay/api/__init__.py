@@ -16,6 +16,7 @@ from ninja.errors import ValidationError as SchemaError
 
 from sunrelay import __version__
 from sunrelay.api.auth import BearerToken, SessionUser
+from sunrelay.api.parsing import StrictParser
 from sunrelay.core.errors import SunrelayError
 
 logger = logging.getLogger(__name__)
@@ -27,6 +28,7 @@ api = NinjaAPI(
     "the team cadence and notifications. "
     "Authenticate with `Authorization: Bearer <token>` (`sunrelay token create`).",
     auth=[BearerToken(), SessionUser()],
+    parser=StrictParser(),
     urls_namespace="api",
 )
 
@@ -60,6 +62,8 @@ def _unauthorized(request: HttpRequest, exc: AuthenticationError) -> HttpRespons
 
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if isinstance(exc.__cause__, SunrelayError):  # ninja wraps what our parser refused
+        return _domain_error(request, exc.__cause__)
     return _error(request, exc.status_code, "http_error", str(exc))
 
 

@@ -54,3 +54,16 @@ class Conflict(SunrelayError):
 class PermissionDenied(SunrelayError):
     code = "forbidden"
     status = 403
+
+
+def whole_number(value: object, field: str, *, low: int = 0, high: int = 2**31) -> int:
+    """A whole number from a form, query or option, ``low`` to ``high``. Raises
+    ValidationFailed naming ``field``: a 4xx, never a ValueError's 500."""
+    text = str(value if value is not None else "").strip()
+    try:
+        number = int(text)
+    except ValueError:
+        raise ValidationFailed(f"must be a whole number, not {text[:40]!r}", field=field) from None
+    if not low <= number <= high:
+        raise ValidationFailed(f"must be from {low} to {high}", field=field)
+    return number

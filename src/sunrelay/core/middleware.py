@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from sunrelay.core.errors import SunrelayError
+from sunrelay.core.errors import SunrelayError, ValidationFailed
 from sunrelay.worktime import is_zone
 
 
@@ -28,6 +28,24 @@ class ViewerZoneMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request.viewer_zone = viewer_zone(request)  # type: ignore[attr-defined]
+        return self.get_response(request)
+
+
+class RefuseNulMiddleware:
+    """A NUL character in a form field or query parameter is refused (400, naming the field):
+    no field means one, and PostgreSQL cannot store it. JSON bodies are checked by the API's
+    parser, alert intake drops them (docs/oncall.md)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        for data in (request.GET, request.POST):
+            for key, values in data.lists():
+                if "\x00" in key or any("\x00" in v for v in values):
+                    error = ValidationFailed("contains a NUL character", field=key.strip("\x00"))
+                    error.status = 400
+                    return render(request, "core/error.html", {"error": error}, status=400)
         return self.get_response(request)
 
 

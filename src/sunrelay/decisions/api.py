@@ -8,9 +8,10 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Query, Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from sunrelay.api.auth import acting_actor
+from sunrelay.api.parsing import Page
 from sunrelay.core import clock
 from sunrelay.core.errors import ValidationFailed
 from sunrelay.decisions import queries, review, service
@@ -99,7 +100,7 @@ def event_out(e: Any) -> dict[str, Any]:
 
 
 @router.get("/decisions", response=list[RecordSummary])
-@paginate(LimitOffsetPagination)
+@paginate(Page)
 def list_records(request: HttpRequest, filters: LogQuery = Query(...)) -> Any:
     """The decision log; ``q`` is full-text search over title, body, tags and components."""
     records = queries.decision_log(filters)

@@ -9,6 +9,7 @@ from ninja import Router, Status
 
 from sunrelay.api.auth import acting, acting_actor
 from sunrelay.core import clock
+from sunrelay.core.errors import whole_number
 from sunrelay.incidents import followups, reports, service, timeline
 from sunrelay.incidents.schemas import (
     ActionItemIn,
@@ -55,7 +56,8 @@ def declare(request: HttpRequest, payload: DeclareIn) -> Status[Json]:
 @router.get("/report", response=Json)
 def report(request: HttpRequest, days: int = 90) -> Json:
     end = clock.now()
-    return report_json(reports.report(end - timedelta(days=max(days, 1)), end))
+    days = whole_number(days, "days", low=1, high=3660)  # ten years at most
+    return report_json(reports.report(end - timedelta(days=days), end))
 
 
 @router.get("/action-items", response=list[Json])

@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from sunrelay.core import clock
-from sunrelay.core.errors import SunrelayError, ValidationFailed
+from sunrelay.core.errors import SunrelayError, ValidationFailed, whole_number
 from sunrelay.incidents import followups, logic, reports, service, timeline
 from sunrelay.incidents.models import Postmortem
 from sunrelay.people import queries as people_queries
@@ -40,7 +40,9 @@ def incident_list(request: HttpRequest) -> HttpResponse:
                 component=p.get("component") or None,
                 summary=p.get("summary", ""),
                 drill=bool(p.get("drill")),
-                group=int(p["alert_group"]) if p.get("alert_group") else None,
+                group=whole_number(p["alert_group"], "alert_group")
+                if p.get("alert_group")
+                else None,
             )
             return redirect("incidents:room", found.pk)
         except SunrelayError as exc:
@@ -80,10 +82,10 @@ def _act(request: HttpRequest, pk: int) -> None:
             raise ValidationFailed("pick a due date", field="due") from None
         followups.add_action_item(pk, p.get("title", ""), p.get("owner", ""), due, me)
     elif action == "adr":
-        record = service.promote_decision(int(p.get("entry", 0)), _me(request))
+        record = service.promote_decision(whole_number(p.get("entry"), "entry"), _me(request))
         messages.success(request, f"Draft ADR created (record {record}).")
     elif action == "item_done":
-        followups.complete_action_item(int(p.get("item", 0)), me)
+        followups.complete_action_item(whole_number(p.get("item"), "item"), me)
 
 
 @login_required
@@ -148,7 +150,7 @@ def postmortems(request: HttpRequest) -> HttpResponse:
 def action_items(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         try:
-            item = int(request.POST.get("item", 0))
+            item = whole_number(request.POST.get("item"), "item")
             followups.complete_action_item(item, actor_for_user(request.user))
         except SunrelayError as exc:
             _error(request, exc)

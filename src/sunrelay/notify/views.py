@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from sunrelay.core.errors import SunrelayError
+from sunrelay.core.errors import SunrelayError, whole_number
 from sunrelay.notify import channels, logic, service
 from sunrelay.people import queries as people_queries
 from sunrelay.people.models import Person
@@ -33,7 +33,7 @@ def _same_site(request: HttpRequest, target: str) -> str:
 def inbox(request: HttpRequest) -> HttpResponse:
     me = _me(request)
     if request.method == "POST":
-        service.mark_read(me, int(request.POST.get("id", "0") or 0))
+        service.mark_read(me, whole_number(request.POST.get("id"), "id"))
         return redirect(_same_site(request, request.POST.get("next", "")) or "notify:inbox")
     page = Paginator(service.inbox(me), 30).get_page(request.GET.get("page"))
     return render(request, "notify/inbox.html", {"page": page, "me": me})

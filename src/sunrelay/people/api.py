@@ -7,9 +7,10 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import File, Router, Status, UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from sunrelay.api.auth import actor, require_write
+from sunrelay.api.parsing import Page
 from sunrelay.people import queries, service
 from sunrelay.people.models import Absence, Person
 from sunrelay.people.schemas import (
@@ -35,7 +36,7 @@ def _changes(patch: Any) -> dict[str, Any]:
 
 
 @router.get("/people", response=list[PersonOut])
-@paginate(LimitOffsetPagination)
+@paginate(Page)
 def list_people(request: HttpRequest, q: str = "") -> QuerySet[Person]:
     return queries.search_people(q)
 
@@ -71,7 +72,7 @@ def import_absences(request: HttpRequest, pid: str, file: UploadedFile = File(..
 
 
 @router.get("/teams", response=list[TeamOut])
-@paginate(LimitOffsetPagination)
+@paginate(Page)
 def list_teams(request: HttpRequest) -> Any:
     return queries.teams_with_members()
 
@@ -101,7 +102,7 @@ def delete_team(request: HttpRequest, tid: str) -> Status:
 
 
 @router.get("/components", response=list[ComponentOut])
-@paginate(LimitOffsetPagination)
+@paginate(Page)
 def list_components(request: HttpRequest) -> Any:
     return queries.components_overview()
 
@@ -131,7 +132,7 @@ def delete_component(request: HttpRequest, cid: str) -> Status:
 
 
 @router.get("/absences", response=list[AbsenceOut], by_alias=True)
-@paginate(LimitOffsetPagination)
+@paginate(Page)
 def list_absences(request: HttpRequest, person: str | None = None) -> QuerySet[Absence]:
     found = Absence.objects.select_related("person")
     return found.filter(person__slug=person) if person else found
