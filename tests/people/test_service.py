@@ -167,3 +167,39 @@ def test_ics_that_is_not_a_calendar_is_refused(demo):
     with pytest.raises(ValidationFailed) as caught:
         service.import_absences_ics("ana", b"hello")
     assert caught.value.field == "file"
+
+
+MALFORMED = {
+    "an unreadable date": "DTSTART;VALUE=DATE:2027XX05",
+    "a date past 9999": "DTSTART;VALUE=DATE:99991231\r\nDTEND;VALUE=DATE:99991232",
+    "a duration as its start": "DTSTART:P1D",
+    "an end before its start": "DTSTART;VALUE=DATE:20270105\r\nDTEND;VALUE=DATE:20270101",
+}
+
+
+@pytest.mark.parametrize("kind", MALFORMED)
+def test_malformed_events_are_skipped_with_a_reason_on_every_surface(demo, kind, tmp_path, writer):
+    """Each used to end in a TypeError (a 500 in the API, a traceback in the CLI) or in a
+    guessed one-day absence."""
+    good = "BEGIN:VEVENT\r\nUID:ok\r\nSUMMARY:Trip\r\nDTSTART;VALUE=DATE:20270301\r\nEND:VEVENT\r\n"
+    bad = f"BEGIN:VEVENT\r\nUID:bad\r\nSUMMARY:OOO\r\n{MALFORMED[kind]}\r\nEND:VEVENT\r\n"
+    data = (
+        f"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Acme//OOO//EN\r\n{bad}{good}END:VCALENDAR\r\n"
+    ).encode()
+    report = service.import_absences_ics("ana", data)
+    assert report.created == ["absence ana 2027-03-01…2027-03-01"]
+    assert len(report.notes) == 1 and report.notes[0].startswith("skipped event bad 'OOO': ")
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("ooo.ics", data, content_type="text/calendar")
+    answer = writer.post("/api/v1/people/bruno/absences/ics", {"file": upload})
+    assert answer.status_code == 200, answer.content
+
+    (tmp_path / "ooo.ics").write_bytes(data)
+    from typer.testing import CliRunner
+
+    from sunrelay.cli.main import app
+
+    result = CliRunner().invoke(app, ["absence", "import-ics", "mia", str(tmp_path / "ooo.ics")])
+    assert result.exit_code == 0, result.output

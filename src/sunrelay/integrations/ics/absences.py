@@ -24,6 +24,22 @@ class IcsAbsence:
     summary: str
 
 
+class _Skip(Exception):
+    """Why an event is not imported."""
+
+
+def _when(event: icalendar.cal.Component, name: str, zone: ZoneInfo) -> date | datetime:
+    try:
+        value = event.decoded(name)
+    except (ValueError, TypeError, KeyError):
+        value = None
+    if not isinstance(value, date):  # unparseable text, a duration, a period…
+        raw = event.get(name)
+        text = raw.to_ical().decode(errors="replace") if hasattr(raw, "to_ical") else str(raw)
+        raise _Skip(f"its {name} is not a date or a date-time: {text[:40]!r}")
+    return _local(value, zone)
+
+
 def _local(value: date | datetime, zone: ZoneInfo) -> date | datetime:
     if isinstance(value, datetime):
         if value.tzinfo is None:  # floating time: the person's own wall clock
@@ -34,13 +50,23 @@ def _local(value: date | datetime, zone: ZoneInfo) -> date | datetime:
 
 def _days(event: icalendar.cal.Component, zone: ZoneInfo) -> tuple[date, date]:
     """The first and last local dates an event covers (DTEND is exclusive)."""
-    start = _local(event.decoded("DTSTART"), zone)
-    if event.get("DTEND") is not None:
-        end = _local(event.decoded("DTEND"), zone)
-    elif event.get("DURATION") is not None:
-        end = start + event.decoded("DURATION")
-    else:  # RFC 5545: a date lasts one day, a date-time no time at all
-        end = start if isinstance(start, datetime) else start + timedelta(days=1)
+    start = _when(event, "DTSTART", zone)
+    try:
+        if event.get("DTEND") is not None:
+            end = _when(event, "DTEND", zone)
+        elif event.get("DURATION") is not None:
+            length = event.decoded("DURATION")
+            if not isinstance(length, timedelta):
+                raise _Skip("its DURATION is not a duration")
+            end = start + length
+        else:  # RFC 5545: a date lasts one day, a date-time no time at all
+            end = start if isinstance(start, datetime) else start + timedelta(days=1)
+    except OverflowError:
+        raise _Skip("its dates are out of range") from None
+    if isinstance(start, datetime) != isinstance(end, datetime):
+        raise _Skip("its start and end are not both dates or both date-times")
+    if end < start:  # type: ignore[operator]  # both dates or both date-times, checked above
+        raise _Skip("it ends before it starts")
     if isinstance(start, datetime) and isinstance(end, datetime):
         first = start.date()
         return first, max(first, (end - timedelta(microseconds=1)).date())
@@ -55,8 +81,11 @@ def parse_out_of_office(text: str | bytes, timezone: str) -> tuple[list[IcsAbsen
     zone = ZoneInfo(timezone)
     try:
         calendar = icalendar.Calendar.from_ical(text)
-    except (ValueError, IndexError) as exc:
-        raise ValidationFailed(f"not an iCalendar file: {exc}", field="file") from None
+    except (ValueError, IndexError):
+        raise ValidationFailed(
+            "not an iCalendar file: it must hold one BEGIN:VCALENDAR … END:VCALENDAR",
+            field="file",
+        ) from None
     found: list[IcsAbsence] = []
     skipped: list[str] = []
     for event in calendar.walk("VEVENT"):
@@ -78,7 +107,11 @@ def parse_out_of_office(text: str | bytes, timezone: str) -> tuple[list[IcsAbsen
         if event.get("DTSTART") is None:
             skipped.append(f"skipped {label}: it has no DTSTART")
             continue
-        first, last = _days(event, zone)
+        try:
+            first, last = _days(event, zone)
+        except _Skip as why:
+            skipped.append(f"skipped {label}: {why}")
+            continue
         recurrence = event.decoded("RECURRENCE-ID") if event.get("RECURRENCE-ID") else None
         uid_key = uid + (f"#{recurrence.isoformat()}" if recurrence else "")
         found.append(IcsAbsence(uid_key, first, last, summary))
