@@ -65,7 +65,7 @@ def _days(event: icalendar.cal.Component, zone: ZoneInfo) -> tuple[date, date]:
         raise _Skip("its dates are out of range") from None
     if isinstance(start, datetime) != isinstance(end, datetime):
         raise _Skip("its start and end are not both dates or both date-times")
-    if end < start:  # type: ignore[operator]  # both dates or both date-times, checked above
+    if end < start:  # both dates or both date-times, checked above
         raise _Skip("it ends before it starts")
     if isinstance(start, datetime) and isinstance(end, datetime):
         first = start.date()
