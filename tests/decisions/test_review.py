@@ -224,3 +224,41 @@ def test_waiting_on_me_lists_reviews_to_give_soonest_first(proposed):
     assert [r.record_id for r in review.waiting_on(yuki)["reviews"]] == [proposed.pk]
     review.approve(proposed.pk, "yuki")
     assert review.waiting_on(yuki)["reviews"] == []
+
+
+def test_someone_away_for_years_is_named_or_left_out_not_a_500(demo):
+    """A five-year absence made every review request naming that person fail with a 500."""
+    from datetime import date
+
+    from sunrelay.people import service as people
+
+    people.add_absence("bruno", date(2026, 1, 1), date(2031, 1, 1), "sabbatical")
+    with clock.frozen(MONDAY_NOON):
+        named = service.create_record({"title": "Named", "team": "payments"}, "ana")
+        with pytest.raises(ValidationFailed) as refused:
+            review.request_review(named.pk, "ana", reviewers=["bruno"])
+        assert refused.value.field == "reviewers" and refused.value.message.startswith("bruno")
+        assert Record.objects.get(pk=named.pk).status == "draft"
+
+        by_team = service.create_record({"title": "Team", "team": "payments"}, "ana")
+        review.request_review(by_team.pk, "ana", teams=["payments"])
+    asked = Record.objects.get(pk=by_team.pk)
+    assert sorted(asked.reviewers.values_list("person__slug", flat=True)) == ["chloe", "mia"]
+    assert asked.events.get(kind="review_requested").data["away"] == ["bruno"]
+
+
+def test_a_postmortem_owner_away_for_years_gets_an_elapsed_due_time(demo):
+    from datetime import date, timedelta
+
+    from sunrelay.incidents import service as incidents
+    from sunrelay.people import service as people
+    from sunrelay.people.models import Person
+
+    ana = Person.objects.get(slug="ana")
+    with clock.frozen(MONDAY_NOON):
+        found = incidents.declare("Ledger down", "SEV2", ana, component="ledger")
+    people.add_absence("ana", date(2026, 11, 24), date(2031, 1, 1), "sabbatical")
+    with clock.frozen(MONDAY_NOON):
+        incidents.move(found.pk, "resolved", ana)
+    found.refresh_from_db()
+    assert found.postmortem.due_at - MONDAY_NOON < timedelta(days=7)

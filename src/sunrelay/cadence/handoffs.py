@@ -27,7 +27,15 @@ from sunrelay.people import queries as people_queries
 from sunrelay.people import service as people
 from sunrelay.people.logic import Directory
 from sunrelay.people.models import Person, Team
-from sunrelay.worktime import Chain, business_seconds, chain, deadline, parse_period, usual_day
+from sunrelay.worktime import (
+    Chain,
+    NoWorkingTime,
+    business_seconds,
+    chain,
+    deadline,
+    parse_period,
+    usual_day,
+)
 
 
 def units(directory: Directory, team: str) -> list[tuple[str, list[str]]]:
@@ -90,7 +98,10 @@ def write_handoff(
         start = notify_logic.next_working_instant(schedule, now)
         starts.append(start)
         wait = period.working_time(usual_day(directory.person(slug).working_hours))
-        escalations.append(deadline(schedule, start, wait))
+        try:
+            escalations.append(deadline(schedule, start, wait))
+        except NoWorkingTime:  # a receiver away for years: the wait in elapsed time
+            escalations.append(start + wait)
     with transaction.atomic():
         handoff = Handoff.objects.create(
             team=found,

@@ -20,7 +20,7 @@ from sunrelay.notify import service as notify
 from sunrelay.people import queries as people_queries
 from sunrelay.people.models import Person, Team
 from sunrelay.people.permissions import actor_of
-from sunrelay.worktime import deadline, format_instant, slots, usual_day
+from sunrelay.worktime import NoWorkingTime, deadline, format_instant, slots, usual_day
 
 HUDDLE = timedelta(minutes=30)
 
@@ -52,18 +52,41 @@ def _reviewers(
     return list(chosen.values())
 
 
-def due_times(record: Record, people: list[str], at: datetime) -> dict[str, datetime]:
+def due_times(record: Record, people: list[str], at: datetime) -> dict[str, datetime | None]:
     """Each reviewer's deadline: the team's period for the record's kind, counted in that
-    reviewer's own working time from ``at``."""
+    reviewer's own working time from ``at``; None for someone with no working time in the
+    next two years (a sabbatical), who cannot review."""
     agreement = record.team.agreement if record.team is not None else {}
     period = logic.review_period(record.kind, agreement)
     directory = people_queries.load_directory(people)
-    out = {}
+    out: dict[str, datetime | None] = {}
     for slug in people:
         spec = directory.person(slug)
         working = period.working_time(usual_day(spec.working_hours))
-        out[slug] = deadline(directory.schedule(slug), at, working)
+        try:
+            out[slug] = deadline(directory.schedule(slug), at, working)
+        except NoWorkingTime:
+            out[slug] = None
     return out
+
+
+def _reachable(
+    chosen: list[tuple[Person, Team | None, bool]], due: dict[str, datetime | None]
+) -> tuple[list[tuple[Person, Team | None, bool]], dict[str, datetime], list[str]]:
+    """Leave out team members who cannot review for years (named on the timeline); a person
+    named as a reviewer who cannot is refused, naming them. Raises ValidationFailed."""
+    away = sorted(slug for slug, at in due.items() if at is None)
+    named = [p.slug for p, team, _ in chosen if team is None and p.slug in away]
+    if named:
+        raise ValidationFailed(
+            f"{named[0]} has no working time in the next two years (away?); "
+            "ask someone else to review",
+            field="reviewers",
+        )
+    kept = [c for c in chosen if c[0].slug not in away]
+    if not kept:
+        raise ValidationFailed("every reviewer named is away for years", field="reviewers")
+    return kept, {k: v for k, v in due.items() if v is not None}, away
 
 
 def request_review(
@@ -90,7 +113,9 @@ def request_review(
                 "name at least one reviewer other than the DRI", field="reviewers"
             )
         now = clock.now()
-        due = due_times(record, [p.slug for p, _, _ in chosen], now)
+        chosen, due, away = _reachable(
+            chosen, due_times(record, [p.slug for p, _, _ in chosen], now)
+        )
         record.reviewers.all().delete()
         for person, team, consulted in chosen:
             Reviewer.objects.create(
@@ -109,6 +134,7 @@ def request_review(
             "review_requested",
             who,
             reviewers={k: format_instant(v) for k, v in sorted(due.items())},
+            away=away,
         )
         for person, _, _ in chosen:
             notify.send(
@@ -311,7 +337,10 @@ def _waited(record: Record, now: datetime) -> bool:
     if record.dri is None:
         return now - record.rung_since >= logic.STEP_WAIT
     schedule = people_queries.load_directory([record.dri.slug]).schedule(record.dri.slug)
-    return deadline(schedule, record.rung_since, logic.STEP_WAIT) <= now
+    try:
+        return deadline(schedule, record.rung_since, logic.STEP_WAIT) <= now
+    except NoWorkingTime:  # a DRI away for years cannot be waited for: the ladder moves on
+        return True
 
 
 def _huddle_slot(people: list[str], now: datetime) -> tuple[datetime, datetime, int]:

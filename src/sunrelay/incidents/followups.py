@@ -21,7 +21,7 @@ from sunrelay.people import queries as people_queries
 from sunrelay.people import service as people
 from sunrelay.people.models import Person
 from sunrelay.people.permissions import acting
-from sunrelay.worktime import deadline, usual_day, zone
+from sunrelay.worktime import NoWorkingTime, deadline, usual_day, zone
 
 
 def create_postmortem(incident: Incident) -> Postmortem:
@@ -37,7 +37,11 @@ def create_postmortem(incident: Incident) -> Postmortem:
     if owner is not None:
         tz = owner.timezone
         schedule = people_queries.load_directory([owner.slug]).schedule(owner.slug)
-        due = deadline(schedule, now, period.working_time(usual_day(owner.working_hours)))
+        working = period.working_time(usual_day(owner.working_hours))
+        try:
+            due = deadline(schedule, now, working)
+        except NoWorkingTime:  # an owner away for years: the period in elapsed time
+            due = now + working
     lines = [
         logic.TimelineLine(
             e.at.astimezone(zone(tz)), e.kind, e.text, e.author.name if e.author else ""

@@ -24,6 +24,7 @@ from sunrelay.worktime.periods import Period, parse_period, usual_day
 from sunrelay.worktime.queries import (
     Chain,
     Handoff,
+    NoWorkingTime,
     Shift,
     Slot,
     business_seconds,
@@ -46,6 +47,7 @@ __all__ = [
     "Chain",
     "Handoff",
     "HolidayCalendar",
+    "NoWorkingTime",
     "Period",
     "Schedule",
     "Shift",

@@ -67,10 +67,14 @@ def business_seconds_bulk(
     return out
 
 
+class NoWorkingTime(ValueError):
+    """The schedule has no working time within two years (a sabbatical, a leaver)."""
+
+
 def deadline(schedule: Schedule, start: datetime, working: timedelta) -> datetime:
     """The instant when ``working`` time of the schedule has passed since ``start``.
 
-    Raises ValueError when the schedule has no working time within two years of ``start``.
+    Raises NoWorkingTime when the schedule has no working time within two years of ``start``.
     """
     a = epoch(start)
     seconds = int(working.total_seconds())
@@ -80,7 +84,7 @@ def deadline(schedule: Schedule, start: datetime, working: timedelta) -> datetim
         if found is not None:
             return from_epoch(found)
         horizon *= 2
-    raise ValueError("the schedule has no working time in the two years after the start")
+    raise NoWorkingTime("the schedule has no working time in the two years after the start")
 
 
 def _window_at(schedule: Schedule, t: int) -> tuple[int, int] | None:
