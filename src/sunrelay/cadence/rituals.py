@@ -51,7 +51,7 @@ def _clean(data: dict[str, Any], ritual: Ritual) -> None:
     for key in set(data) - {*FIELDS, "team", "owners", "attendees"}:
         raise ValidationFailed(f"unknown field {key!r}", field=key)
     if "title" in data:
-        ritual.title = str(data["title"] or "").strip()[:200]
+        ritual.title = str(data["title"] or "").strip()
     if not ritual.title:
         raise ValidationFailed("a ritual needs a title", field="title")
     if "kind" in data:

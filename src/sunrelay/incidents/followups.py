@@ -117,7 +117,7 @@ def add_action_item(pk: int, title: str, owner: str, due: date, by: Actor | Pers
         require_run(rights, incident, "give action items in")
         item = ActionItem.objects.create(
             incident=incident,
-            title=title.strip()[:300],
+            title=title.strip(),
             owner=people.get_person(owner),
             due=due,
             created_at=clock.now(),

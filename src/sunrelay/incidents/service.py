@@ -65,7 +65,7 @@ def declare(
         rule = severity_of(found_team, severity.strip().upper())
         now = clock.now()
         incident = Incident.objects.create(
-            title=title.strip()[:300],
+            title=title.strip(),
             severity=rule.name,
             summary=summary.strip(),
             drill=drill,

@@ -162,7 +162,7 @@ def add_override(
             replaces=replaced,
             start=start,
             end=end,
-            reason=reason.strip()[:300],
+            reason=reason.strip(),
             created_at=clock.now(),
         )
 

@@ -239,6 +239,9 @@ class Checker:
         if isinstance(value, bool) or not isinstance(value, str | int | float):
             self.add((*path, key), f"must be text, not {type(value).__name__}")
             return None
+        if required and not str(value).strip():
+            self.add((*path, key), f"'{key}' cannot be empty")
+            return None
         return str(value)
 
     def strings(self, item: dict, path: Path, key: str) -> list[str]:
