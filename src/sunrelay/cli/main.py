@@ -3,14 +3,10 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
-
 import typer
 
 from sunrelay.cadence.cli import handoff_app, status_app
+from sunrelay.cli.children import exit_on_sigterm, start_worker, stop_worker
 from sunrelay.cli.support import django_setup, handles_errors, out
 from sunrelay.core.cli import token_app
 from sunrelay.decisions.cli import adr_app
@@ -91,11 +87,8 @@ def serve(
     from sunrelay.wsgi import application
 
     login = ensure_local_admin()
-    child = None
-    if with_worker:
-        child = subprocess.Popen(
-            [sys.executable, "-m", "sunrelay", "worker"], env=os.environ.copy()
-        )
+    exit_on_sigterm()
+    child = start_worker() if with_worker else None
     out.print(f"Sunrelay is serving at [bold]http://{host}:{port}/[/bold]")
     out.print(f"  API:   http://{host}:{port}/api/v1/  (OpenAPI at /api/v1/openapi.json)")
     out.print(f"  Login: {login}")
@@ -104,12 +97,8 @@ def serve(
         waitress_serve(application, host=host, port=port, threads=threads, ident="sunrelay")
     finally:
         if child is not None:
-            child.terminate()
-            try:
-                child.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                child.kill()
-            time.sleep(0)
+            out.print("Stopping the background worker…")
+            stop_worker(child)
 
 
 def main() -> None:
