@@ -7,6 +7,7 @@ import json
 from django.test import Client
 
 from sunrelay.core import clock
+from sunrelay.notify import outbox
 from tests.cadence.helpers import DEMO_HOUR, utc
 
 
@@ -154,9 +155,8 @@ def test_notification_preferences_inbox_and_dead_letters(demo, writer, reader):
         writer, "post", "/api/v1/notify/send", {"to": "ana", "subject": "Hi", "urgent": True}
     )
     assert status == 201 and sent["channels"] == ["inbox"]
-    from sunrelay.notify import service
 
-    service.dispatch_due()
+    outbox.dispatch_due()
     status, inbox = call(writer, "get", "/api/v1/notify/inbox?actor=ana")
     assert [n["subject"] for n in inbox] == ["Hi"]
     status, _ = call(reader, "get", "/api/v1/notify/dead-letters")

@@ -7,6 +7,7 @@ from django.test import Client
 
 from sunrelay.cadence.models import Handoff, Item, Ritual
 from sunrelay.core import clock
+from sunrelay.notify import outbox
 from sunrelay.notify import service as notify
 from sunrelay.notify.models import Notification
 from tests.cadence.helpers import utc
@@ -94,7 +95,7 @@ def test_rituals_occurrences_burden_and_calendars(chloe):
 def test_inbox_preferences_and_dead_letters(chloe):
     with clock.frozen(utc(2026, 11, 23, 12)):
         n = notify.send("chloe", "notify.manual", "Hello from Lisbon", urgent=True)
-        notify.dispatch_due()
+        outbox.dispatch_due()
     assert "Hello from Lisbon" in chloe.get("/notifications/").content.decode()
     chloe.post("/notifications/", {"id": n.pk})
     n.refresh_from_db()

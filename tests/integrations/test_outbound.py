@@ -10,7 +10,7 @@ import pytest
 from sunrelay.core.errors import ValidationFailed
 from sunrelay.integrations import outbound
 from sunrelay.integrations.slack import webhook as slack
-from sunrelay.notify import service
+from sunrelay.notify import outbox, service
 from sunrelay.notify.models import Notification
 from sunrelay.people.models import Person
 from tests.receivers import free_port, http_receiver
@@ -72,7 +72,7 @@ def test_delivery_errors_do_not_tell_which_ports_are_open(demo):
         closed = f"http://127.0.0.1:{free_port()}/hook?token=s3cret"
         service.set_preferences(chloe, webhook_url=closed, routes={"*": ["webhook"]})
         n = service.send(chloe, "notify.manual", "Hello", "", urgent=True)
-        service.dispatch_due()
+        outbox.dispatch_due()
     finally:
         outbound.allow([])
     n = Notification.objects.get(pk=n.pk)

@@ -11,7 +11,7 @@ from django.test import override_settings
 from sunrelay.core import clock
 from sunrelay.core.errors import ValidationFailed
 from sunrelay.integrations import webhook
-from sunrelay.notify import logic, service
+from sunrelay.notify import logic, outbox, service
 from sunrelay.notify.models import Notification
 from sunrelay.people.models import Person
 from tests.receivers import free_port, http_receiver, smtp_server
@@ -26,7 +26,7 @@ def _drain(n: Notification) -> Notification:
         if n.state in ("sent", "dead"):
             break
         with clock.frozen(max(n.deliver_after, MONDAY_NOON)):
-            service.dispatch_due()
+            outbox.dispatch_due()
     n.refresh_from_db()
     return n
 

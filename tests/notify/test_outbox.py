@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from sunrelay.cli.main import app
 from sunrelay.core import clock
-from sunrelay.notify import channels, logic, service
+from sunrelay.notify import channels, logic, outbox, service
 from sunrelay.notify.models import Notification
 
 MONDAY_NOON = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)  # Tokyo 21:00, Lisbon 12:00
@@ -56,11 +56,11 @@ def test_quiet_hours_hold_until_the_next_working_window_and_urgent_goes_now(demo
     with clock.frozen(MONDAY_NOON):
         held = service.send("yuki", "test", "Can wait")
         urgent = service.send("yuki", "test", "Paging", urgent=True)
-        assert service.dispatch_due().sent == 1  # only the urgent one
+        assert outbox.dispatch_due().sent == 1  # only the urgent one
     assert held.deliver_after == datetime(2026, 11, 24, 0, 30, tzinfo=UTC)  # Tue 09:30 Tokyo
     assert urgent.deliver_after == MONDAY_NOON
     with clock.frozen(datetime(2026, 11, 24, 0, 30, tzinfo=UTC)):
-        assert service.dispatch_due().sent == 1
+        assert outbox.dispatch_due().sent == 1
     assert [n.subject for n in service.inbox(held.recipient)] == ["Can wait", "Paging"]
 
 
@@ -69,14 +69,14 @@ def test_failures_retry_with_backoff_then_deliver_exactly_once(demo, flaky):
     with clock.frozen(MONDAY_NOON):
         n = service.send("chloe", "test", "Retry me", urgent=True)
         Notification.objects.filter(pk=n.pk).update(channels=["inbox", "flaky"])
-        assert service.dispatch_due().retried == 1
-        assert service.dispatch_due().sent == 0  # not due again yet
+        assert outbox.dispatch_due().retried == 1
+        assert outbox.dispatch_due().sent == 0  # not due again yet
     n.refresh_from_db()
     assert n.deliver_after == MONDAY_NOON + logic.backoff(1) and n.delivered == ["inbox"]
     for _ in range(2):
         n.refresh_from_db()
         with clock.frozen(n.deliver_after):
-            service.dispatch_due()
+            outbox.dispatch_due()
     n.refresh_from_db()
     assert n.state == "sent" and channel.delivered == [n.key] and n.attempts == 3
 
@@ -90,7 +90,7 @@ def test_a_channel_that_never_recovers_ends_in_the_dead_letters_and_can_be_resen
     for _ in range(logic.MAX_ATTEMPTS):
         n.refresh_from_db()
         with clock.frozen(max(at, n.deliver_after)):
-            service.dispatch_due()
+            outbox.dispatch_due()
     n.refresh_from_db()
     assert n.state == "dead" and "503" in n.last_error
     assert list(service.dead_letters()) == [n]
@@ -124,7 +124,7 @@ def test_two_workers_racing_deliver_each_notification_once(flaky):
     def work() -> None:
         start.wait()
         try:
-            service.dispatch_due()
+            outbox.dispatch_due()
         finally:
             connections.close_all()
 
@@ -156,9 +156,9 @@ def test_lease_expiry_lets_another_worker_finish_an_abandoned_send(demo):
         Notification.objects.filter(pk=n.pk).update(
             state="sending", lease_until=MONDAY_NOON + timedelta(minutes=5)
         )
-        assert service.dispatch_due().sent == 0
+        assert outbox.dispatch_due().sent == 0
     with clock.frozen(MONDAY_NOON + timedelta(minutes=6)):
-        assert service.dispatch_due().sent == 1
+        assert outbox.dispatch_due().sent == 1
 
 
 def test_the_inbox_only_sends_you_back_within_the_hub(demo):
@@ -183,3 +183,64 @@ def test_the_local_admin_password_is_shown_once(db, settings, tmp_path):
     assert first == f"admin / {password}"
     later = ensure_local_admin()
     assert password not in later and "admin-password" in later
+
+
+def test_urgent_goes_first_and_batches_are_bounded(demo):
+    """A new page used to wait behind 8,500 reminders, sent 500 a minute oldest first."""
+    from sunrelay.people.models import Person
+
+    chloe = Person.objects.get(slug="chloe")
+    with clock.frozen(MONDAY_NOON - timedelta(hours=1)):
+        Notification.objects.bulk_create(
+            Notification(
+                key=f"reminder:{i}",
+                recipient=chloe,
+                kind="status.reminder",
+                subject="Your update is due",
+                channels=["inbox"],
+                created_at=clock.now(),
+                deliver_after=clock.now(),
+            )
+            for i in range(250)
+        )
+    with clock.frozen(MONDAY_NOON):
+        page = service.send("chloe", "page.alert", "Ledger down", urgent=True)
+        first = outbox.dispatch_due(limit=100)
+        assert first.claimed == 100
+        page.refresh_from_db()
+        assert page.state == "sent"  # in the first batch, ahead of 250 older ones
+        assert Notification.objects.filter(state="sent").count() == 100
+        while outbox.dispatch_due(limit=100).claimed:
+            pass
+    assert Notification.objects.filter(state="sent").count() == 251
+
+
+def test_an_urgent_page_abandoned_mid_send_is_sent_again_within_a_minute(demo):
+    with clock.frozen(MONDAY_NOON):
+        page = service.send("chloe", "page.alert", "Ledger down", urgent=True)
+        [claimed] = outbox.claim()  # a worker takes it, then dies
+        assert claimed.lease_until == MONDAY_NOON + timedelta(minutes=1)
+    with clock.frozen(MONDAY_NOON + timedelta(seconds=59)):
+        assert outbox.dispatch_due().claimed == 0
+    with clock.frozen(MONDAY_NOON + timedelta(seconds=61)):
+        assert outbox.dispatch_due().sent == 1
+    page.refresh_from_db()
+    assert page.state == "sent" and page.attempts == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_drain_loop_delivers_continuously_until_stopped(demo):
+    stop = threading.Event()
+    with clock.frozen(MONDAY_NOON):
+        thread = outbox.start_drain(stop)
+        try:
+            made = [service.send("chloe", "test", f"n{i}", urgent=True) for i in range(30)]
+            for _ in range(400):  # bounded: 40 s at most, done in well under one
+                if Notification.objects.filter(state="sent").count() == len(made):
+                    break
+                stop.wait(0.1)
+        finally:
+            stop.set()
+            thread.join(30)
+    assert not thread.is_alive()
+    assert Notification.objects.filter(state="sent").count() == 30

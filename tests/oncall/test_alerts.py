@@ -12,6 +12,7 @@ from django.test import override_settings
 
 from sunrelay.core import clock
 from sunrelay.notify import logic as notify_logic
+from sunrelay.notify import outbox
 from sunrelay.notify import service as notify
 from sunrelay.notify.models import Notification
 from sunrelay.oncall import alerts, escalation
@@ -183,7 +184,7 @@ def test_an_unknown_secret_is_refused(secret):
 def _drain(at: datetime) -> None:
     for attempt in range(notify_logic.MAX_ATTEMPTS + 1):
         with clock.frozen(at + notify_logic.backoff(attempt + 1) * 2):
-            notify.dispatch_due()
+            outbox.dispatch_due()
         at += notify_logic.backoff(attempt + 1) * 2
 
 
@@ -195,7 +196,7 @@ def test_pages_reach_real_receivers_and_a_dead_channel_moves_the_ladder_on(secre
         with smtp_server() as (url, messages), override_settings(SMTP_URL=url):
             with clock.frozen(T0):
                 group = alerts.receive(secret, payload("firing")).group
-                notify.dispatch_due()
+                outbox.dispatch_due()
             _drain(T0)
         [mail] = messages
         text = mail.get_payload(decode=True).decode()
@@ -269,3 +270,20 @@ def test_an_oversized_or_too_deep_body_is_refused_with_a_4xx(demo, writer):
     assert big.status_code == 413 and big.json()["code"] == "too_large"
     deep = writer.post(url, "[" * 100_000 + "]" * 100_000, content_type="application/json")
     assert deep.status_code == 422 and deep.json()["field"] == "body"
+
+
+def test_a_page_whose_alert_resolved_before_it_went_out_is_not_sent(secret):
+    """After a storm, 1,500 pages went out after their alert had already resolved."""
+    with clock.frozen(T0):
+        opened = alerts.receive(secret, payload("firing"))
+    with clock.frozen(T0 + timedelta(seconds=30)):  # resolved while the page still waits
+        alerts.receive(secret, payload("resolved"))
+        report = outbox.dispatch_due()
+    [page] = Notification.objects.filter(kind="page.alert")
+    assert report.withdrawn == 1 and report.sent == 0
+    assert page.state == "withdrawn" and page.delivered == [] and page.inbox_at is None
+    assert "the alert had resolved" in page.last_error
+    opened.group.refresh_from_db()
+    assert (
+        opened.group.log[-1]["text"] == "did not page Chloé Martin: the alert had already resolved"
+    )

@@ -64,9 +64,19 @@ def worker(
         report = run_burst(all_periodic=all_periodic)
         out.print(f"ran {report.periodic} periodic and {report.queued} queued jobs")
         return
+    import threading
+
     from django.core.management import call_command
 
-    call_command("run_huey")
+    from sunrelay.notify import outbox
+
+    stop = threading.Event()
+    drain = outbox.start_drain(stop)  # the outbox, continuously, beside the job queue
+    try:
+        call_command("run_huey")
+    finally:
+        stop.set()
+        drain.join(timeout=60)  # the batch in hand is finished, never abandoned
 
 
 @app.command()

@@ -9,7 +9,8 @@ from sunrelay.people.models import Person
 
 class Notification(models.Model):
     PENDING, SENDING, SENT, DEAD = "pending", "sending", "sent", "dead"
-    STATES = [(s, s) for s in (PENDING, SENDING, SENT, DEAD)]
+    WITHDRAWN = "withdrawn"  # no longer true when its turn came (a page for a resolved alert)
+    STATES = [(s, s) for s in (PENDING, SENDING, SENT, DEAD, WITHDRAWN)]
 
     key = models.CharField(max_length=200, unique=True)  # idempotency key
     recipient = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="notifications")
@@ -20,7 +21,7 @@ class Notification(models.Model):
     urgent = models.BooleanField(default=False)
     channels = models.JSONField(default=list)  # chosen when queued: ["inbox", "email", …]
     delivered = models.JSONField(default=list)  # channels that have accepted it
-    state = models.CharField(max_length=8, choices=STATES, default=PENDING)
+    state = models.CharField(max_length=12, choices=STATES, default=PENDING)
     created_at = models.DateTimeField()
     deliver_after = models.DateTimeField()  # quiet hours: the recipient's next working window
     attempts = models.PositiveSmallIntegerField(default=0)
@@ -33,7 +34,7 @@ class Notification(models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
         indexes = [
-            models.Index(fields=["state", "deliver_after"]),
+            models.Index(fields=["state", "urgent", "deliver_after"]),
             models.Index(fields=["recipient", "state"]),
         ]
 

@@ -5,11 +5,9 @@ from __future__ import annotations
 import logging
 import secrets
 import uuid
-from dataclasses import dataclass
-from datetime import timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from sunrelay.core import clock
 from sunrelay.core.errors import ValidationFailed
@@ -22,7 +20,6 @@ from sunrelay.people import service as people
 from sunrelay.people.models import Person
 
 log = logging.getLogger(__name__)
-LEASE = timedelta(minutes=5)
 
 
 def send(
@@ -72,77 +69,6 @@ def send(
             )
     except IntegrityError:  # another process queued the same key a moment ago
         return Notification.objects.get(key=key)
-
-
-@dataclass
-class DispatchReport:
-    sent: int = 0
-    retried: int = 0
-    dead: int = 0
-
-
-def due() -> QuerySet[Notification]:
-    now = clock.now()
-    waiting = Q(state=Notification.PENDING, deliver_after__lte=now)
-    abandoned = Q(state=Notification.SENDING, lease_until__lt=now)  # its worker died
-    return Notification.objects.filter(waiting | abandoned).order_by("deliver_after", "pk")
-
-
-def _claim(pk: int) -> bool:
-    """Take one notification for this worker; False when another worker took it first."""
-    now = clock.now()
-    claimable = Q(state=Notification.PENDING) | Q(state=Notification.SENDING, lease_until__lt=now)
-    taken = Notification.objects.filter(claimable, pk=pk).update(
-        state=Notification.SENDING, lease_until=now + LEASE
-    )
-    return taken == 1
-
-
-def _deliver(n: Notification) -> str:
-    """Try each channel that has not yet accepted it; '' on success, else the errors."""
-    errors = []
-    for name in n.channels:
-        if name in n.delivered:
-            continue
-        try:
-            channels.get(name).deliver(n)
-        except Exception as exc:  # a channel failure must never stop the outbox
-            # the stored error is shown in the inbox: what went wrong, never socket details
-            # or the URL (a Slack URL is a secret)
-            said = str(exc) if isinstance(exc, channels.DeliveryFailed) else outbound.describe(exc)
-            errors.append(f"{name}: {said}")
-        else:
-            n.delivered.append(name)
-            if name == "inbox":
-                n.inbox_at = clock.now()
-    return "; ".join(errors)
-
-
-def dispatch_due(limit: int = 500) -> DispatchReport:
-    """Deliver what is due now. Safe to run in several workers at once: each notification is
-    claimed by one atomic update, so it is handed to its channels once."""
-    report = DispatchReport()
-    for pk in list(due().values_list("pk", flat=True)[:limit]):
-        if not _claim(pk):
-            continue
-        n = Notification.objects.get(pk=pk)
-        error = _deliver(n)
-        now = clock.now()
-        n.attempts += 1
-        n.lease_until = None
-        if not error:
-            n.state, n.sent_at, n.last_error = Notification.SENT, now, ""
-            report.sent += 1
-        elif n.attempts >= logic.MAX_ATTEMPTS:
-            n.state, n.last_error = Notification.DEAD, error
-            report.dead += 1
-            log.warning("notification %s is a dead letter: %s", n.pk, error)
-        else:
-            n.state, n.last_error = Notification.PENDING, error
-            n.deliver_after = now + logic.backoff(n.attempts)
-            report.retried += 1
-        n.save()
-    return report
 
 
 def get_notification(pk: int) -> Notification:

@@ -1,12 +1,12 @@
-"""The outbox runs every minute; two workers may run it at once (claims are atomic)."""
+"""The outbox's safety net: a batch every minute, for workers without the drain loop
+(``sunrelay worker --burst``). ``sunrelay worker`` drains continuously (notify.outbox)."""
 
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
-from sunrelay.notify import service
+from sunrelay.notify import outbox
 
 
 @db_periodic_task(crontab(minute="*"))
 def dispatch_notifications() -> int:
-    report = service.dispatch_due()
-    return report.sent
+    return outbox.dispatch_due().sent

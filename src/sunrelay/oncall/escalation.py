@@ -16,7 +16,9 @@ from django.db import transaction
 
 from sunrelay.cadence import handoffs
 from sunrelay.core import clock
+from sunrelay.notify import outbox
 from sunrelay.notify import service as notify
+from sunrelay.notify.models import Notification
 from sunrelay.oncall import logic, policies, queries, specs
 from sunrelay.oncall.errors import LinkInvalid, ScheduleNotFound
 from sunrelay.oncall.models import AlertGroup, Page
@@ -135,6 +137,32 @@ def _page(group: AlertGroup, person: Person, *, final: bool = False) -> Page:
     )
     emit(group, "paged", person)
     return page
+
+
+def withdraw_resolved(batch: list[Notification]) -> dict[int, str]:
+    """Pages whose alert resolved before their turn in the outbox: not sent, and the alert's
+    log says whom it did not page (registered with notify.outbox)."""
+    pages = Page.objects.filter(notification_key__in=[n.key for n in batch])
+    by_key = {p.notification_key: p for p in pages.select_related("person")}
+    out: dict[int, str] = {}
+    with transaction.atomic():
+        resolved = AlertGroup.objects.select_for_update().filter(
+            pk__in={p.group_id for p in by_key.values()}, state=AlertGroup.RESOLVED
+        )
+        groups = {g.pk: g for g in resolved}
+        for n in batch:
+            page = by_key.get(n.key)
+            group = groups.get(page.group_id) if page is not None else None
+            if page is None or group is None:
+                continue
+            out[n.pk] = "not sent: the alert had resolved before this page went out"
+            log(group, f"did not page {page.person.name}: the alert had already resolved")
+        for group in groups.values():
+            group.save(update_fields=["log"])
+    return out
+
+
+outbox.register_withdrawal("page.", withdraw_resolved)
 
 
 def page_body(group: AlertGroup, page: Page) -> str:
