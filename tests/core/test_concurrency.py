@@ -85,3 +85,23 @@ def test_twenty_new_records_get_twenty_numbers(demo):
     assert _together(write) == []
     numbers = sorted(Record.objects.values_list("number", flat=True))
     assert numbers == list(range(1, WRITERS + 1))
+
+
+def test_twenty_deliveries_of_one_new_alert_group_make_one_group(demo):
+    """Alertmanager in HA mode sends each notification from every replica at once."""
+    import json
+
+    from sunrelay.oncall import alerts
+    from sunrelay.oncall.models import Alert, AlertGroup
+    from tests.conftest import FIXTURES
+
+    _, secret = alerts.create_integration("prometheus", "Prometheus", "alertmanager")
+    payload = json.loads((FIXTURES / "alertmanager" / "firing.json").read_text())
+
+    def deliver(i: int) -> None:
+        with clock.frozen(utc(2026, 11, 23, 12)):
+            alerts.receive(secret, payload)
+
+    assert _together(deliver) == []
+    assert AlertGroup.objects.count() == 1
+    assert sorted(Alert.objects.values_list("received", flat=True)) == [WRITERS, WRITERS]

@@ -11,13 +11,16 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 
 from sunrelay.core import clock
 from sunrelay.core.errors import ValidationFailed
+from sunrelay.core.locks import serialise
 from sunrelay.oncall import escalation, intake, policies, specs
 from sunrelay.oncall.errors import (
     AlertGroupNotFound,
@@ -109,14 +112,15 @@ def receive(secret: str, payload: Any) -> Received:
         incoming = parse(payload)
     except intake.PayloadError as exc:
         raise BadPayload(str(exc), field=exc.field) from None
+    _touch(integration)
     with transaction.atomic():
-        integration.last_received_at = clock.now()
-        integration.save(update_fields=["last_received_at"])
+        # one delivery of a group at a time (Alertmanager in HA sends each from every replica);
+        # deliveries of other groups go on in parallel
+        serialise(f"oncall.group:{integration.pk}:{incoming.group_key}")
         group, created = _open_group(integration, incoming)
         if group is None:  # a resolve for a group we never saw open: nothing to do
             return Received(_closed_group(integration, incoming), False, False)
-        for alert in incoming.alerts:
-            _upsert(group, alert)
+        _upsert(group, incoming.alerts, created)
         resolved = False
         if group.state != AlertGroup.RESOLVED and _resolved(integration, incoming, group):
             _resolve(group, None, "resolved by the source")
@@ -124,6 +128,15 @@ def receive(secret: str, payload: Any) -> Received:
         if created:
             escalation.advance(group)
     return Received(group, created, resolved)
+
+
+def _touch(integration: Integration) -> None:
+    """Note when the integration last heard from its source: outside the delivery's
+    transaction and at most once a minute, so deliveries never queue on the integration's
+    row."""
+    now = clock.now()
+    stale = Q(last_received_at__isnull=True) | Q(last_received_at__lt=now - timedelta(minutes=1))
+    Integration.objects.filter(stale, pk=integration.pk).update(last_received_at=now)
 
 
 def _resolved(integration: Integration, incoming: intake.IncomingGroup, group: AlertGroup) -> bool:
@@ -184,31 +197,41 @@ def _route(labels: dict[str, str], fallback: Team | None) -> tuple[Component | N
     return component, (component.owner if component and component.owner else fallback)
 
 
-def _upsert(group: AlertGroup, incoming: intake.IncomingAlert) -> None:
+def _upsert(group: AlertGroup, incoming: list[intake.IncomingAlert], new_group: bool) -> None:
+    """Every alert of a delivery in one read and two writes (a new group: one write)."""
     now = clock.now()
-    alert = Alert.objects.filter(group=group, fingerprint=incoming.fingerprint).first()
-    if alert is None:
-        Alert.objects.create(
-            group=group,
-            fingerprint=incoming.fingerprint,
-            status=incoming.status,
-            labels=incoming.labels,
-            annotations=incoming.annotations,
-            starts_at=incoming.starts_at or now,
-            ends_at=incoming.ends_at if incoming.status == intake.RESOLVED else None,
-            generator_url=incoming.generator_url[:1000],
-            last_received_at=now,
-        )
-        return
-    alert.status, alert.labels, alert.annotations = (
-        incoming.status,
-        incoming.labels,
-        incoming.annotations,
-    )
-    alert.ends_at = incoming.ends_at if incoming.status == intake.RESOLVED else None
-    alert.received += 1
-    alert.last_received_at = now
-    alert.save()
+    latest = {a.fingerprint: a for a in incoming}  # a fingerprint twice: the last one counts
+    known: dict[str, Alert] = {}
+    if not new_group:
+        known = {a.fingerprint: a for a in group.alerts.filter(fingerprint__in=list(latest))}
+    made, changed = [], []
+    for fingerprint, a in latest.items():
+        ends = a.ends_at if a.status == intake.RESOLVED else None
+        alert = known.get(fingerprint)
+        if alert is None:
+            made.append(
+                Alert(
+                    group=group,
+                    fingerprint=fingerprint,
+                    status=a.status,
+                    labels=a.labels,
+                    annotations=a.annotations,
+                    starts_at=a.starts_at or now,
+                    ends_at=ends,
+                    generator_url=a.generator_url[:1000],
+                    last_received_at=now,
+                )
+            )
+            continue
+        alert.status, alert.labels, alert.annotations, alert.ends_at = (
+            a.status, a.labels, a.annotations, ends,
+        )  # fmt: skip
+        alert.received += 1
+        alert.last_received_at = now
+        changed.append(alert)
+    Alert.objects.bulk_create(made)
+    fields = ["status", "labels", "annotations", "ends_at", "received", "last_received_at"]
+    Alert.objects.bulk_update(changed, fields)
 
 
 def open_page(
