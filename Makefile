@@ -32,9 +32,11 @@ test: lint
 	$(BIN)/pytest
 
 bench: install
+	@bash scripts/ensure-debian wrk:wrk
 	$(BIN)/python benchmarks/business_hours.py
 	$(BIN)/python benchmarks/pages.py
 	$(BIN)/python benchmarks/oncall.py
+	$(BIN)/python benchmarks/intake.py
 
 clean:
 	rm -rf $(VENV) var
