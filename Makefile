@@ -38,6 +38,7 @@ bench: install
 	$(BIN)/python benchmarks/oncall.py
 	$(BIN)/python benchmarks/intake.py
 	$(BIN)/python benchmarks/outbox.py
+	$(BIN)/python benchmarks/memory.py
 
 clean:
 	rm -rf $(VENV) var
