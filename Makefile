@@ -39,6 +39,7 @@ bench: install
 	$(BIN)/python benchmarks/intake.py
 	$(BIN)/python benchmarks/outbox.py
 	$(BIN)/python benchmarks/memory.py
+	$(BIN)/python benchmarks/scaleout.py
 
 clean:
 	rm -rf $(VENV) var

@@ -228,3 +228,43 @@ def parse_wrk(out: str) -> Load:
 def verdict(value: float, target: float, *, higher_is_better: bool = True) -> str:
     met = value >= target if higher_is_better else value <= target
     return "[green]meets[/green]" if met else "[red]misses[/red]"
+
+
+COUNTING_RECEIVER = """
+import json, sys, threading
+from collections import Counter
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+seen, lock = Counter(), threading.Lock()
+class H(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True
+    def _answer(self, body):
+        self.send_response(200); self.send_header("Content-Length", str(len(body)))
+        self.end_headers(); self.wfile.write(body)
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        with lock:
+            seen[self.headers.get("X-Sunrelay-Delivery", "")] += 1
+        self._answer(b"ok")
+    def do_GET(self):
+        with lock:
+            stats = {"deliveries": sum(seen.values()), "distinct": len(seen),
+                     "repeated": sum(1 for n in seen.values() if n > 1)}
+        self._answer(json.dumps(stats).encode())
+    def log_message(self, *a): pass
+ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
+"""
+
+
+@contextlib.contextmanager
+def counting_receiver() -> Iterator[str]:
+    """An HTTP receiver on 127.0.0.1 that counts deliveries by X-Sunrelay-Delivery; GET
+    answers {"deliveries", "distinct", "repeated"}. Yields its URL."""
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-c", COUNTING_RECEIVER, str(port)])
+    try:
+        wait_for_port(port)
+        yield f"http://127.0.0.1:{port}/hook"
+    finally:
+        process.terminate()
+        process.wait(10)
