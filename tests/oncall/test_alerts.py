@@ -217,15 +217,20 @@ def test_pages_reach_real_receivers_and_a_dead_channel_moves_the_ladder_on(secre
     assert "failed to deliver" in group.log[-2]["text"]
 
 
+def intake_path(writer, slug: str) -> str:
+    """A new Alertmanager integration made through the API; the path of its intake URL."""
+    made = writer.post(
+        "/api/v1/oncall/integrations",
+        {"id": slug, "name": "Prometheus", "kind": "alertmanager"},
+        content_type="application/json",
+    ).json()
+    return made["url"].split("localhost:8000")[-1]
+
+
 def test_what_real_alertmanagers_send_is_stored(demo, writer):
     """A groupKey over 500 characters, a fingerprint over 200 and NUL bytes used to fail on
     PostgreSQL on every retry, so the alert was never stored."""
-    made = writer.post(
-        "/api/v1/oncall/integrations",
-        {"id": "prom-long", "name": "Prometheus", "kind": "alertmanager"},
-        content_type="application/json",
-    ).json()
-    url = made["url"].split("localhost:8000")[-1]
+    url = intake_path(writer, "prom-long")
     long_key = "{}/{}:{" + ",".join(f'label{i}="value{i}"' for i in range(60)) + "}"
     payload = {
         "version": "4",
@@ -260,12 +265,7 @@ def test_what_real_alertmanagers_send_is_stored(demo, writer):
 
 
 def test_an_oversized_or_too_deep_body_is_refused_with_a_4xx(demo, writer):
-    made = writer.post(
-        "/api/v1/oncall/integrations",
-        {"id": "prom-big", "name": "Prometheus", "kind": "alertmanager"},
-        content_type="application/json",
-    ).json()
-    url = made["url"].split("localhost:8000")[-1]
+    url = intake_path(writer, "prom-big")
     big = writer.post(url, b"{" + b" " * (6 * 1024 * 1024) + b"}", content_type="application/json")
     assert big.status_code == 413 and big.json()["code"] == "too_large"
     deep = writer.post(url, "[" * 100_000 + "]" * 100_000, content_type="application/json")
