@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from sunrelay.cli.main import app
 from sunrelay.core import clock
 from sunrelay.decisions.models import Record
-from sunrelay.incidents import timeline
+from sunrelay.incidents.models import Incident
 from sunrelay.notify.models import Notification
 
 T0 = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
@@ -26,7 +26,7 @@ def _run(*args: str, at: datetime = T0):
 def test_command_roles_notes_decisions_postmortem_and_action_items(demo, tmp_path):
     made = _run("declare", "Ledger lag", "-s", "SEV2", "--component", "ledger", "--as", "bruno")
     assert made.exit_code == 0, made.output
-    pk = str(timeline.get_incident(1).pk)
+    pk = str(Incident.objects.get().pk)  # not 1: PostgreSQL sequences outlive rolled-back tests
 
     # command changes hands only with a note, which reaches the new commander
     bare = _run("role", pk, "commander", "ana", "--as", "bruno")
