@@ -4,9 +4,10 @@ Every write in a domain's ``service.py`` asks that domain's ``permissions.py`` w
 ``Actor`` may do it; the hub, the API and the CLI only say who the actor is (docs/permissions.md):
 
 - a signed-in hub user is their directory entry, with staff rights when their sign-in is staff;
-- a write token and the ``sunrelay`` command on the server are operators: staff rights, with the
-  person they name (``actor``, ``--as``) recorded as the one who acted;
-- the org-file import and background jobs act as ``OPERATOR``.
+- a write token is an operator (staff rights), with the person it names in ``actor`` recorded
+  as the one who acted;
+- ``sunrelay … --as PERSON`` acts as that person, with their own rights; a command without
+  ``--as``, the org-file import and background jobs act as ``OPERATOR``.
 """
 
 from __future__ import annotations
