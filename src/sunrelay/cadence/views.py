@@ -17,6 +17,7 @@ from sunrelay.cadence.errors import FeedNotFound
 from sunrelay.cadence.models import Item, Ritual, StatusUpdate
 from sunrelay.core import clock
 from sunrelay.core.errors import SunrelayError
+from sunrelay.core.flash import describe, flashed
 from sunrelay.people import queries as people_queries
 from sunrelay.people import service as people
 from sunrelay.people.models import Person, Team
@@ -166,7 +167,7 @@ def risk_register(request: HttpRequest, team: str) -> HttpResponse:
 @require_POST
 def settle_item(request: HttpRequest, pk: int) -> HttpResponse:
     item = status.get_item(pk)
-    try:
+    with flashed(request):
         status.settle_item(
             pk,
             _me(request),
@@ -174,8 +175,6 @@ def settle_item(request: HttpRequest, pk: int) -> HttpResponse:
             resolution=request.POST.get("resolution", ""),
             owner=request.POST.get("owner", ""),
         )
-    except SunrelayError as exc:
-        messages.error(request, exc.message)
     return redirect("cadence:risks", item.team.slug if item.team else "")
 
 
@@ -226,11 +225,8 @@ def handoff_board(request: HttpRequest) -> HttpResponse:
 def handoff_detail(request: HttpRequest, pk: int) -> HttpResponse:
     h = handoffs.get_handoff(pk)
     if request.method == "POST":
-        try:
+        with flashed(request, "Acknowledged: it is yours now."):
             handoffs.acknowledge(pk, _me(request))
-            messages.success(request, "Acknowledged: it is yours now.")
-        except SunrelayError as exc:
-            messages.error(request, exc.message)
         return redirect("cadence:handoff", pk)
     return render(request, "cadence/handoff.html", {"h": h, "receivers": h.receivers.all()})
 
@@ -321,7 +317,7 @@ def _save_occurrence(request: HttpRequest, found: Ritual) -> HttpResponse:
     except ValueError:
         messages.error(request, "start: not an instant")
     except SunrelayError as exc:
-        messages.error(request, f"{exc.field}: {exc.message}" if exc.field else exc.message)
+        messages.error(request, describe(exc))
     return redirect("cadence:ritual", found.pk)
 
 
@@ -379,12 +375,8 @@ def calendars(request: HttpRequest) -> HttpResponse:
         target: Person | Team = me
         if request.POST.get("team"):
             target = people.get_team(request.POST["team"])
-        try:
+        with flashed(request, "A new address: the old one no longer works."):
             feeds.renew(target, actor_for_user(request.user))
-        except SunrelayError as exc:
-            messages.error(request, exc.message)
-            return redirect("cadence:calendars")
-        messages.success(request, "A new address: the old one no longer works.")
         return redirect("cadence:calendars")
     return render(
         request,

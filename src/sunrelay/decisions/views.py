@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from sunrelay.core import clock
 from sunrelay.core.errors import SunrelayError, ValidationFailed
+from sunrelay.core.flash import flashed
 from sunrelay.core.permissions import Actor
 from sunrelay.decisions import logic, queries, review, service
 from sunrelay.decisions.permissions import may_change
@@ -179,7 +179,7 @@ ACTIONS = {
 def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """Every button on the record page: one service call each."""
     me = _actor(request)
-    try:
+    with flashed(request, "Saved."):
         if action not in ACTIONS:
             raise ValidationFailed(f"unknown action {action!r}", field="action")
         if me.person is None:
@@ -187,9 +187,6 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                 "your sign-in is not linked to a person in the directory", field="actor"
             )
         ACTIONS[action](pk, me, request.POST)
-        messages.success(request, "Saved.")
-    except SunrelayError as exc:
-        messages.error(request, f"{exc.field}: {exc.message}" if exc.field else exc.message)
     return redirect("decisions:record", pk)
 
 

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 
 from sunrelay.core import clock
 from sunrelay.core.errors import SunrelayError, ValidationFailed, whole_number
+from sunrelay.core.flash import describe
 from sunrelay.incidents import followups, logic, reports, service, timeline
 from sunrelay.incidents.models import Postmortem
 from sunrelay.people import queries as people_queries
@@ -24,7 +25,7 @@ def _me(request: HttpRequest) -> Person:
 
 
 def _error(request: HttpRequest, exc: SunrelayError) -> None:
-    messages.error(request, f"{exc.field}: {exc.message}" if exc.field else exc.message)
+    messages.error(request, describe(exc))
 
 
 @login_required

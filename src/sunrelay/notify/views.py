@@ -12,6 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from sunrelay.core.errors import SunrelayError, whole_number
+from sunrelay.core.flash import describe, flashed
 from sunrelay.notify import channels, logic, service
 from sunrelay.people import queries as people_queries
 from sunrelay.people.models import Person
@@ -54,7 +55,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
                 new_secret=bool(request.POST.get("new_secret")),
             )
         except SunrelayError as exc:
-            messages.error(request, f"{exc.field}: {exc.message}" if exc.field else exc.message)
+            messages.error(request, describe(exc))
         else:
             messages.success(request, "Saved. New messages follow these choices.")
         return redirect("notify:preferences")
@@ -93,9 +94,6 @@ def dead_letters(request: HttpRequest) -> HttpResponse:
 @staff_member_required
 @require_POST
 def retry(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
+    with flashed(request, f"Notification {pk} is queued again."):
         service.retry_dead_letter(pk)
-        messages.success(request, f"Notification {pk} is queued again.")
-    except SunrelayError as exc:
-        messages.error(request, exc.message)
     return redirect("notify:dead_letters")

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from sunrelay.core import clock
 from sunrelay.core.errors import SunrelayError, ValidationFailed
+from sunrelay.core.flash import describe, flashed
 from sunrelay.core.permissions import Actor
 from sunrelay.oncall import alerts, charts, escalation, forms, policies, queries, service, specs
 from sunrelay.oncall.models import AlertGroup, OnCallSchedule
@@ -80,7 +81,7 @@ def schedule(request: HttpRequest, slug: str) -> HttpResponse:
             messages.success(request, "Override added.")
             return redirect("oncall:schedule", slug)
         except SunrelayError as exc:
-            messages.error(request, f"{exc.field}: {exc.message}" if exc.field else exc.message)
+            messages.error(request, describe(exc))
     asked = request.GET.get("days", "")
     days = min(max(int(asked), 1), 28) if asked.isdigit() else 7
     start = clock.now().replace(minute=0, second=0, microsecond=0)
@@ -117,11 +118,8 @@ def _local(text: str, tz: str, field: str) -> datetime:
 @login_required
 @require_POST
 def remove_override(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    try:
+    with flashed(request, "Override removed."):
         service.delete_override(pk, _editor(request))
-        messages.success(request, "Override removed.")
-    except SunrelayError as exc:
-        messages.error(request, exc.message)
     return redirect("oncall:schedule", slug)
 
 
@@ -140,14 +138,11 @@ def alert_detail(request: HttpRequest, pk: int) -> HttpResponse:
     group = alerts.get_group(pk)
     if request.method == "POST":
         action = request.POST.get("action")
-        try:
+        with flashed(request, f"Alert {action}d."):
             if action == "acknowledge":
                 alerts.acknowledge(pk, _me(request))
             elif action == "resolve":
                 alerts.resolve(pk, _me(request))
-            messages.success(request, f"Alert {action}d.")
-        except SunrelayError as exc:
-            messages.error(request, exc.message)
         return redirect("oncall:alert", pk)
     return render(
         request,
@@ -337,7 +332,7 @@ def integration_new(request: HttpRequest) -> HttpResponse:
             context = {"integration": found, "url": alerts.intake_url(secret)}
             return render(request, "oncall/integration_created.html", context)
         except SunrelayError as exc:
-            messages.error(request, f"{exc.field}: {exc.message}" if exc.field else exc.message)
+            messages.error(request, describe(exc))
     return redirect("oncall:setup")
 
 
@@ -346,12 +341,9 @@ def delete(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
     """POST only: delete a schedule or a policy."""
     if request.method != "POST":
         return redirect("oncall:setup")
-    try:
+    with flashed(request, f"Deleted {kind} {slug}."):
         if kind == "schedule":
             service.delete_schedule(slug, editor=_editor(request))
         else:
             policies.delete_policy(slug, editor=_editor(request))
-        messages.success(request, f"Deleted {kind} {slug}.")
-    except SunrelayError as exc:
-        messages.error(request, exc.message)
     return redirect("oncall:setup")

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from sunrelay.core import clock
-from sunrelay.core.errors import SunrelayError
+from sunrelay.core.flash import flashed
 from sunrelay.people import charts, queries, service, timequery
 from sunrelay.people.models import Person
 from sunrelay.people.permissions import actor_for_user
@@ -86,25 +86,17 @@ def add_absence(request: HttpRequest, pid: str) -> HttpResponse:
     except ValueError:
         messages.error(request, "from/to: dates must look like 2026-12-21")
         return redirect("people:person", pid=pid)
-    try:
+    with flashed(request, f"Absence added: {start} to {end}."):
         by = actor_for_user(request.user)
         service.add_absence(pid, start, end, request.POST.get("reason", ""), "web", by)
-    except SunrelayError as exc:
-        messages.error(request, f"{exc.field}: {exc.message}" if exc.field else exc.message)
-    else:
-        messages.success(request, f"Absence added: {start} to {end}.")
     return redirect("people:person", pid=pid)
 
 
 @login_required
 @require_POST
 def remove_absence(request: HttpRequest, pid: str, absence_id: int) -> HttpResponse:
-    try:
+    with flashed(request, "Absence removed."):
         service.delete_absence(absence_id, actor_for_user(request.user), person=pid)
-    except SunrelayError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "Absence removed.")
     return redirect("people:person", pid=pid)
 
 
