@@ -116,7 +116,9 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the worker and the web process read while the other writes. IMMEDIATE takes the
     # write lock when a transaction begins, so a read-then-write transaction waits its turn
-    # (up to the 20 s timeout) instead of failing at once when it upgrades its lock.
+    # (up to the 20 s timeout) instead of failing at once when it upgrades its lock; and this
+    # process's transactions queue for their turn before they ask SQLite (core.sqlite).
+    DATABASES["default"]["ENGINE"] = "sunrelay.core.sqlite"
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         transaction_mode="IMMEDIATE",

@@ -17,7 +17,7 @@ from sunrelay.notify import service as notify
 from sunrelay.notify.models import Notification
 from sunrelay.oncall import alerts, escalation
 from sunrelay.oncall.errors import BadPayload, IntegrationNotFound, LinkInvalid
-from sunrelay.oncall.models import Alert, AlertGroup
+from sunrelay.oncall.models import Alert, AlertGroup, Integration
 from sunrelay.people.models import Person
 from tests.receivers import http_receiver, smtp_server
 
@@ -80,6 +80,9 @@ def test_the_ladder_escalates_on_time_and_stops_at_an_acknowledgement(secret):
         assert escalation.escalate_due() == 1
     group.refresh_from_db()
     assert pages(group) == [("chloe", 0, 0), ("ana", 1, 0)]
+    second = Notification.objects.get(kind="page.alert", recipient__slug="ana")
+    assert "5.2% of ledger writes failed" in second.body  # read back from the stored alerts
+    assert "DRI Ana Lima" in second.body and "/oncall/link/" in second.body
     with clock.frozen(T0 + timedelta(minutes=12)):
         alerts.acknowledge(group.pk, Person.objects.get(slug="ana"))
         alerts.acknowledge(group.pk, Person.objects.get(slug="bruno"))  # changes nothing
@@ -287,3 +290,24 @@ def test_a_page_whose_alert_resolved_before_it_went_out_is_not_sent(secret):
     assert (
         opened.group.log[-1]["text"] == "did not page Chloé Martin: the alert had already resolved"
     )
+
+
+def test_a_delivery_costs_a_bounded_number_of_queries(secret, django_assert_max_num_queries):
+    """A storm of new alert groups is paid per delivery in queries: routing, the policy, who is
+    on call, the page and its notification, in one transaction (one more on PostgreSQL, its
+    advisory lock). A repeat of an open group costs far fewer."""
+    with clock.frozen(T0), django_assert_max_num_queries(18):
+        assert alerts.receive(secret, payload("firing")).created
+    with clock.frozen(T0 + timedelta(minutes=4)), django_assert_max_num_queries(8):
+        assert not alerts.receive(secret, payload("firing")).created
+
+
+def test_the_integration_notes_its_last_delivery_at_most_once_a_minute(secret):
+    integration = Integration.objects.get(slug="prometheus")
+    assert integration.last_received_at is None
+    for minutes in (0, 0.5, 1.5):
+        with clock.frozen(T0 + timedelta(minutes=minutes)):
+            alerts.receive(secret, payload("firing"))
+        integration.refresh_from_db()
+        noted = T0 + timedelta(minutes=0 if minutes < 1 else minutes)
+        assert integration.last_received_at == noted

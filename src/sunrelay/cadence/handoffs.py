@@ -224,6 +224,14 @@ def recent(team: str | None = None, limit: int = 50) -> QuerySet[Handoff]:
     return found.select_related("team", "author", "acknowledged_by")[:limit]
 
 
+def latest(team_id: int, limit: int = 3) -> list[Handoff]:
+    """The team's last hand-offs, newest first, with only what a page quotes of them."""
+    found = Handoff.objects.filter(team_id=team_id).only(
+        "created_at", "source", "target", "next_action"
+    )
+    return list(found[:limit])
+
+
 def age_label(seconds: int) -> str:
     hours, rest = divmod(seconds, 3600)
     return f"{hours} h {rest // 60:02d} min" if hours else f"{rest // 60} min"

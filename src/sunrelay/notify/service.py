@@ -41,11 +41,12 @@ def send(
     if not subject:
         raise ValidationFailed("a notification needs a subject", field="subject")
     key = key or f"once:{uuid.uuid4()}"
-    existing = Notification.objects.filter(key=key).first()
-    if existing is not None:
-        return existing
+    if not urgent:  # jobs send these again and again: skip choosing a time for a known key
+        existing = Notification.objects.filter(key=key).first()
+        if existing is not None:
+            return existing
     now = clock.now()
-    preference = Preference.objects.filter(person=person).first()
+    preference = _preference_of(person)
     routes = preference.routes if preference else {}
     chosen = logic.choose_channels(routes, kind, channels.available(person, preference))
     after = now
@@ -67,8 +68,29 @@ def send(
                 created_at=now,
                 deliver_after=after,
             )
-    except IntegrityError:  # another process queued the same key a moment ago
-        return Notification.objects.get(key=key)
+    except IntegrityError:  # queued before (or by another process a moment ago)
+        existing = Notification.objects.filter(key=key).first()
+        if existing is None:
+            raise
+        return existing
+
+
+_READ_ALONG = "_notify_preference"
+
+
+def recipients(people: QuerySet[Person]) -> list[Person]:
+    """People about to be sent to, each with their preferences read along in the same query,
+    so that ``send`` does not read them again (pages to many people at once)."""
+    found = list(people.select_related("preference"))
+    for person in found:
+        setattr(person, _READ_ALONG, getattr(person, "preference", None))
+    return found
+
+
+def _preference_of(person: Person) -> Preference | None:
+    if hasattr(person, _READ_ALONG):
+        return getattr(person, _READ_ALONG)
+    return Preference.objects.filter(person=person).first()
 
 
 def get_notification(pk: int) -> Notification:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -33,6 +33,9 @@ from sunrelay.oncall.models import Alert, AlertGroup, EscalationPolicy, Integrat
 from sunrelay.people.models import Component, Person, Team
 
 INTERNAL = "sunrelay"  # the integration behind pages raised in the hub (incidents)
+
+
+TOUCH_EVERY = timedelta(minutes=1)
 
 
 def _hash(secret: str) -> str:
@@ -120,22 +123,32 @@ def receive(secret: str, payload: Any) -> Received:
         group, created = _open_group(integration, incoming)
         if group is None:  # a resolve for a group we never saw open: nothing to do
             return Received(_closed_group(integration, incoming), False, False)
+        if created:  # page its first step; that saves the group, with where it stands
+            first = _latest(incoming.alerts)[0]
+            escalation.advance(group, opened=escalation.Opened(first.annotations))
         _upsert(group, incoming.alerts, created)
         resolved = False
         if group.state != AlertGroup.RESOLVED and _resolved(integration, incoming, group):
             _resolve(group, None, "resolved by the source")
             resolved = True
-        if created:
-            escalation.advance(group)
     return Received(group, created, resolved)
+
+
+# when this process last noted a delivery, by integration and its secret (ids may be reused)
+_touched: dict[tuple[int, str], datetime] = {}
 
 
 def _touch(integration: Integration) -> None:
     """Note when the integration last heard from its source: outside the delivery's
-    transaction and at most once a minute, so deliveries never queue on the integration's
-    row."""
+    transaction and at most once a minute (per process, and in the database), so deliveries
+    never queue on the integration's row nor pay a write each."""
     now = clock.now()
-    stale = Q(last_received_at__isnull=True) | Q(last_received_at__lt=now - timedelta(minutes=1))
+    memo = (integration.pk, integration.secret_hash)
+    last = _touched.get(memo)
+    if last is not None and last <= now < last + TOUCH_EVERY:
+        return
+    _touched[memo] = now
+    stale = Q(last_received_at__isnull=True) | Q(last_received_at__lt=now - TOUCH_EVERY)
     Integration.objects.filter(stale, pk=integration.pk).update(last_received_at=now)
 
 
@@ -172,7 +185,7 @@ def _open_group(
     ):
         return None, False
     component, team = _route(incoming.labels, integration.team)
-    group = AlertGroup.objects.create(
+    group = AlertGroup(  # saved by its first escalation step
         integration=integration,
         group_key=incoming.group_key,
         title=incoming.title,
@@ -190,11 +203,13 @@ def _open_group(
 
 
 def _route(labels: dict[str, str], fallback: Team | None) -> tuple[Component | None, Team | None]:
-    slug = specs.route(policies.route_specs(), labels)
-    component = (
-        Component.objects.select_related("owner", "dri").filter(slug=slug).first() if slug else None
-    )
+    component = policies.route(labels)
     return component, (component.owner if component and component.owner else fallback)
+
+
+def _latest(incoming: list[intake.IncomingAlert]) -> list[intake.IncomingAlert]:
+    """One alert per fingerprint, in order; a fingerprint sent twice: the last one counts."""
+    return list({a.fingerprint: a for a in incoming}.values())
 
 
 def _upsert(group: AlertGroup, incoming: list[intake.IncomingAlert], new_group: bool) -> None:
@@ -264,7 +279,7 @@ def open_page(
             policy=policy or policies.policy_for(team),
             created_at=clock.now(),
         )
-        Alert.objects.create(
+        alert = Alert.objects.create(
             group=group,
             fingerprint=key[:200],
             status=intake.FIRING,
@@ -273,7 +288,7 @@ def open_page(
             last_received_at=clock.now(),
         )
         escalation.log(group, f"opened in the hub for team {team.name}")
-        escalation.advance(group)
+        escalation.advance(group, opened=escalation.Opened(alert.annotations))
     return group
 
 

@@ -8,6 +8,7 @@ acknowledge or resolve. Listeners (incidents) hear of every page, acknowledgemen
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
@@ -51,25 +52,27 @@ def log(group: AlertGroup, text: str) -> None:
 
 def _targets(step: specs.Step, group: AlertGroup) -> list[Person]:
     if step.target == "person":
-        return list(Person.objects.filter(slug=step.id))
+        return notify.recipients(Person.objects.filter(slug=step.id))
     if step.target == "schedule":
         try:
             ids = queries.who(step.id, clock.now())
         except ScheduleNotFound:  # deleted since the policy was written: nobody to page
             return []
-        return list(Person.objects.filter(slug__in=ids))
+        return notify.recipients(Person.objects.filter(slug__in=ids)) if ids else []
     team = Team.objects.filter(slug=step.id).first()
     if team is None:
         return []
     directory = people_queries.load_directory(team=team.slug)
-    return list(Person.objects.filter(slug__in=directory.members(team.slug)))
+    return notify.recipients(Person.objects.filter(slug__in=directory.members(team.slug)))
 
 
-def advance(group: AlertGroup) -> None:
+def advance(group: AlertGroup, *, opened: Opened | None = None) -> None:
     """Fire the next step of the group's policy (the first one for a new group). Steps with
-    nobody to page are skipped at once; an exhausted ladder tells the team lead."""
+    nobody to page are skipped at once; an exhausted ladder tells the team lead. A group
+    ``opened`` in the caller's transaction passes what is known of it, which saves reading it
+    back."""
     if group.policy is None:
-        _fallback(group)
+        _fallback(group, opened)
         return
     policy = policies.policy_spec(group.policy)
     position = None if group.step is None else logic.Position(group.step, group.round)
@@ -78,7 +81,7 @@ def advance(group: AlertGroup) -> None:
         if position is None:
             group.exhausted, group.next_step_at = True, None
             log(group, "nobody acknowledged: the escalation policy is exhausted")
-            _tell_lead(group)
+            _tell_lead(group, opened)
             group.save()
             return
         step = logic.step_at(policy, position)
@@ -91,11 +94,12 @@ def advance(group: AlertGroup) -> None:
     log(group, f"step {position.step + 1} (round {position.round + 1}): paged {names}")
     group.next_step_at = clock.now() + step.wait
     group.save()
+    about = _about(group, opened)
     for person in targets:
-        _page(group, person)
+        _page(group, person, about, opened)
 
 
-def _fallback(group: AlertGroup) -> None:
+def _fallback(group: AlertGroup, opened: Opened | None) -> None:
     """No policy: page the team's lead, or log that nobody owns the alert."""
     lead = group.team.lead if group.team else None
     if lead is None:
@@ -106,16 +110,18 @@ def _fallback(group: AlertGroup) -> None:
     group.step, group.exhausted = 0, True
     log(group, f"no escalation policy: paged the team lead {lead.name}")
     group.save()
-    _page(group, lead)
+    _page(group, lead, _about(group, opened), opened)
 
 
-def _tell_lead(group: AlertGroup) -> None:
+def _tell_lead(group: AlertGroup, opened: Opened | None) -> None:
     lead = group.team.lead if group.team else None
     if lead is not None:
-        _page(group, lead, final=True)
+        _page(group, lead, _about(group, opened), opened, final=True)
 
 
-def _page(group: AlertGroup, person: Person, *, final: bool = False) -> Page:
+def _page(
+    group: AlertGroup, person: Person, about: str, opened: Opened | None, *, final: bool = False
+) -> Page:
     key = f"page:{group.pk}:{group.round}:{group.step}:{person.slug}" + (":final" if final else "")
     page = Page.objects.create(
         group=group,
@@ -130,12 +136,13 @@ def _page(group: AlertGroup, person: Person, *, final: bool = False) -> Page:
         person,
         "page.alert",
         subject,
-        page_body(group, page),
+        page_body(about, page),
         url=f"/oncall/alerts/{group.pk}/",
         urgent=True,
         key=key,
     )
-    emit(group, "paged", person)
+    if opened is None:  # nothing can refer to a group opened in this transaction yet
+        emit(group, "paged", person)
     return page
 
 
@@ -165,14 +172,23 @@ def withdraw_resolved(batch: list[Notification]) -> dict[int, str]:
 outbox.register_withdrawal("page.", withdraw_resolved)
 
 
-def page_body(group: AlertGroup, page: Page) -> str:
-    """What the person needs to act: summary, labels, component links, owner, DRI, the team's
-    last hand-offs, and the one-time links."""
+@dataclass(frozen=True)
+class Opened:
+    """What the caller that opened a group in this transaction knows of it."""
+
+    annotations: dict[str, str]  # of its first alert
+
+
+def _about(group: AlertGroup, opened: Opened | None) -> str:
+    """What every page of the group says: summary, labels, component links, owner, DRI and
+    the team's last hand-offs."""
     lines = []
-    first = group.alerts.first()
-    summary = (
-        first.annotations.get("description") or first.annotations.get("summary") if first else ""
-    )
+    if opened is not None:
+        annotations = opened.annotations
+    else:
+        first = group.alerts.order_by("pk").values_list("annotations", flat=True)[:1]
+        annotations = next(iter(first), {}) or {}
+    summary = annotations.get("description") or annotations.get("summary")
     if summary:
         lines += [summary, ""]
     if group.labels:
@@ -183,20 +199,24 @@ def page_body(group: AlertGroup, page: Page) -> str:
         dri = component.dri.name if component.dri else "no DRI"
         lines.append(f"Component: {component.name} (owner {owner}, DRI {dri})")
         lines += [f"{x.get('title') or 'Link'}: {x['url']}" for x in component.links]
-    if group.team is not None:
-        recent = list(handoffs.recent(group.team.slug, limit=3))
+    if group.team_id is not None:
+        recent = handoffs.latest(group.team_id)
         if recent:
             lines.append("Recent hand-offs:")
             lines += [
                 f"- {h.created_at:%a %H:%M}Z {h.source} → {h.target}: {h.next_action}"
                 for h in recent
             ]
-    lines += [
-        "",
+    return "\n".join(lines).strip()
+
+
+def page_body(about: str, page: Page) -> str:
+    """What the person needs to act: what the group is about, and their one-time links."""
+    links = [
         f"Acknowledge: {settings.SUNRELAY_URL}/oncall/link/{link_token(page, 'acknowledge')}",
         f"Resolve: {settings.SUNRELAY_URL}/oncall/link/{link_token(page, 'resolve')}",
     ]
-    return "\n".join(lines).strip()
+    return "\n".join([about, "", *links] if about else links)
 
 
 def escalate_due(now: datetime | None = None) -> int:

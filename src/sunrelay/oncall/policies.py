@@ -128,13 +128,31 @@ def set_routes(items: list[dict[str, Any]], *, editor: Actor | None = None) -> l
         ]
 
 
-def route_specs() -> list[specs.RouteSpec]:
+def _routes(*related: str) -> list[tuple[specs.RouteSpec, Component]]:
     found = []
-    for r in Route.objects.select_related("component"):
+    for r in Route.objects.select_related("component", *related):
         spec, _ = specs.parse_route({"match": r.match, "component": r.component.slug})
         if spec is not None:
-            found.append(spec)
+            found.append((spec, r.component))
     return found
+
+
+def route_specs() -> list[specs.RouteSpec]:
+    return [spec for spec, _ in _routes()]
+
+
+def route(labels: dict[str, str]) -> Component | None:
+    """The component an alert with ``labels`` belongs to, with its owner (and lead) and DRI:
+    the first route whose matchers all match, else its ``component`` or ``service`` label when
+    the catalog has that component. One query when a route matches."""
+    for spec, component in _routes("component__owner__lead", "component__dri"):
+        if spec.matches(labels):
+            return component
+    slug = specs.route([], labels)
+    if not slug:
+        return None
+    related = Component.objects.select_related("owner__lead", "dri")
+    return related.filter(slug=slug).first()
 
 
 # -- org.yaml ------------------------------------------------------------------------------------

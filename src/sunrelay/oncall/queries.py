@@ -17,7 +17,7 @@ from sunrelay.oncall.models import OnCallSchedule, Override
 from sunrelay.oncall.service import get_schedule, spec_of
 from sunrelay.people import queries as people_queries
 from sunrelay.people.models import Person
-from sunrelay.worktime import epoch, from_epoch
+from sunrelay.worktime import Schedule, epoch, from_epoch
 
 MAX_RANGE = timedelta(days=400)
 
@@ -38,20 +38,19 @@ def compute(schedule: OnCallSchedule, start: datetime, end: datetime) -> roster.
 def compute_many(
     schedules: list[OnCallSchedule], start: datetime, end: datetime
 ) -> dict[str, roster.Roster]:
-    """``compute`` for several schedules with one read of overrides and of the people in them
-    (and one per follow-the-sun team), so a page of many schedules costs a few queries."""
+    """``compute`` for several schedules with one read of their overrides (and one of each
+    follow-the-sun team, whose members' working hours decide who holds the pager), so a page
+    of many schedules costs a few queries."""
     a, b = _range(start, end)
     specs_ = {s.slug: spec_of(s) for s in schedules}
     overrides: dict[int, list[roster.Override]] = {s.pk: [] for s in schedules}
-    wanted = {pid for spec in specs_.values() for pid in spec.people()}
     found = Override.objects.filter(schedule__in=schedules, end__gt=start, start__lt=end)
-    for o in found.select_related("person", "replaces"):
-        replaces = o.replaces.slug if o.replaces else None
-        overrides[o.schedule_id].append(
-            roster.Override(o.person.slug, epoch(o.start), epoch(o.end), replaces)
+    rows = found.values_list("schedule_id", "person__slug", "start", "end", "replaces__slug")
+    for schedule_id, person, o_start, o_end, replaces in rows:
+        overrides[schedule_id].append(
+            roster.Override(person, epoch(o_start), epoch(o_end), replaces)
         )
-        wanted.add(o.person.slug)
-    hours = people_queries.load_directory(wanted).schedules()
+    hours: dict[str, Schedule] = {}
     units: dict[str, list[tuple[str, list[str]]]] = {}
     for team in {layer.team for spec in specs_.values() for layer in spec.layers if layer.team}:
         team_dir = people_queries.load_directory(team=team)
