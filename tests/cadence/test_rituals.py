@@ -121,6 +121,33 @@ def test_a_meeting_with_no_shared_window_rotates_so_nobody_carries_most_of_it(de
     assert outside in (["priya"], ["noah", "olivia"])
 
 
+def test_a_rotated_occurrence_keeps_its_agenda_notes_and_recording(demo):
+    with clock.frozen(utc(2026, 11, 16)):
+        ritual = rituals.save_ritual(
+            {
+                "title": "Reliability sync",
+                "kind": "reliability-review",
+                "rrule": "FREQ=WEEKLY",
+                "start": "2026-11-23T09:00",
+                "timezone": "UTC",
+                "owners": ["priya"],
+                "attendees": ["olivia", "priya", "noah"],
+            }
+        )
+        rituals.rotate(ritual, rituals.propose_rotation(ritual))
+        moved = rituals.occurrences(ritual, utc(2026, 11, 16), utc(2027, 1, 1))[:4]
+        assert any(at.hour != 9 for at in moved)  # the rotation did move some
+        for at in moved:
+            rituals.save_occurrence(
+                ritual, at, "priya", agenda="SLOs", notes="held", recording_url="https://r.test/1"
+            )
+        with pytest.raises(ValidationFailed) as refused:  # the rule's time, moved away
+            rituals.save_occurrence(ritual, utc(2026, 11, 30, 9), "priya", notes="x")
+    assert refused.value.field == "start"
+    assert [o.start for o in ritual.occurrences.order_by("start")] == moved
+    assert {o.recording_url for o in ritual.occurrences.all()} == {"https://r.test/1"}
+
+
 def test_office_hours_alternate_between_regions(demo):
     with clock.frozen(utc(2026, 11, 16)):
         ritual = rituals.save_ritual(

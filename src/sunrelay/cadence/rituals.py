@@ -192,7 +192,8 @@ def save_occurrence(
     RitualNotFound, PermissionDenied.
     """
     permissions.require_change(actor_of(by), ritual)
-    window = occurrences(ritual, start - timedelta(minutes=1), start + timedelta(minutes=1))
+    # a rotation moves an occurrence within its week, so look a week either side of it
+    window = occurrences(ritual, start - timedelta(days=8), start + timedelta(days=8))
     if start not in window:
         raise ValidationFailed(f"{ritual.title} has no occurrence at {start}", field="start")
     with transaction.atomic():
