@@ -66,6 +66,15 @@ def test_pods_hand_over_to_the_next_pod_with_the_teams_escalation_period(demo):
     assert h.escalate_at == utc(2026, 11, 24, 1)  # platform agrees on 3 working hours
 
 
+def test_receivers_who_are_away_do_not_receive_the_handoff(demo):
+    people.add_absence("noah", utc(2026, 11, 20).date(), utc(2026, 11, 27).date(), "vacation")
+    with clock.frozen(utc(2026, 11, 23, 22)):
+        h = handoffs.write_handoff(person("rafael"), "platform", next_action="Watch the canary")
+    assert sorted(p.slug for p in h.receivers.all()) == ["liam", "sagar", "yuki"]
+    told = Notification.objects.filter(kind="handoff.received").values_list("recipient__slug")
+    assert sorted(x for (x,) in told) == ["liam", "sagar", "yuki"]
+
+
 def test_handoffs_refuse_what_cannot_be_routed(demo):
     with pytest.raises(ValidationFailed) as empty:
         handoffs.write_handoff(person("olivia"), "mobile", next_action=" ")

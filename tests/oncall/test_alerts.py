@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 from django.test import override_settings
+from typer.testing import CliRunner
 
+from sunrelay.cli.main import app
 from sunrelay.core import clock
 from sunrelay.notify import logic as notify_logic
 from sunrelay.notify import outbox
@@ -18,6 +20,7 @@ from sunrelay.notify.models import Notification
 from sunrelay.oncall import alerts, escalation
 from sunrelay.oncall.errors import BadPayload, IntegrationNotFound, LinkInvalid
 from sunrelay.oncall.models import Alert, AlertGroup, Integration
+from sunrelay.people import service as people
 from sunrelay.people.models import Person
 from tests.receivers import http_receiver, smtp_server
 
@@ -311,3 +314,24 @@ def test_the_integration_notes_its_last_delivery_at_most_once_a_minute(secret):
         integration.refresh_from_db()
         noted = T0 + timedelta(minutes=0 if minutes < 1 else minutes)
         assert integration.last_received_at == noted
+
+
+def test_an_away_on_call_is_not_paged_and_the_team_decides_who_covers(secret):
+    """chloe holds payments-primary this week but is away: the schedule step has nobody and
+    the ladder moves on to ana at once; once the team agrees that the next in the rotation
+    covers, mia is paged instead. `oncall who` says so."""
+    people.add_absence("chloe", T0.date(), T0.date() + timedelta(days=2), "sick")
+    with clock.frozen(T0):
+        group = alerts.receive(secret, payload("firing")).group
+    assert pages(group) == [("ana", 1, 0)]
+    assert any("step 1: nobody to page" in e["text"] for e in group.log)
+    out = CliRunner().invoke(app, ["oncall", "who", "payments-primary", "--at", T0.isoformat()])
+    assert "payments-primary at 2026-11-23T12:00:00Z: nobody" in out.stdout
+    assert "chloe is away 2026-11-23T12:00:00Z → 2026-11-26T00:00:00Z and nobody covers" in (
+        " ".join(out.stdout.split())
+    )
+    alerts.resolve(group.pk, None)
+    people.update_team("payments", {"agreement": {"oncall": {"when_away": "next-in-rotation"}}})
+    with clock.frozen(T0 + timedelta(minutes=30)):
+        again = alerts.receive(secret, payload("firing")).group
+    assert pages(again) == [("mia", 0, 0)]

@@ -4,6 +4,7 @@ overrides and follow-the-sun coverage with its gaps."""
 from __future__ import annotations
 
 import itertools
+import json
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -248,3 +249,43 @@ def test_a_clipped_month_is_the_roster_of_the_shorter_range(offset: int, hours: 
     x = a + offset * 3600
     y = min(x + hours * 3600, a + 30 * 86400)
     assert month.clip(x, y) == roster.compute(s, x, y)
+
+
+def test_nobody_away_is_on_call_and_the_roster_says_who_covers() -> None:
+    s = spec(
+        {"participants": ["ana", "bo", "cy"], "shift": "1d", "start": "2026-06-01",
+         "handoff": "00:00"}
+    )  # fmt: skip
+    a, b = t("2026-06-01T00:00:00+00:00"), t("2026-06-04T00:00:00+00:00")
+    # bo (day 2) is away from noon on day 2 to noon on day 3
+    away = {"bo": [(t("2026-06-02T12:00:00+00:00"), t("2026-06-03T12:00:00+00:00"))]}
+
+    def hours(r: roster.Roster) -> list[tuple[str, int, int]]:
+        return [(x.person, (x.start - a) // 3600, (x.end - a) // 3600) for x in r.shifts]
+
+    gap = roster.compute(s, a, b, away=away)  # the team did not agree on cover: a gap
+    assert hours(gap) == [("ana", 0, 24), ("bo", 24, 36), ("cy", 48, 72)]
+    assert [((g[0] - a) // 3600, (g[1] - a) // 3600) for g in gap.gaps] == [(36, 48)]
+    [conflict] = gap.away
+    assert (conflict.person, conflict.covered_by) == ("bo", ())
+    assert gap.on_call(t("2026-06-02T13:00:00+00:00")) == []
+    assert [x.person for x in gap.away_at(t("2026-06-02T13:00:00+00:00"))] == ["bo"]
+    assert (conflict.start - a) // 3600 == 36 and (conflict.end - a) // 3600 == 48  # in range
+
+    covered = roster.compute(s, a, b, away=away, cover_next=True)  # the next in the rota
+    assert hours(covered) == [("ana", 0, 24), ("bo", 24, 36), ("cy", 36, 72)]
+    assert covered.gaps == [] and covered.away[0].covered_by == ("cy",)
+
+    # the next in the rota is away too: the one after covers
+    both = {**away, "cy": [(t("2026-06-02T00:00:00+00:00"), t("2026-06-02T18:00:00+00:00"))]}
+    [bo] = [x for x in roster.compute(s, a, b, away=both, cover_next=True).away if x.person == "bo"]
+    assert bo.covered_by == ("ana",)
+
+    # an override for bo's time covers it whatever the agreement, and is named
+    swap = Override("dee", t("2026-06-02T00:00:00+00:00"), t("2026-06-03T00:00:00+00:00"), "bo")
+    by_override = roster.compute(s, a, b, overrides=[swap], away=away)
+    assert by_override.gaps == [] and by_override.away[0].covered_by == ("dee",)
+    assert json.loads(json.dumps(roster.roster_json("s", gap, a, b)))["away"] == [
+        {"person": "bo", "start": "2026-06-02T12:00:00Z", "end": "2026-06-03T00:00:00Z",
+         "layer": "layer 1", "covered_by": []}
+    ]  # fmt: skip

@@ -39,6 +39,7 @@ def test_the_cli_answers_from_an_org_file_without_a_database():
         "schedule": "platform-sun",
         "at": "2026-11-23T10:00:00Z",
         "on_call": ["priya"],
+        "away": [],
     }
     shifts = runner.invoke(
         app,
@@ -239,3 +240,22 @@ def test_the_pages_render_for_a_signed_in_person(demo):
     assert "Acknowledge" in alert and "opened in the hub for team Payments" in alert
     for path in ("/oncall/alerts/", "/incidents/action-items/", "/incidents/postmortems/"):
         assert client.get(path).status_code == 200
+
+
+def test_the_schedule_page_and_shifts_show_who_is_away_and_who_covers(demo):
+    from sunrelay.people import service as people
+
+    people.add_absence("chloe", T0.date(), T0.date() + timedelta(days=2), "sick")
+    with clock.frozen(T0):
+        page = sign_in("ana").get("/oncall/schedules/payments-primary/?days=7").content.decode()
+        shifts = CliRunner().invoke(
+            app,
+            ["oncall", "shifts", "payments-primary", "--from", "2026-11-23T12:00Z",
+             "--to", "2026-11-30T12:00Z", "--json"],
+        )  # fmt: skip
+    assert 'data-testid="away"' in page and "chloe is away" in page
+    assert "nobody covers" in page
+    assert json.loads(shifts.stdout)["away"] == [
+        {"person": "chloe", "start": "2026-11-23T12:00:00Z", "end": "2026-11-26T00:00:00Z",
+         "layer": "weekly", "covered_by": []}
+    ]  # fmt: skip

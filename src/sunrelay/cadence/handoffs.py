@@ -33,6 +33,7 @@ from sunrelay.worktime import (
     business_seconds,
     chain,
     deadline,
+    epoch,
     parse_period,
     usual_day,
 )
@@ -92,11 +93,14 @@ def write_handoff(
         raise NoNextRegion(f"team {team} has no next region after {source}", field="team")
     directory = people_queries.load_directory(members[target])
     period = parse_period(escalation_period(found))
-    starts, escalations = [], []
-    for slug in members[target]:
-        schedule = directory.schedule(slug)
-        start = notify_logic.next_working_instant(schedule, now)
-        starts.append(start)
+    starts = {
+        slug: notify_logic.next_working_instant(directory.schedule(slug), now)
+        for slug in members[target]
+    }
+    receiving = _present(starts, directory.away())
+    escalations = []
+    for slug in receiving:
+        start, schedule = starts[slug], directory.schedule(slug)
         wait = period.working_time(usual_day(directory.person(slug).working_hours))
         try:
             escalations.append(deadline(schedule, start, wait))
@@ -115,10 +119,10 @@ def write_handoff(
             owner=people.get_person(owner) if owner else None,
             links=clean_links(links),
             created_at=now,
-            deliver_at=min(starts),
+            deliver_at=min(starts[slug] for slug in receiving),
             escalate_at=min(escalations),
         )
-        receivers = list(Person.objects.filter(slug__in=members[target]))
+        receivers = list(Person.objects.filter(slug__in=receiving))
         handoff.receivers.set(receivers)
         for person in receivers:
             notify.send(
@@ -222,6 +226,14 @@ def recent(team: str | None = None, limit: int = 50) -> QuerySet[Handoff]:
     if team:
         found = found.filter(team=people.get_team(team))
     return found.select_related("team", "author", "acknowledged_by")[:limit]
+
+
+def _present(starts: dict[str, datetime], away: dict[str, list[tuple[int, int]]]) -> list[str]:
+    """The receivers of a hand-off: the region's members who are not away when it picks up
+    (the first of them to start work); everyone, if all of them are away."""
+    first = epoch(min(starts.values()))
+    here = [p for p in starts if not any(s <= first < e for s, e in away.get(p, ()))]
+    return sorted(here or starts)
 
 
 def latest(team_id: int, limit: int = 3) -> list[Handoff]:

@@ -55,15 +55,18 @@ def delete_schedule(request: HttpRequest, slug: str) -> Status[None]:
 
 @router.get("/schedules/{slug}/who", response=Json)
 def who(request: HttpRequest, slug: str, at: str = "") -> Json:
-    """``{"schedule", "at", "on_call": [ids]}``."""
+    """``{"schedule", "at", "on_call": [ids], "away": [{"person", "start", "end", "layer",
+    "covered_by"}]}``: people the rota names but who are away are never on call."""
     when = _instant(at, "at")
-    found = queries.compute(service.get_schedule(slug), when, when + timedelta(seconds=1))
+    # a week ahead, so that whoever is away is reported until they are back (or off the rota)
+    found = queries.compute(service.get_schedule(slug), when, when + timedelta(days=7))
     return roster.who_json(slug, found, epoch(when))
 
 
 @router.get("/schedules/{slug}/shifts", response=Json)
 def shifts(request: HttpRequest, slug: str, start: str, end: str) -> Json:
-    """The final shifts ``[{"start", "end", "person", "layer"}]`` and the ``gaps``."""
+    """The final shifts ``[{"start", "end", "person", "layer"}]``, the ``gaps``, and ``away``:
+    the time the rota gave to people who are away, with who covers it."""
     a, b = _instant(start, "start"), _instant(end, "end")
     found = queries.compute(service.get_schedule(slug), a, b)
     return roster.roster_json(slug, found, epoch(a), epoch(b))

@@ -7,5 +7,6 @@ class OncallConfig(AppConfig):
     verbose_name = "On-call"
 
     def ready(self) -> None:
-        # org.yaml sections, their importers and the calendar-feed source register themselves
-        from sunrelay.oncall import orgfile, policies, queries, service  # noqa: F401
+        # org.yaml sections and agreement keys, their importers and the calendar-feed source
+        # register themselves
+        from sunrelay.oncall import agreement, orgfile, policies, queries, service  # noqa: F401

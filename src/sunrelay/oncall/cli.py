@@ -42,6 +42,9 @@ def _roster(schedule: str, start: datetime, end: datetime, org: Path | None) -> 
     return queries.compute(service.get_schedule(schedule), start, end)
 
 
+AHEAD = timedelta(days=7)
+
+
 @oncall_app.command("who")
 @handles_errors
 def who(
@@ -52,13 +55,15 @@ def who(
 ) -> None:
     """Who is on call for SCHEDULE at an instant."""
     when = _instant(at, "at")
-    found = _roster(schedule, when, when + timedelta(seconds=1), org)
+    found = _roster(schedule, when, when + AHEAD, org)  # a week: how long anyone away is out
     result = roster.who_json(schedule, found, epoch(when))
     if as_json:
         print_json(result)
         return
     people = ", ".join(result["on_call"]) or "nobody (a gap in the schedule)"
     out.print(f"{schedule} at {result['at']}: {people}")
+    for x in found.away_at(epoch(when)):
+        out.print(f"[yellow]away[/yellow] {roster.away_text(x)}")
 
 
 @oncall_app.command("shifts")
@@ -83,6 +88,8 @@ def shifts(
     out.print(table)
     for g in result["gaps"]:
         out.print(f"[yellow]gap[/yellow] {g['start']} → {g['end']}: nobody on call")
+    for x in found.away:
+        out.print(f"[yellow]away[/yellow] {roster.away_text(x)}")
 
 
 @oncall_app.command("override")

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from sunrelay.core.errors import NotFound
 from sunrelay.oncall import roster, specs
+from sunrelay.oncall.agreement import covers_next
 from sunrelay.oncall.specs import ScheduleSpec
-from sunrelay.people.logic import Directory, OrgSpec
+from sunrelay.people.logic import Directory, OrgSpec, TeamSpec
 from sunrelay.people.orgfile import Known, Path, Section, register_section
 
 Problems = list[tuple[Path, str]]
@@ -79,4 +80,17 @@ def roster_from_file(spec: OrgSpec, schedule: str, a: int, b: int) -> roster.Ros
     for team in teams:
         directory.team(team)
     units = {team: directory.units(team) for team in teams}
-    return roster.compute(found, a, b, units=units, schedules=directory.schedules())
+    owner = spec_team(spec, found.team)
+    return roster.compute(
+        found,
+        a,
+        b,
+        units=units,
+        schedules=directory.schedules(),
+        away=directory.away(),
+        cover_next=covers_next(owner.agreement if owner else None),
+    )
+
+
+def spec_team(spec: OrgSpec, team: str | None) -> TeamSpec | None:
+    return next((t for t in spec.teams if t.id == team), None)

@@ -12,7 +12,7 @@ from sunrelay.cadence import feeds
 from sunrelay.core import clock
 from sunrelay.core.errors import ValidationFailed
 from sunrelay.integrations.ics import FeedEvent
-from sunrelay.oncall import logic, roster
+from sunrelay.oncall import agreement, logic, roster
 from sunrelay.oncall.models import OnCallSchedule, Override
 from sunrelay.oncall.service import get_schedule, spec_of
 from sunrelay.people import queries as people_queries
@@ -56,9 +56,19 @@ def compute_many(
         team_dir = people_queries.load_directory(team=team)
         units[team] = team_dir.units(team)
         hours |= team_dir.schedules()
+    named = {p for spec in specs_.values() for p in spec.people()}
+    named |= {o.person for found in overrides.values() for o in found}
+    away = people_queries.away(named, start, end)
     return {
         s.slug: roster.compute(
-            specs_[s.slug], a, b, overrides=overrides[s.pk], units=units, schedules=hours
+            specs_[s.slug],
+            a,
+            b,
+            overrides=overrides[s.pk],
+            units=units,
+            schedules=hours,
+            away=away,
+            cover_next=agreement.covers_next(s.team.agreement if s.team else None),
         )
         for s in schedules
     }

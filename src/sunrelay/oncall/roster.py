@@ -11,7 +11,7 @@ from __future__ import annotations
 import heapq
 import itertools
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -41,12 +41,28 @@ class Override:
 
 
 @dataclass(frozen=True)
+class Away:
+    """A stretch the rota gave to someone who is away, and who holds it instead (nobody: a
+    gap until someone adds an override)."""
+
+    start: int
+    end: int
+    person: str
+    layer: str
+    covered_by: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Roster:
     shifts: list[Segment]
     gaps: list[tuple[int, int]]
+    away: list[Away] = field(default_factory=list)
 
     def on_call(self, at: int) -> list[str]:
         return sorted({s.person for s in self.shifts if s.start <= at < s.end})
+
+    def away_at(self, at: int) -> list[Away]:
+        return [x for x in self.away if x.start <= at < x.end]
 
     def clip(self, a: int, b: int) -> Roster:
         """The part of this roster inside [a, b)."""
@@ -57,6 +73,11 @@ class Roster:
                 if s.start < b and s.end > a
             ],
             [(max(x, a), min(y, b)) for x, y in self.gaps if x < b and y > a],
+            [
+                replace(x, start=max(x.start, a), end=min(x.end, b))
+                for x in self.away
+                if x.start < b and x.end > a
+            ],
         )
 
 
@@ -210,6 +231,59 @@ def gaps(shifts: Sequence[Segment], a: int, b: int) -> list[tuple[int, int]]:
     return out
 
 
+def _busy(away: Sequence[tuple[int, int]], a: int, b: int) -> list[tuple[int, int]]:
+    """The parts of [a, b) inside any of the intervals, merged and in order."""
+    out: list[tuple[int, int]] = []
+    for s, e in sorted(away):
+        s, e = max(s, a), min(e, b)
+        if s >= e:
+            continue
+        if out and s <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], e))
+        else:
+            out.append((s, e))
+    return out
+
+
+def _next_free(
+    layer: Layer | None, person: str, s: int, e: int, away: Mapping[str, Sequence[tuple[int, int]]]
+) -> str | None:
+    """The first participant after ``person`` in the layer's rotation who is not away at any
+    moment of [s, e)."""
+    if layer is None or layer.kind == FOLLOW_THE_SUN or person not in layer.participants:
+        return None
+    order = layer.participants
+    i = order.index(person)
+    for candidate in itertools.chain(order[i + 1 :], order[:i]):
+        if candidate != person and not _busy(away.get(candidate, ()), s, e):
+            return candidate
+    return None
+
+
+def _without_away(
+    shifts: list[Segment],
+    layers: Mapping[str, Layer],
+    away: Mapping[str, Sequence[tuple[int, int]]],
+    cover_next: bool,
+) -> list[Segment]:
+    """The shifts with every away person's time taken out: given to the next person in the
+    rotation when the team agreed so, else left empty."""
+    out: list[Segment] = []
+    for seg in shifts:
+        cursor = seg.start
+        for s, e in _busy(away.get(seg.person, ()), seg.start, seg.end):
+            if cursor < s:
+                out.append(Segment(cursor, s, seg.person, seg.layer))
+            layer = layers.get(seg.layer)
+            cover = _next_free(layer, seg.person, s, e, away) if cover_next else None
+            if cover is not None:
+                out.append(Segment(s, e, cover, seg.layer))
+            cursor = e
+        if cursor < seg.end:
+            out.append(Segment(cursor, seg.end, seg.person, seg.layer))
+    return out
+
+
 def compute(
     spec: ScheduleSpec,
     a: int,
@@ -218,12 +292,19 @@ def compute(
     overrides: Sequence[Override] = (),
     units: Mapping[str, Sequence[Unit]] | None = None,
     schedules: Mapping[str, Schedule] | None = None,
+    away: Mapping[str, Sequence[tuple[int, int]]] | None = None,
+    cover_next: bool = False,
 ) -> Roster:
     """The final roster of ``spec`` in [a, b): layers stacked, then overrides applied in the
     order given (a later override wins over an earlier one). ``units`` maps a team id to its
-    follow-the-sun units; ``schedules`` holds those people's working schedules."""
+    follow-the-sun units; ``schedules`` holds those people's working schedules.
+
+    Nobody is on call while ``away`` (absences, as instants): an override covers that time, or
+    with ``cover_next`` the next participant of the layer who is not away; otherwise it is a
+    gap. Each such stretch is listed in ``Roster.away`` with whoever holds it instead."""
     if b <= a:
         return Roster([], [])
+    away = away or {}
     per_layer = [
         layer_segments(
             layer, a, b, units=(units or {}).get(layer.team or "", ()), schedules=schedules
@@ -238,8 +319,23 @@ def compute(
         s, e = max(override.start, a), min(override.end, b)
         if override.replaces is None and s < e:
             whole.append([Segment(s, e, override.person, OVERRIDE)])
+    planned = shifts + [seg for found in whole[1:] for seg in found]  # the rota and overrides
+    layers = {layer.name: layer for layer in spec.layers}
+    whole = [_without_away(found, layers, away, cover_next) for found in whole]
     final = _stack(whole, a, b)
-    return Roster(final, gaps(final, a, b))
+    return Roster(final, gaps(final, a, b), _away(planned, final, away))
+
+
+def _away(
+    planned: list[Segment], final: list[Segment], away: Mapping[str, Sequence[tuple[int, int]]]
+) -> list[Away]:
+    """Each stretch the rota gave to someone away, with whoever holds it in the end."""
+    out = []
+    for seg in planned:
+        for s, e in _busy(away.get(seg.person, ()), seg.start, seg.end):
+            holders = sorted({f.person for f in final if f.start < e and f.end > s})
+            out.append(Away(s, e, seg.person, seg.layer, tuple(holders)))
+    return out
 
 
 def as_instants(seg: Segment) -> tuple[datetime, datetime]:
@@ -268,8 +364,27 @@ def shift_json(seg: Segment) -> dict[str, str]:
     }
 
 
+def away_json(x: Away) -> dict[str, Any]:
+    return {
+        "person": x.person,
+        "start": format_instant(from_epoch(x.start)),
+        "end": format_instant(from_epoch(x.end)),
+        "layer": x.layer,
+        "covered_by": list(x.covered_by),
+    }
+
+
+def away_text(x: Away) -> str:
+    """One line: who is away, and who holds their time (or that nobody does)."""
+    span = f"{format_instant(from_epoch(x.start))} → {format_instant(from_epoch(x.end))}"
+    if x.covered_by:
+        return f"{x.person} is away {span}; covered by {', '.join(x.covered_by)}"
+    return f"{x.person} is away {span} and nobody covers: add an override"
+
+
 def roster_json(schedule: str, found: Roster, a: int, b: int) -> dict[str, Any]:
-    """What ``oncall shifts --json`` and the API promise: the final shifts and the gaps."""
+    """What ``oncall shifts --json`` and the API promise: the final shifts, the gaps, and the
+    time the rota gave to people who are away (with who covers it)."""
     return {
         "schedule": schedule,
         "from": format_instant(from_epoch(a)),
@@ -279,6 +394,7 @@ def roster_json(schedule: str, found: Roster, a: int, b: int) -> dict[str, Any]:
             {"start": format_instant(from_epoch(s)), "end": format_instant(from_epoch(e))}
             for s, e in found.gaps
         ],
+        "away": [away_json(x) for x in found.away],
     }
 
 
@@ -287,4 +403,5 @@ def who_json(schedule: str, found: Roster, at: int) -> dict[str, Any]:
         "schedule": schedule,
         "at": format_instant(from_epoch(at)),
         "on_call": found.on_call(at),
+        "away": [away_json(x) for x in found.away_at(at)],
     }

@@ -23,10 +23,11 @@ from sunrelay.core.permissions import Actor
 from sunrelay.oncall import alerts, charts, escalation, forms, policies, queries, service, specs
 from sunrelay.oncall.models import AlertGroup, OnCallSchedule
 from sunrelay.oncall.permissions import require_owner
+from sunrelay.oncall.roster import Away
 from sunrelay.people import queries as people_queries
 from sunrelay.people.models import Component, Person, Team
 from sunrelay.people.permissions import actor_for_user
-from sunrelay.worktime import epoch, parse_instant, zone
+from sunrelay.worktime import epoch, from_epoch, parse_instant, zone
 
 
 def _me(request: HttpRequest) -> Person:
@@ -97,12 +98,18 @@ def schedule(request: HttpRequest, slug: str) -> HttpResponse:
             "spec": service.spec_of(found),
             "chart": charts.timeline(roster, start, end),
             "gaps": roster.gaps,
+            "away": [_away(x) for x in roster.away],
             "overrides": service.overrides(slug, clock.now()),
             "fairness": queries.fairness(slug, start, month_end, month),
             "people": _options(Person.objects.values_list("slug", "name")),
             "days": days,
         },
     )
+
+
+def _away(x: Away) -> dict[str, object]:
+    start, end = from_epoch(x.start), from_epoch(x.end)
+    return {"person": x.person, "start": start, "end": end, "covered_by": x.covered_by}
 
 
 def _local(text: str, tz: str, field: str) -> datetime:

@@ -4,11 +4,19 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, time, timedelta
 from typing import Any
 
 from sunrelay.core.errors import NotFound
-from sunrelay.worktime import WEEKDAYS, Schedule, format_spans, parse_spans, parse_weekday
+from sunrelay.worktime import (
+    WEEKDAYS,
+    Schedule,
+    format_spans,
+    parse_spans,
+    parse_weekday,
+    to_epoch,
+    zone,
+)
 
 CRITICALITIES = ("low", "medium", "high", "critical")
 DEFAULT_HOURS = "09:00-17:00"
@@ -120,6 +128,13 @@ class OrgSpec:
     extra: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
 
+def absence_instants(timezone: str, first: date, last: date) -> tuple[int, int]:
+    """An absence as epoch seconds: midnight of its first day to midnight after its last, on
+    the person's own clock (so a daylight-saving change inside it counts as it happens)."""
+    local = zone(timezone)
+    return to_epoch(first, time(0), local), to_epoch(last + timedelta(days=1), time(0), local)
+
+
 class Directory:
     """People, their absences and teams: everything a time question needs, nothing more."""
 
@@ -159,6 +174,14 @@ class Directory:
             absences = tuple(sorted(self._absences.get(pid, ())))
             found = self._schedules[pid] = self.person(pid).schedule(absences)
         return found
+
+    def away(self) -> dict[str, list[tuple[int, int]]]:
+        """Everyone's absences as epoch-second intervals (``absence_instants``)."""
+        return {
+            pid: [absence_instants(self.person(pid).timezone, a, b) for a, b in spans]
+            for pid, spans in self._absences.items()
+            if pid in self.people
+        }
 
     def schedules(self, ids: list[str] | None = None) -> dict[str, Schedule]:
         return {pid: self.schedule(pid) for pid in (self.people if ids is None else ids)}

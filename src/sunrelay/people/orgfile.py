@@ -367,7 +367,8 @@ def _check_agreement(c: Checker, agreement: object, path: Path) -> None:
         return
     for key in agreement:
         if key not in AGREEMENT_KEYS:
-            c.add((*path, str(key)), f"unknown agreement key; expected one of {AGREEMENT_KEYS}")
+            expected = ", ".join(sorted(AGREEMENT_KEYS))
+            c.add((*path, str(key)), f"unknown agreement key; expected one of: {expected}")
     for key, rules in AGREEMENT_KEYS.items():
         section = agreement.get(key)
         if section is None:
@@ -378,7 +379,7 @@ def _check_agreement(c: Checker, agreement: object, path: Path) -> None:
         for name, value in section.items():
             where = (*path, key, str(name))
             if name not in rules:
-                c.add(where, f"unknown key; expected one of {tuple(rules)}")
+                c.add(where, f"unknown key; expected one of: {', '.join(sorted(rules))}")
                 continue
             try:
                 rules[name](value)

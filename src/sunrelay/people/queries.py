@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
 from sunrelay.core.errors import ValidationFailed
-from sunrelay.people.logic import Directory
+from sunrelay.people.logic import Directory, absence_instants
 from sunrelay.people.models import Absence, Component, Person, Team
 
 
@@ -46,6 +47,24 @@ def load_directory(people: Iterable[str] | None = None, *, team: str | None = No
     return Directory(
         [p.spec() for p in persons], [t.spec() for t in teams], [a.spec() for a in absences]
     )
+
+
+def away(people: Iterable[str], start: datetime, end: datetime) -> dict[str, list[tuple[int, int]]]:
+    """When each of ``people`` is away during [start, end), as epoch-second intervals: every
+    absence is whole local days, from midnight of its first day to midnight after its last
+    in the person's zone. People with no absence then are left out. One query."""
+    wanted = set(people)
+    if not wanted:
+        return {}
+    rows = Absence.objects.filter(
+        person__slug__in=wanted,
+        start__lte=(end + timedelta(days=1)).date(),
+        end__gte=(start - timedelta(days=1)).date(),
+    ).values_list("person__slug", "person__timezone", "start", "end")
+    out: dict[str, list[tuple[int, int]]] = {}
+    for slug, tz, first, last in rows:
+        out.setdefault(slug, []).append(absence_instants(tz, first, last))
+    return out
 
 
 def search_people(text: str = "") -> QuerySet[Person]:
