@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from sunrelay.core.errors import Conflict, PermissionDenied
+from sunrelay.core.errors import Conflict, PermissionDenied, ValidationFailed
 from sunrelay.oncall import service
 from sunrelay.oncall.models import Override
 from tests.cadence.helpers import utc
 from tests.conftest import sign_in
 
-SPAN = {"start": utc(2026, 12, 1, 9), "end": utc(2026, 12, 1, 17)}
+SPAN = {"start": utc(2026, 11, 24, 9), "end": utc(2026, 11, 24, 17)}  # chloe holds the pager
 
 
 def test_an_exact_duplicate_is_refused(demo):
@@ -21,13 +21,30 @@ def test_an_exact_duplicate_is_refused(demo):
         service.add_override("payments-primary", "bruno", **SPAN, by="ana")
     api = sign_in("mia").post(
         "/api/v1/oncall/schedules/payments-primary/overrides",
-        {"person": "bruno", "start": "2026-12-01T09:00Z", "end": "2026-12-01T17:00Z"},
+        {"person": "bruno", "start": "2026-11-24T09:00Z", "end": "2026-11-24T17:00Z"},
         content_type="application/json",
     )
     assert api.status_code == 409 and api.json()["field"] == "start"
     # the same person for someone else's time, or another span, is a different override
     service.add_override("payments-primary", "bruno", **SPAN, replaces="chloe")
     assert Override.objects.count() == 2
+
+
+def test_an_override_for_someone_not_on_call_then_is_refused_naming_who_is(demo):
+    with pytest.raises(ValidationFailed) as refused:  # mia's week starts on 30 November
+        service.add_override("payments-primary", "bruno", **SPAN, replaces="mia")
+    assert refused.value.field == "replaces" and "(on call: chloe)" in str(refused.value)
+    api = sign_in("bruno").post(
+        "/api/v1/oncall/schedules/payments-primary/overrides",
+        {"person": "bruno", "replaces": "mia", "start": "2026-11-24T09:00Z",
+         "end": "2026-11-24T17:00Z"},
+        content_type="application/json",
+    )  # fmt: skip
+    assert api.status_code == 422 and api.json()["field"] == "replaces"
+    # covering chloe works, and so does covering whoever covers her (a chain of swaps)
+    service.add_override("payments-primary", "bruno", **SPAN, replaces="chloe")
+    service.add_override("payments-primary", "ana", **SPAN, replaces="bruno")
+    assert not Override.objects.filter(replaces__slug="mia").exists()
 
 
 def test_who_may_remove_an_override(demo):
@@ -45,8 +62,8 @@ def test_who_may_remove_an_override(demo):
         again = service.add_override(
             "payments-primary",
             "bruno",
-            utc(2026, 12, 2, 9),
-            utc(2026, 12, 2, 17),
+            utc(2026, 11, 25, 9),
+            utc(2026, 11, 25, 17),
             replaces="chloe",
             by="mia",
         )

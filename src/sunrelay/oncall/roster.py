@@ -13,7 +13,7 @@ import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from sunrelay.oncall.specs import FOLLOW_THE_SUN, Layer, ScheduleSpec
 from sunrelay.worktime import Schedule, format_instant, from_epoch, to_epoch, zone
@@ -52,11 +52,15 @@ class Away:
     covered_by: tuple[str, ...] = ()
 
 
+Spanned = TypeVar("Spanned", Segment, Away)
+
+
 @dataclass(frozen=True)
 class Roster:
     shifts: list[Segment]
     gaps: list[tuple[int, int]]
     away: list[Away] = field(default_factory=list)
+    rota: list[Segment] = field(default_factory=list)  # the layers alone: no override, no absence
 
     def on_call(self, at: int) -> list[str]:
         return sorted({s.person for s in self.shifts if s.start <= at < s.end})
@@ -67,18 +71,19 @@ class Roster:
     def clip(self, a: int, b: int) -> Roster:
         """The part of this roster inside [a, b)."""
         return Roster(
-            [
-                replace(s, start=max(s.start, a), end=min(s.end, b))
-                for s in self.shifts
-                if s.start < b and s.end > a
-            ],
+            _clip(self.shifts, a, b),
             [(max(x, a), min(y, b)) for x, y in self.gaps if x < b and y > a],
-            [
-                replace(x, start=max(x.start, a), end=min(x.end, b))
-                for x in self.away
-                if x.start < b and x.end > a
-            ],
+            _clip(self.away, a, b),
+            _clip(self.rota, a, b),
         )
+
+
+def _clip(spans: list[Spanned], a: int, b: int) -> list[Spanned]:
+    return [
+        replace(x, start=max(x.start, a), end=min(x.end, b))
+        for x in spans
+        if x.start < b and x.end > a
+    ]
 
 
 # A unit of follow-the-sun coverage: a pod (or one person) and its members in rotation order.
@@ -323,7 +328,7 @@ def compute(
     layers = {layer.name: layer for layer in spec.layers}
     whole = [_without_away(found, layers, away, cover_next) for found in whole]
     final = _stack(whole, a, b)
-    return Roster(final, gaps(final, a, b), _away(planned, final, away))
+    return Roster(final, gaps(final, a, b), _away(planned, final, away), shifts)
 
 
 def _away(

@@ -152,6 +152,8 @@ def add_override(
         replaced = people.get_person(replaces) if replaces else None
         if replaced is not None and replaced.pk == covering.pk:
             raise ValidationFailed("someone cannot cover for themselves", field="replaces")
+        if replaced is not None:
+            _require_on_call(schedule, replaced, start, end)
         same = schedule.overrides.filter(person=covering, replaces=replaced, start=start, end=end)
         if (twin := same.first()) is not None:
             raise Conflict(f"override {twin.pk} already says exactly this", field="start")
@@ -165,6 +167,26 @@ def add_override(
             reason=reason.strip(),
             created_at=clock.now(),
         )
+
+
+def _require_on_call(
+    schedule: OnCallSchedule, person: Person, start: datetime, end: datetime
+) -> None:
+    """An override for someone's time needs them on call in that span: on the rota (even when
+    away: that is what an override is for) or covering by another override. Raises
+    ValidationFailed naming who is on call then."""
+    from sunrelay.oncall import queries  # queries reads schedules through this module
+
+    found = queries.compute(schedule, start, end)
+    if any(s.person == person.slug for s in found.rota + found.shifts):  # chains of swaps too
+        return
+    holders = sorted({s.person for s in found.shifts})
+    then = ", ".join(holders) if holders else "nobody"
+    raise ValidationFailed(
+        f"{person.slug} is not on call in {schedule.slug} then (on call: {then}), so "
+        "covering their time would change nothing",
+        field="replaces",
+    )
 
 
 def delete_override(pk: int, by: Actor | Person | str | None = None) -> None:
