@@ -118,6 +118,17 @@ def test_team_page_for_pods_shows_the_chain(signed_in):
     assert "Follow-the-sun chain" in page and "platform-apac" in page
 
 
+def test_on_a_weekend_the_team_page_shows_the_next_working_day(signed_in):
+    with clock.frozen(parse_instant("2026-11-28T12:00Z")):  # a Saturday
+        page = signed_in.get("/teams/platform/?tz=Asia/Tokyo").content.decode()
+        asked = signed_in.get("/teams/platform/?tz=Asia/Tokyo&date=2026-11-28").content.decode()
+    assert "Sat 28 Nov is not a working day for this team" in page
+    assert "Working hours on Mon 30 Nov 2026" in page
+    assert "Follow-the-sun chain" in page and "platform-apac" in page  # not an empty chain
+    # a weekend asked for by date is shown as asked
+    assert "Working hours on Sat 28 Nov 2026" in asked and "not a working day" not in asked
+
+
 def test_components_page(signed_in):
     page = signed_in.get("/components/").content.decode()
     assert "Ledger" in page and "critical" in page and "Runbook" in page

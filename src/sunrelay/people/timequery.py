@@ -162,6 +162,18 @@ def meeting_slots(
     }
 
 
+def working_day(directory: Directory, team: str, day: date) -> date:
+    """``day`` if at least half of the team's members usually work on it, else the next such
+    day (a weekend or a team-wide day off shows Monday, say). Holidays and absences do not
+    count: this is the team's usual week."""
+    members = directory.members(team)
+    for candidate in (day + timedelta(days=i) for i in range(7)):
+        working = sum(not directory.schedule(m).typical().is_day_off(candidate) for m in members)
+        if working and 2 * working >= len(members):
+            return candidate
+    return day
+
+
 def follow_the_sun(directory: Directory, team: str, day: date) -> dict[str, Any]:
     """The team's pods (or, without pods, its members) in follow-the-sun order on ``day``."""
     pods = directory.pods(team)

@@ -109,9 +109,11 @@ def team(request: HttpRequest, tid: str) -> HttpResponse:
         day = date.fromisoformat(request.GET["date"]) if "date" in request.GET else None
     except ValueError:
         day = None
-    day = day or now.astimezone(zone).date()
     directory_ = queries.load_directory(team=tid)
     ids = directory_.members(tid)
+    today = now.astimezone(zone).date()
+    if day is None:  # a day the team works: on a weekend, the next working day
+        day = timequery.working_day(directory_, tid, today)
     people = [(p, directory_.people[p].name, directory_.schedule(p)) for p in ids]
     context = {
         "team": found,
@@ -119,6 +121,7 @@ def team(request: HttpRequest, tid: str) -> HttpResponse:
         "timeline": charts.team_day(people, day, zone, now),
         "previous": day - timedelta(days=1),
         "next": day + timedelta(days=1),
+        "skipped": today if day > today and "date" not in request.GET else None,
         "chain": timequery.follow_the_sun(directory_, tid, day) if len(ids) > 1 else None,
         "components": found.components.select_related("dri"),
     }
