@@ -60,6 +60,30 @@ def test_create_review_approve_and_accept_through_the_api(drafted, writer):
     assert kinds == ["created", "review_requested", "approved", "approved", "status"]
 
 
+def test_a_verdict_is_given_in_the_words_reviews_are_returned_in(drafted, writer):
+    pk = drafted["id"]
+    status, body = post(
+        writer,
+        f"/api/v1/decisions/{pk}/review-requests",
+        {"reviewers": ["yuki", "chloe", "mia"], "actor": "ana"},
+    )
+    answers = {"yuki": "approved", "chloe": "changes_requested", "mia": "approve"}
+    for who, verdict in answers.items():
+        status, body = post(
+            writer,
+            f"/api/v1/decisions/{pk}/reviews",
+            {"verdict": verdict, "body": "Needs a rollback plan.", "actor": who},
+        )
+        assert status == 200, body
+    states = {r["person"]: r["state"] for r in body["reviewers"]}
+    assert states == {"yuki": "approved", "chloe": "changes_requested", "mia": "approved"}
+    status, body = post(
+        writer, f"/api/v1/decisions/{pk}/reviews", {"verdict": "lgtm", "actor": "yuki"}
+    )
+    assert (status, body["field"]) == (422, "verdict")
+    assert "approved or changes_requested" in body["message"]
+
+
 def test_errors_name_the_field(drafted, writer, reader):
     pk = drafted["id"]
     status, body = post(

@@ -15,7 +15,7 @@ from sunrelay.api.parsing import Page
 from sunrelay.core import clock
 from sunrelay.core.errors import ValidationFailed
 from sunrelay.decisions import queries, review, service
-from sunrelay.decisions.models import Record
+from sunrelay.decisions.models import Record, Reviewer
 from sunrelay.decisions.schemas import (
     CommentIn,
     EventOut,
@@ -145,15 +145,27 @@ def request_review(request: HttpRequest, pk: int, body: ReviewRequestIn) -> Any:
 
 @router.post("/decisions/{pk}/reviews", response=RecordOut)
 def give_verdict(request: HttpRequest, pk: int, body: VerdictIn) -> Any:
-    """``verdict``: approve or request_changes (which needs a ``body``)."""
+    """``verdict``: ``approved``, or ``changes_requested`` (which needs a ``body``): the words
+    a review's state is returned in. The verbs ``approve`` and ``request_changes`` are
+    accepted too."""
     actor = acting_actor(request, body.actor)
-    if body.verdict == "approve":
+    verdict = VERDICTS.get(body.verdict)
+    if verdict == Reviewer.APPROVED:
         review.approve(pk, actor, body.body)
-    elif body.verdict == "request_changes":
+    elif verdict == Reviewer.CHANGES:
         review.request_changes(pk, actor, body.body)
     else:
-        raise ValidationFailed("must be approve or request_changes", field="verdict")
+        raise ValidationFailed("must be approved or changes_requested", field="verdict")
     return detail(pk)
+
+
+# a verdict in the words reviews are returned in, or as the verb
+VERDICTS = {
+    Reviewer.APPROVED: Reviewer.APPROVED,
+    "approve": Reviewer.APPROVED,
+    Reviewer.CHANGES: Reviewer.CHANGES,
+    "request_changes": Reviewer.CHANGES,
+}
 
 
 @router.post("/decisions/{pk}/comments", response={201: EventOut})

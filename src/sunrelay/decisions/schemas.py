@@ -54,7 +54,7 @@ class ReviewRequestIn(Schema):
 
 
 class VerdictIn(Schema):
-    verdict: str  # "approve" or "request_changes"
+    verdict: str  # "approved" or "changes_requested" (or the verbs approve, request_changes)
     body: str = ""
     actor: str | None = None
 
