@@ -81,6 +81,24 @@ def test_record_page_shows_each_reviewers_deadline_in_their_zone_and_yours(ana):
     assert late.count(">overdue<") == 2
 
 
+def test_review_deadlines_are_said_as_dates_before_and_when_they_are_set(ana):
+    """Payments' "2d" review period is two of each reviewer's working days: its calendar date
+    is shown before review is requested and in the confirmation."""
+    with clock.frozen(MONDAY_NOON):
+        record = service.create_record({"title": "Split the ledger", "team": "payments"}, "ana")
+        draft = ana.get(f"/decisions/{record.pk}/?tz=UTC").content.decode()
+        done = ana.post(
+            f"/decisions/{record.pk}/request_review/?tz=UTC",
+            {"reviewers": ["yuki"]},
+            follow=True,
+        ).content.decode()
+    assert "2 working days (2d) for ADRs in Payments, counted in their own working hours" in draft
+    assert "a reviewer on your hours would have until Tue 24 Nov" in draft  # ana: São Paulo
+    assert "Review requested. Due, in your time: Yuki Tanaka Wed 25 Nov 09:30 (in 45 h)" in (
+        done
+    ), done[done.find("messages") : done.find("messages") + 400]  # 18:30 in Tokyo
+
+
 def test_buttons_act_as_the_signed_in_person_and_refuse_others(ana):
     record = service.create_record({"title": "Pin Python 3.11", "dri": "ana"}, "ana")
     ana.post(f"/decisions/{record.pk}/request_review/", {"reviewers": ["bruno"]})

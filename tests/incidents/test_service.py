@@ -186,3 +186,21 @@ def test_reports_leave_drills_out(demo):
     assert rows["SEV1", "*"].mtta_minutes == 6.0 and rows["SEV1", "*"].mttr_minutes == 50.0
     assert found.postmortems_open == 1
     assert "[DRILL SEV1]" in drill.alert_group.title
+
+
+def test_resolving_in_the_hub_says_the_postmortem_date_and_whose_hours_count(demo):
+    from tests.conftest import sign_in
+
+    with clock.frozen(T0):
+        incident = service.declare("Ledger down", "SEV2", who("ana"), component="ledger")
+    friday = datetime(2026, 11, 27, 20, 0, tzinfo=UTC)
+    with clock.frozen(friday):
+        page = sign_in("ana").post(
+            f"/incidents/{incident.pk}/?tz=UTC",
+            {"action": "state", "state": "resolved"},
+            follow=True,
+        )
+    text = page.content.decode()
+    # 48 working hours of Ana's, over a weekend: ten calendar days, said as a date
+    assert "The postmortem is due Mon 07 Dec 14:00 your time (in 9 days)" in text
+    assert "counts Ana Lima&#x27;s working hours" in text

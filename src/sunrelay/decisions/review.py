@@ -20,7 +20,7 @@ from sunrelay.notify import service as notify
 from sunrelay.people import queries as people_queries
 from sunrelay.people.models import Person, Team
 from sunrelay.people.permissions import actor_of
-from sunrelay.worktime import NoWorkingTime, deadline, format_instant, slots, usual_day
+from sunrelay.worktime import NoWorkingTime, Period, deadline, format_instant, slots, usual_day
 
 HUDDLE = timedelta(minutes=30)
 
@@ -56,8 +56,7 @@ def due_times(record: Record, people: list[str], at: datetime) -> dict[str, date
     """Each reviewer's deadline: the team's period for the record's kind, counted in that
     reviewer's own working time from ``at``; None for someone with no working time in the
     next two years (a sabbatical), who cannot review."""
-    agreement = record.team.agreement if record.team is not None else {}
-    period = logic.review_period(record.kind, agreement)
+    period = period_for(record)
     directory = people_queries.load_directory(people)
     out: dict[str, datetime | None] = {}
     for slug in people:
@@ -68,6 +67,12 @@ def due_times(record: Record, people: list[str], at: datetime) -> dict[str, date
         except NoWorkingTime:
             out[slug] = None
     return out
+
+
+def period_for(record: Record) -> Period:
+    """The review period of the record's kind in its team's agreement (or the default)."""
+    agreement = record.team.agreement if record.team is not None else {}
+    return logic.review_period(record.kind, agreement)
 
 
 def _reachable(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -15,7 +16,9 @@ from sunrelay.core import clock
 from sunrelay.core.errors import SunrelayError, ValidationFailed
 from sunrelay.core.flash import flashed
 from sunrelay.core.permissions import Actor
+from sunrelay.core.templatetags.sunrelay import from_now, in_zone
 from sunrelay.decisions import logic, queries, review, service
+from sunrelay.decisions.models import Record
 from sunrelay.decisions.permissions import may_change
 from sunrelay.decisions.schemas import LogQuery
 from sunrelay.people import queries as people_queries
@@ -76,8 +79,24 @@ def record(request: HttpRequest, pk: int) -> HttpResponse:
             "teams": Team.objects.only("slug", "name"),
             "sections": _sections(found.body),
             "ladder": logic.LADDER_LABELS,
+            "period": _period_note(found, me) if found.status == "draft" else "",
         },
     )
+
+
+def _period_note(record: Record, me: Person | None) -> str:
+    """What a review period means in calendar time, said before anyone sets it."""
+    period = review.period_for(record)
+    note = (
+        f"Each reviewer has {period.describe()} ({period}) for {record.kind.upper()}s"
+        f"{' in ' + record.team.name if record.team else ''}, counted in their own working hours"
+    )
+    if me is None:
+        return note + "."
+    due = review.due_times(record, [me.slug], clock.now())[me.slug]
+    if due is None:
+        return note + "."
+    return f"{note}: requested now, a reviewer on your hours would have until {due:%a %d %b}."
 
 
 def _sections(body: str) -> list[str]:
@@ -179,7 +198,7 @@ ACTIONS = {
 def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """Every button on the record page: one service call each."""
     me = _actor(request)
-    with flashed(request, "Saved."):
+    with flashed(request):
         if action not in ACTIONS:
             raise ValidationFailed(f"unknown action {action!r}", field="action")
         if me.person is None:
@@ -187,7 +206,20 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                 "your sign-in is not linked to a person in the directory", field="actor"
             )
         ACTIONS[action](pk, me, request.POST)
+        messages.success(request, _done(request, pk) if action == "request_review" else "Saved.")
     return redirect("decisions:record", pk)
+
+
+def _done(request: HttpRequest, pk: int) -> str:
+    """Review requested: each reviewer's deadline as a date in the viewer's zone."""
+    zone = request.viewer_zone.key  # type: ignore[attr-defined]
+    reviewers = queries.record_page(pk).reviewers.all()
+    due = ", ".join(
+        f"{r.person.name} {in_zone(r.due_at, zone)} ({from_now(r.due_at)})"
+        for r in reviewers
+        if r.due_at is not None
+    )
+    return f"Review requested. Due, in your time: {due}."
 
 
 @login_required

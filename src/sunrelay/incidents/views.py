@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from sunrelay.core import clock
 from sunrelay.core.errors import SunrelayError, ValidationFailed, whole_number
 from sunrelay.core.flash import describe
+from sunrelay.core.templatetags.sunrelay import from_now, in_zone
 from sunrelay.incidents import followups, logic, reports, service, timeline
 from sunrelay.incidents.models import Postmortem
 from sunrelay.people import queries as people_queries
@@ -69,7 +70,16 @@ def _act(request: HttpRequest, pk: int) -> None:
     p, me = request.POST, actor_for_user(request.user)
     action = p.get("action")
     if action == "state":
-        service.move(pk, p.get("state", ""), me, p.get("note", ""))
+        moved = service.move(pk, p.get("state", ""), me, p.get("note", ""))
+        pm = Postmortem.objects.filter(incident=moved).select_related("owner").first()
+        if moved.state == "resolved" and pm is not None:
+            zone = request.viewer_zone.key  # type: ignore[attr-defined]
+            owner = pm.owner.name if pm.owner else "its owner"
+            messages.success(
+                request,
+                f"Resolved. The postmortem is due {in_zone(pm.due_at, zone)} your time "
+                f"({from_now(pm.due_at)}): the agreed period counts {owner}'s working hours.",
+            )
     elif action == "role":
         service.assign_role(pk, p.get("role", ""), p.get("person", ""), me, p.get("note", ""))
     elif action == "entry":

@@ -28,6 +28,11 @@ class Period:
     def __str__(self) -> str:
         return f"{self.amount}{self.unit}"
 
+    def describe(self) -> str:
+        """'3 working days', '72 working hours': in words, saying it is working time."""
+        unit = ("hour" if self.unit == "h" else "day") + ("" if self.amount == 1 else "s")
+        return f"{self.amount} working {unit}"
+
 
 def parse_period(text: object) -> Period:
     """'72h' (working hours) or '3d' (working days). Raises ValueError."""

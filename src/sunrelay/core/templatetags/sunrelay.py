@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import functools
-from datetime import datetime
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from django import template
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from markdown_it import MarkdownIt
+
+from sunrelay.core import clock
 
 register = template.Library()
 
@@ -31,6 +34,32 @@ def in_zone(at: datetime | None, zone: str | ZoneInfo) -> str:
         return ""
     tz = zone if isinstance(zone, ZoneInfo) else ZoneInfo(zone)
     return at.astimezone(tz).strftime("%a %d %b %H:%M")
+
+
+def from_now(at: datetime, now: datetime | None = None) -> str:
+    """How far an instant is from now, in calendar time: 'in 3 h', 'in 9 days', '2 h ago'."""
+    seconds = (at - (now or clock.now())).total_seconds()
+    ahead, size = seconds >= 0, abs(seconds)
+    if size < 3600:
+        text = f"{max(int(size // 60), 1)} min"
+    elif size < 2 * 86_400:
+        text = f"{int(size // 3600)} h"
+    else:
+        text = f"{int(size // 86_400)} days"
+    return f"in {text}" if ahead else f"{text} ago"
+
+
+@register.filter
+def when(at: datetime | None, zone: str | ZoneInfo) -> SafeString:
+    """An instant for people: 'Tue 08 Dec 09:00 (in 3 h)' in ``zone``, the exact instant on
+    hover and in the ``datetime`` attribute."""
+    if at is None:
+        return mark_safe("")
+    exact = at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return format_html(
+        '<time datetime="{}" title="{}">{} ({})</time>', exact, exact, in_zone(at, zone),
+        from_now(at),
+    )  # fmt: skip
 
 
 @register.filter
