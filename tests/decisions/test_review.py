@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -12,6 +12,7 @@ from sunrelay.decisions import review, service
 from sunrelay.decisions.errors import NotAReviewer, NotTheDri, TransitionNotAllowed
 from sunrelay.decisions.models import Record
 from sunrelay.notify.models import Notification
+from tests.conftest import sign_in
 
 MONDAY_NOON = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)  # Tokyo 21:00, Lisbon 12:00
 
@@ -224,6 +225,19 @@ def test_waiting_on_me_lists_reviews_to_give_soonest_first(proposed):
     assert [r.record_id for r in review.waiting_on(yuki)["reviews"]] == [proposed.pk]
     review.approve(proposed.pk, "yuki")
     assert review.waiting_on(yuki)["reviews"] == []
+
+
+def test_a_decision_taken_before_your_review_stays_in_sight_as_decided_without_it(proposed):
+    yuki = proposed.reviewers.get(person__slug="yuki").person
+    with clock.frozen(MONDAY_NOON + timedelta(hours=2)):
+        service.transition(proposed.pk, "accepted", "ana", "Urgent: the disk is filling up")
+        owed = review.waiting_on(yuki)
+        page = sign_in("yuki").get("/decisions/waiting/?tz=UTC").content.decode()
+    assert owed["reviews"] == []  # nothing to give any more...
+    assert [r.record_id for r in owed["skipped"]] == [proposed.pk]  # ...but not silently
+    assert "Decided without your review" in page and "accepted by Ana Lima" in page
+    with clock.frozen(MONDAY_NOON + timedelta(days=31)):
+        assert review.waiting_on(yuki)["skipped"] == []  # out of sight after a month
 
 
 def test_someone_away_for_years_is_named_or_left_out_not_a_500(demo):

@@ -360,7 +360,8 @@ def _huddle_slot(people: list[str], now: datetime) -> tuple[datetime, datetime, 
 
 def waiting_on(person: Person) -> dict[str, list]:
     """What a person owes: reviews to give (overdue first) and records whose DRI they are with
-    an open review or a rung that needs them."""
+    an open review or a rung that needs them; and, for 30 days, records decided while their
+    review was still pending."""
     reviews = list(
         Reviewer.objects.filter(person=person, state=Reviewer.PENDING, record__status="proposed")
         .select_related("record")
@@ -372,4 +373,19 @@ def waiting_on(person: Person) -> dict[str, list]:
         ).select_related("record", "person")
     )
     decide = list(Record.objects.filter(dri=person, status="proposed", rung="dri-decides"))
-    return {"reviews": reviews, "objections": answers, "decide": decide}
+    # records decided while this person's review was still pending: kept in sight for a while,
+    # so a reviewer learns of it instead of the review silently disappearing
+    skipped = list(
+        Reviewer.objects.filter(
+            person=person,
+            state=Reviewer.PENDING,
+            record__decided_at__gte=clock.now() - SKIPPED_SHOWN,
+        )
+        .exclude(record__status__in=("draft", "proposed"))
+        .select_related("record", "record__dri")
+        .order_by("-record__decided_at")
+    )
+    return {"reviews": reviews, "objections": answers, "decide": decide, "skipped": skipped}
+
+
+SKIPPED_SHOWN = timedelta(days=30)  # how long "decided without your review" stays in sight

@@ -225,5 +225,6 @@ def _done(request: HttpRequest, pk: int) -> str:
 @login_required
 def waiting(request: HttpRequest) -> HttpResponse:
     me = _me(request)
-    owed = review.waiting_on(me) if me else {"reviews": [], "objections": [], "decide": []}
+    nothing: dict[str, list] = {"reviews": [], "objections": [], "decide": [], "skipped": []}
+    owed = review.waiting_on(me) if me else nothing
     return render(request, "decisions/waiting.html", {"me": me, "owed": owed, "now": clock.now()})
