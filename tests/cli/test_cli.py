@@ -204,3 +204,12 @@ def test_absences_and_tokens(demo, tmp_path: Path):
     assert token["token"].startswith("sr_") and token["scope"] == "write"
     assert run(app, ["token", "create", "--name", "x", "--scope", "admin"]).exit_code == 1
     assert run(app, ["token", "revoke", token["token"][:10]]).exit_code == 0
+
+
+@pytest.mark.django_db
+def test_people_list_says_which_days_each_window_is_for(demo):
+    listed = run(app, ["people", "list"], env={"COLUMNS": "200"})
+    assert listed.exit_code == 0, listed.output
+    line = {row.split("│")[1].strip(): row for row in listed.stdout.splitlines() if "│" in row}
+    assert "Mon–Thu 09:00-17:00, Fri 09:00-13:00" in line["mia"]  # not "09:00-13:00, 09:00-17:00"
+    assert "Sun–Thu 10:00-18:00" in line["sagar"] and "Mon–Fri 09:00-17:00" in line["emeka"]

@@ -269,3 +269,18 @@ def test_unknown_zone_and_holiday_calendar():
         Schedule.build("Mars/Base")
     with pytest.raises(ValueError, match="holiday"):
         Schedule.build("UTC", holidays="XX")
+
+
+def test_a_week_of_working_hours_in_words():
+    from sunrelay.worktime import describe_week
+
+    assert describe_week(dict.fromkeys(("mon", "tue", "wed", "thu"), "09:00-17:00") | {
+        "fri": "09:00-13:00"
+    }) == "Mon–Thu 09:00-17:00, Fri 09:00-13:00"  # fmt: skip
+    sun_to_thu = dict.fromkeys(("sun", "mon", "tue", "wed", "thu"), "10:00-18:00")
+    assert describe_week(sun_to_thu) == "Sun–Thu 10:00-18:00"
+    assert describe_week({"mon": "09:00-12:00", "wed": "09:00-12:00"}) == (
+        "Mon 09:00-12:00, Wed 09:00-12:00"
+    )
+    assert describe_week({"sat": "22:00-06:00", "sun": "22:00-06:00"}) == "Sat–Sun 22:00-06:00"
+    assert describe_week({}) == "no working hours"

@@ -15,6 +15,7 @@ from sunrelay.cli.support import django_setup, err, fail, handles_errors, out, p
 from sunrelay.core import clock
 from sunrelay.people.orgfile import OrgFileInvalid
 from sunrelay.people.sources import read_source
+from sunrelay.worktime import describe_week
 
 org_app = typer.Typer(no_args_is_help=True, help="Organisation as code: org.yaml and Backstage.")
 people_app = typer.Typer(no_args_is_help=True, help="People in the directory.")
@@ -133,10 +134,9 @@ def list_people(
     if as_json:
         print_json(rows)
         return
-    table = Table("id", "name", "time zone", "hours")
+    table = Table("id", "name", "time zone", "working hours (local)")
     for r in rows:
-        hours = sorted(set(r["working_hours"].values()))
-        table.add_row(r["id"], r["name"], r["timezone"], ", ".join(hours) or "-")
+        table.add_row(r["id"], r["name"], r["timezone"], describe_week(r["working_hours"]))
     out.print(table if rows else "Nobody matches.")
 
 

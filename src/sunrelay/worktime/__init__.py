@@ -9,6 +9,7 @@ from sunrelay.worktime.calendar import HolidayCalendar, check_code
 from sunrelay.worktime.hours import (
     WEEKDAYS,
     Span,
+    describe_week,
     format_spans,
     parse_span,
     parse_spans,
@@ -60,6 +61,7 @@ __all__ = [
     "chain",
     "check_code",
     "deadline",
+    "describe_week",
     "epoch",
     "format_instant",
     "format_optional",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import time
 
@@ -62,6 +63,28 @@ def parse_spans(text: str) -> tuple[Span, ...]:
 
 def format_spans(spans: tuple[Span, ...]) -> str:
     return ", ".join(str(s) for s in spans)
+
+
+def describe_week(hours: Mapping[str, str]) -> str:
+    """Working hours by weekday in words, runs of days with the same hours together (joined
+    by an en dash): Mon to Thu 09:00-17:00 then Fri 09:00-13:00; a week from Sunday reads
+    Sun to Thu; 'no working hours' for an empty week."""
+    runs: list[tuple[int, int, str]] = []  # first day, last day, hours
+    for i, day in enumerate(WEEKDAYS):
+        window = hours.get(day, "")
+        if not window:
+            continue
+        if runs and runs[-1][1] == i - 1 and runs[-1][2] == window:
+            runs[-1] = (runs[-1][0], i, window)
+        else:
+            runs.append((i, i, window))
+    if len(runs) > 1 and runs[0][0] == 0 and runs[-1][1] == 6 and runs[0][2] == runs[-1][2]:
+        runs = [(runs[-1][0], runs[0][1], runs[0][2]), *runs[1:-1]]  # a week from Sunday
+    name = [d.capitalize() for d in WEEKDAYS]
+    return (
+        ", ".join(f"{name[a]}{'–' + name[b] if b != a else ''} {window}" for a, b, window in runs)
+        or "no working hours"
+    )
 
 
 def parse_weekday(text: str) -> int:

@@ -12,6 +12,7 @@ from django.utils.safestring import SafeString, mark_safe
 from markdown_it import MarkdownIt
 
 from sunrelay.core import clock
+from sunrelay.worktime import describe_week
 
 register = template.Library()
 
@@ -60,6 +61,13 @@ def when(at: datetime | None, zone: str | ZoneInfo) -> SafeString:
         '<time datetime="{}" title="{}">{} ({})</time>', exact, exact, in_zone(at, zone),
         from_now(at),
     )  # fmt: skip
+
+
+@register.filter
+def week(hours: dict[str, str]) -> str:
+    """Working hours by weekday, e.g. Monday to Thursday 09:00-17:00 and Friday 09:00-13:00
+    (``worktime.describe_week``)."""
+    return describe_week(hours or {})
 
 
 @register.filter
