@@ -213,3 +213,27 @@ def test_people_list_says_which_days_each_window_is_for(demo):
     line = {row.split("│")[1].strip(): row for row in listed.stdout.splitlines() if "│" in row}
     assert "Mon–Thu 09:00-17:00, Fri 09:00-13:00" in line["mia"]  # not "09:00-13:00, 09:00-17:00"
     assert "Sun–Thu 10:00-18:00" in line["sagar"] and "Mon–Fri 09:00-17:00" in line["emeka"]
+
+
+@pytest.mark.django_db
+def test_serve_links_to_the_address_it_listens_on(monkeypatch):
+    """Under `make run PORT=8201` feed URLs, .ics links and the intake URL said :8000."""
+    import waitress
+    from django.conf import settings
+
+    heard: dict[str, object] = {}
+    monkeypatch.setenv("SUNRELAY_URL", "")  # restored after the test, whatever serve sets
+    monkeypatch.delenv("SUNRELAY_URL")
+    monkeypatch.setattr(settings, "SUNRELAY_URL", "http://localhost:8000")
+    monkeypatch.setattr(
+        waitress, "serve", lambda app, **kw: heard.update(kw, url=settings.SUNRELAY_URL)
+    )
+    done = run(app, ["serve", "--port", "8201", "--no-worker"])
+    assert done.exit_code == 0, done.output
+    assert heard["port"] == 8201 and heard["url"] == "http://localhost:8201"
+    from sunrelay.oncall import alerts
+
+    assert alerts.intake_url("s3cret") == "http://localhost:8201/api/v1/oncall/intake/s3cret"
+    monkeypatch.setenv("SUNRELAY_URL", "https://relay.example.com")  # set by the operator: kept
+    run(app, ["serve", "--port", "8202", "--no-worker"])
+    assert heard["url"] == "https://relay.example.com"

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import os
+
 import typer
 
 from sunrelay.cadence.cli import handoff_app, status_app
@@ -90,7 +92,12 @@ def serve(
     ),
 ) -> None:
     """Serve the hub and the API (and the background worker) on one address."""
+    address = os.environ.get("SUNRELAY_URL") or local_url(host, port)
+    os.environ["SUNRELAY_URL"] = address  # links in feeds, pages and mail (and the worker's)
     django_setup()
+    from django.conf import settings
+
+    settings.SUNRELAY_URL = address.rstrip("/")
     from waitress import serve as waitress_serve
 
     from sunrelay.core.admin_login import ensure_local_admin
@@ -109,6 +116,12 @@ def serve(
         if child is not None:
             out.print("Stopping the background worker…")
             stop_worker(child)
+
+
+def local_url(host: str, port: int) -> str:
+    """The address a browser on this machine uses for the hub ``serve`` listens on."""
+    shown = "localhost" if host in ("127.0.0.1", "0.0.0.0", "::", "localhost") else host
+    return f"http://{shown}:{port}"
 
 
 def main() -> None:
