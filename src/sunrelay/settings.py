@@ -100,6 +100,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "sunrelay.people.context.viewer",
             ],
         },
     },
@@ -150,6 +151,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "core/locked_out.html"
 AXES_VERBOSE = False
+
+# invitations (people.service.invite_link) are password-reset links: one use, a week
+PASSWORD_RESET_TIMEOUT = 7 * 86_400
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "people:directory"

@@ -9,6 +9,14 @@ from sunrelay.api import api
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(template_name="core/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # an invitation: Django's one-time password-reset link, worded as choosing a password
+    path(
+        "invite/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(
+            template_name="core/invite.html", success_url="/login/?invited=1"
+        ),
+        name="invite",
+    ),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("decisions/", include("sunrelay.decisions.urls")),

@@ -43,6 +43,13 @@ REFUSED: dict[str, list[tuple[str, str, dict[str, Any]]]] = {
         ("post", "/people/bruno/absences/", {"from": "2027-01-04", "to": "2027-01-05"})
     ],
     "people:remove_absence": [("post", "/people/bruno/absences/{absence}/remove/", {})],
+    "people:link": [("post", "/people/bruno/link/", {"username": "yuki"})],
+    "people:invite": [("post", "/people/bruno/invite/", {})],
+    "people:setup": [  # someone already: no second self; claiming and naming are staff's
+        ("post", "/setup/", {"action": "claim", "person": "bruno"}),
+        ("post", "/setup/", {"action": "organization", "organization": "Mine"}),
+        ("post", "/setup/", {"action": "create", "id": "yuki2", "name": "Y", "timezone": "UTC"}),
+    ],
     "decisions:edit": [
         ("post", "/decisions/{record}/edit/", {"title": "Mine", "kind": "adr", "dri": "yuki"})
     ],
@@ -177,6 +184,7 @@ REFUSED: dict[str, list[tuple[str, str, dict[str, Any]]]] = {
 OPEN = {
     "login": "signing in (throttled: tests/people/test_views.py)",
     "logout": "signing out",
+    "invite": "choosing a password: the one-time invitation link is the credential",
     "decisions:new": "anyone may write a record and becomes its DRI",
     "decisions:preview": "renders Markdown, writes nothing",
     "api:create_record": "anyone may write a record and becomes its DRI",

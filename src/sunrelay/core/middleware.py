@@ -6,10 +6,12 @@ The viewer's zone: ``?tz=`` wins, then the ``tz`` cookie the browser sets, then 
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from sunrelay.core.errors import SunrelayError, ValidationFailed
 from sunrelay.worktime import is_zone
@@ -61,4 +63,8 @@ class DomainErrorMiddleware:
     def process_exception(self, request: HttpRequest, exc: Exception) -> HttpResponse | None:
         if not isinstance(exc, SunrelayError):
             return None
+        if exc.code == "not_linked":  # a page that needs you to be someone: say who first
+            messages.info(request, "Tell Sunrelay who you are first: then this page works.")
+            back = request.get_full_path() if request.method == "GET" else "/"
+            return redirect(f"/setup/?{urlencode({'next': back})}")
         return render(request, "core/error.html", {"error": exc}, status=exc.status)

@@ -22,6 +22,7 @@ from sunrelay.decisions.models import Record
 from sunrelay.decisions.permissions import may_change
 from sunrelay.decisions.schemas import LogQuery
 from sunrelay.people import queries as people_queries
+from sunrelay.people.errors import NotLinked
 from sunrelay.people.models import Component, Person, Team
 from sunrelay.people.permissions import actor_for_user
 
@@ -198,13 +199,11 @@ ACTIONS = {
 def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """Every button on the record page: one service call each."""
     me = _actor(request)
+    if me.person is None:  # the hub sends them to say who they are first
+        raise NotLinked("your sign-in is not linked to a person in the directory")
     with flashed(request):
         if action not in ACTIONS:
             raise ValidationFailed(f"unknown action {action!r}", field="action")
-        if me.person is None:
-            raise ValidationFailed(
-                "your sign-in is not linked to a person in the directory", field="actor"
-            )
         ACTIONS[action](pk, me, request.POST)
         messages.success(request, _done(request, pk) if action == "request_review" else "Saved.")
     return redirect("decisions:record", pk)

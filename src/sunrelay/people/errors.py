@@ -32,3 +32,10 @@ class InvalidOrgFile(ValidationFailed):
         first = problems[0]
         super().__init__(f"{first.path}: {first.message}", field=first.path)
         self.problems = problems
+
+
+class NotLinked(ValidationFailed):
+    """A hub page needs the signed-in user to be someone in the directory; the hub answers it
+    by sending them to set that up (core.middleware)."""
+
+    code = "not_linked"

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
-from sunrelay.core.errors import ValidationFailed
+from sunrelay.people.errors import NotLinked
 from sunrelay.people.logic import Directory, absence_instants
 from sunrelay.people.models import Absence, Component, Person, Team
 
@@ -110,8 +110,8 @@ def person_for_user(user: Any) -> Person | None:
 
 
 def get_person_for_user(user: Any) -> Person:
-    """``person_for_user`` for pages that act as someone. Raises ValidationFailed."""
+    """``person_for_user`` for pages that act as someone. Raises NotLinked."""
     found = person_for_user(user)
     if found is None:
-        raise ValidationFailed("your sign-in is not linked to a person in the directory")
+        raise NotLinked("your sign-in is not linked to a person in the directory")
     return found

@@ -23,7 +23,7 @@ from sunrelay.people.errors import (
 )
 from sunrelay.people.logic import AbsenceSpec, ComponentSpec, OrgSpec, PersonSpec, TeamSpec
 from sunrelay.people.models import Absence, Component, Organization, Person, Team
-from sunrelay.people.permissions import actor_of, require_absence_change
+from sunrelay.people.permissions import actor_of, require_absence_change, require_staff
 
 
 @dataclass
@@ -483,3 +483,103 @@ def _sync_absences(specs: list[AbsenceSpec], report: ImportReport) -> None:
         if key not in wanted and absence.source == "org":
             absence.delete()
             report.removed.append(f"absence {key[0]} {key[1]}…{key[2]}")
+
+
+# -- sign-ins and the directory ------------------------------------------------------------------
+
+
+def create_own_person(user: Any, item: dict[str, Any]) -> Person:
+    """A signed-in user who is nobody in the directory yet adds themselves (org-file
+    vocabulary: id, name, email, timezone, working_hours, workdays) and is linked to it.
+
+    Raises ValidationFailed (a bad field; already linked), AlreadyExists (the id is taken:
+    ask staff to link you to that person).
+    """
+    from sunrelay.people.queries import person_for_user
+
+    with transaction.atomic():
+        if (found := person_for_user(user)) is not None:
+            raise ValidationFailed(f"your sign-in is {found.slug} already", field="id")
+        person = _create(PERSON, item)
+        person.user = user
+        person.save()
+    return person
+
+
+def link_sign_in(slug: str, user: Any, by: Actor | Person | str | None = None) -> Person:
+    """Let ``user`` act as the person ``slug`` (staff only). A sign-in is one person, and a
+    person has one sign-in: earlier links of either are undone.
+
+    Raises PersonNotFound, PermissionDenied.
+    """
+    require_staff(actor_of(by), "link sign-ins to people")
+    with transaction.atomic():
+        person = get_person(slug)
+        Person.objects.filter(user=user).exclude(pk=person.pk).update(user=None)
+        person.user = user
+        person.save()
+    return person
+
+
+def invite(slug: str, by: Actor | Person | str | None = None) -> Any:
+    """A sign-in for the person ``slug`` with no password yet (staff only): its user name is
+    their id, and the invitation (``core.invites``) lets them choose a password. An existing
+    sign-in of theirs is reused. Raises PersonNotFound, PermissionDenied, ValidationFailed
+    (the user name belongs to someone else's sign-in)."""
+    from django.contrib.auth import get_user_model
+
+    require_staff(actor_of(by), "invite people")
+    users = get_user_model()
+    with transaction.atomic():
+        person = get_person(slug)
+        user = person.user
+        if user is None:
+            if users.objects.filter(username=person.slug).exists():
+                raise ValidationFailed(
+                    f"a sign-in named {person.slug!r} exists already: link it instead",
+                    field="id",
+                )
+            user = users.objects.create_user(person.slug, person.email or "")
+            user.set_unusable_password()
+            user.save()
+            person.user = user
+            person.save()
+        elif user.has_usable_password():
+            raise ValidationFailed(
+                f"{person.slug} has chosen a password already: they sign in as "
+                f"{user.get_username()}",
+                field="id",
+            )
+    return user
+
+
+def invite_link(user: Any) -> str:
+    """Where an invited person chooses their password: Django's password-reset token, so the
+    link works once (setting the password changes what it was made from) and for
+    PASSWORD_RESET_TIMEOUT (settings: 7 days)."""
+    from django.conf import settings
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    return f"{settings.SUNRELAY_URL}/invite/{uid}/{default_token_generator.make_token(user)}/"
+
+
+def name_organization(name: str, by: Actor | Person | str | None = None) -> Organization:
+    """Raises ValidationFailed (empty or too long), PermissionDenied (staff only)."""
+    require_staff(actor_of(by), "name the organisation")
+    name = name.strip()
+    if not name:
+        raise ValidationFailed("the organisation needs a name", field="organization")
+    with transaction.atomic():
+        org = Organization.objects.first() or Organization()
+        org.name = name
+        org.save()
+    return org
+
+
+def first_run() -> bool:
+    """Whether nobody in the directory has a staff sign-in yet: the hub still needs setting
+    up by whoever runs it."""
+    return not Person.objects.filter(user__is_staff=True).exists()

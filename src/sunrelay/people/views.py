@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, available_timezones
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from sunrelay.core import clock
+from sunrelay.core.errors import ValidationFailed
 from sunrelay.core.flash import flashed
 from sunrelay.people import charts, queries, service, timequery
-from sunrelay.people.models import Person
+from sunrelay.people.models import Organization, Person
 from sunrelay.people.permissions import actor_for_user
 from sunrelay.worktime import WEEKDAYS, to_epoch
 
@@ -131,3 +134,104 @@ def team(request: HttpRequest, tid: str) -> HttpResponse:
 @login_required
 def components(request: HttpRequest) -> HttpResponse:
     return render(request, "people/components.html", {"components": queries.components_overview()})
+
+
+# -- first run: who am I? ------------------------------------------------------------------------
+
+WORKDAYS = ("mon", "tue", "wed", "thu", "fri")
+
+
+@login_required
+def setup(request: HttpRequest) -> HttpResponse:
+    """Link a sign-in to the directory: add yourself, or (staff) say who you are; on the
+    first run also name the organisation."""
+    me = queries.person_for_user(request.user)
+    actor = actor_for_user(request.user)
+    wanted = _next(request)
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        if action == "organization":
+            with flashed(request, "Organisation named."):
+                service.name_organization(request.POST.get("organization", ""), actor)
+            return redirect(f"{reverse('people:setup')}?next={wanted}")
+        if action == "create":
+            with flashed(request) as ok:
+                person = service.create_own_person(request.user, _person_item(request))
+                messages.success(request, f"Welcome, {person.name}. You are {person.slug}.")
+            if ok.done:
+                return redirect(wanted)
+        if action == "claim":
+            with flashed(request) as ok:
+                person = service.link_sign_in(request.POST.get("person", ""), request.user, actor)
+                messages.success(request, f"Signed in as {person.name} from now on.")
+            if ok.done:
+                return redirect(wanted)
+    elif me is not None:
+        messages.info(request, f"Your sign-in is {me.name} ({me.slug}).")
+        return redirect(wanted)
+    org = Organization.objects.first()
+    return render(
+        request,
+        "people/setup.html",
+        {
+            "first_run": service.first_run(),
+            "organization": org.name if org else "",
+            "people": Person.objects.filter(user__isnull=True).only("slug", "name"),
+            "zones": sorted(available_timezones()),
+            "zone": _zone(request).key,
+            "form": request.POST if request.method == "POST" else {},
+            "workdays": request.POST.getlist("workdays") if request.method == "POST" else WORKDAYS,
+            "weekdays": WEEKDAYS,
+            "next": wanted,
+        },
+    )
+
+
+def _next(request: HttpRequest) -> str:
+    """Where to go after setup: a path on this site only."""
+    wanted = request.POST.get("next") or request.GET.get("next") or "/"
+    return wanted if wanted.startswith("/") and not wanted.startswith("//") else "/"
+
+
+def _person_item(request: HttpRequest) -> dict[str, object]:
+    p = request.POST
+    item: dict[str, object] = {
+        "id": p.get("id", "").strip(),
+        "name": p.get("name", "").strip(),
+        "timezone": p.get("timezone", "").strip(),
+        "working_hours": p.get("working_hours", "").strip() or "09:00-17:00",
+        "workdays": p.getlist("workdays"),
+    }
+    if p.get("email", "").strip():
+        item["email"] = p["email"].strip()
+    return item
+
+
+@login_required
+@require_POST
+def link(request: HttpRequest, pid: str) -> HttpResponse:
+    """Staff: let an existing sign-in act as this person."""
+    users = get_user_model()
+    with flashed(request) as ok:
+        user = users.objects.filter(username=request.POST.get("username", "").strip()).first()
+        if user is None:
+            raise ValidationFailed("no sign-in has this user name", field="username")
+        person = service.link_sign_in(pid, user, actor_for_user(request.user))
+    if ok.done:
+        messages.success(request, f"{user.get_username()} now signs in as {person.name}.")
+    return redirect("people:person", pid=pid)
+
+
+@login_required
+@require_POST
+def invite(request: HttpRequest, pid: str) -> HttpResponse:
+    """Staff: a sign-in for this person and a one-time link to choose a password."""
+    with flashed(request) as ok:
+        user = service.invite(pid, actor_for_user(request.user))
+    if ok.done:
+        messages.success(
+            request,
+            f"Send {pid} this link to choose a password (it works once, for 7 days): "
+            f"{service.invite_link(user)}",
+        )
+    return redirect("people:person", pid=pid)
