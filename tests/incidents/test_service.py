@@ -204,3 +204,15 @@ def test_resolving_in_the_hub_says_the_postmortem_date_and_whose_hours_count(dem
     # 48 working hours of Ana's, over a weekend: ten calendar days, said as a date
     assert "The postmortem is due Mon 07 Dec 14:00 your time (in 9 days)" in text
     assert "counts Ana Lima&#x27;s working hours" in text
+
+
+def test_a_refused_declaration_keeps_what_was_typed(demo):
+    from tests.conftest import sign_in
+
+    page = sign_in("ana").post(
+        "/incidents/",
+        {"title": "Checkout 502s", "severity": "SEV9", "summary": "Since the 14:00 deploy"},
+    )
+    text = page.content.decode()
+    assert page.status_code == 200 and "severity" in text
+    assert 'value="Checkout 502s"' in text and "Since the 14:00 deploy</textarea>" in text

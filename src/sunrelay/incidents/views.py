@@ -31,13 +31,14 @@ def _error(request: HttpRequest, exc: SunrelayError) -> None:
 
 @login_required
 def incident_list(request: HttpRequest) -> HttpResponse:
+    form = request.POST if request.method == "POST" else {}
     if request.method == "POST":
-        p = request.POST
+        p, me = request.POST, _me(request)  # nobody yet: the hub asks who they are first
         try:
             found = service.declare(
                 p.get("title", ""),
                 p.get("severity", "SEV2"),
-                _me(request),
+                me,
                 team=p.get("team") or None,
                 component=p.get("component") or None,
                 summary=p.get("summary", ""),
@@ -54,6 +55,7 @@ def incident_list(request: HttpRequest) -> HttpResponse:
         request,
         "incidents/list.html",
         {
+            "form": form,  # what was typed, kept when the declaration is refused
             "incidents": reports.incidents(request.GET.get("state") or None)[:200],
             "severities": logic.DEFAULT_SEVERITIES.values(),
             "teams": Team.objects.only("slug", "name"),
