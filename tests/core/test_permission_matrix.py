@@ -44,6 +44,29 @@ REFUSED: dict[str, list[tuple[str, str, dict[str, Any]]]] = {
     ],
     "people:remove_absence": [("post", "/people/bruno/absences/{absence}/remove/", {})],
     "people:link": [("post", "/people/bruno/link/", {"username": "yuki"})],
+    "people:new_person": [
+        (
+            "post",
+            "/directory/add-person/",
+            {
+                "id": "x",
+                "name": "X",
+                "timezone": "UTC",
+                "working_hours": "09:00-17:00",
+                "team": "payments",
+            },
+        )
+    ],  # fmt: skip
+    "people:edit_person": [("post", "/people/bruno/edit/", {"name": "B", "timezone": "UTC"})],
+    "people:remove_person": [("post", "/people/bruno/remove/", {})],
+    "people:new_team": [("post", "/directory/add-team/", {"id": "x", "name": "X"})],
+    "people:edit_team": [("post", "/teams/payments/edit/", {"name": "P"})],
+    "people:remove_team": [("post", "/teams/payments/remove/", {})],
+    "people:new_component": [
+        ("post", "/directory/add-component/", {"id": "x", "name": "X", "owner": "payments"})
+    ],
+    "people:edit_component": [("post", "/components/ledger/edit/", {"name": "L"})],
+    "people:remove_component": [("post", "/components/ledger/remove/", {})],
     "people:invite": [("post", "/people/bruno/invite/", {})],
     "people:setup": [  # someone already: no second self; claiming and naming are staff's
         ("post", "/setup/", {"action": "claim", "person": "bruno"}),

@@ -67,7 +67,7 @@ def import_(
     from sunrelay.people import service
 
     with out.status("Importing…"):
-        report = service.import_org(spec, dry_run=dry_run)
+        report = service.import_org(spec, dry_run=dry_run, source=", ".join(files))
     for line in report.lines():
         out.print(line, markup=False)
     verb = "would change" if dry_run else "changed"

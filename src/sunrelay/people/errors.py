@@ -39,3 +39,9 @@ class NotLinked(ValidationFailed):
     by sending them to set that up (core.middleware)."""
 
     code = "not_linked"
+
+
+class KeptInFile(Conflict):
+    """People, teams or components the team's org file declares: changed in the file only."""
+
+    code = "kept_in_file"

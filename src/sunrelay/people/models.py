@@ -17,6 +17,11 @@ from sunrelay.people.logic import (
 
 class Organization(models.Model):
     name = models.CharField(max_length=200, blank=True)
+    # what the last `org import` declared of people, teams and components: an import would
+    # undo a change made anywhere else, so those sections are changed in the file only
+    file_sections = models.JSONField(default=list, blank=True)
+    file_name = models.CharField(max_length=300, blank=True)
+    file_imported_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return self.name or "Organisation"

@@ -1,6 +1,11 @@
 """Who may change the directory (docs/permissions.md).
 
-- People, teams and components: staff (and operators: the org file, write tokens, the CLI).
+- People: staff (and operators: the org file, write tokens, the CLI); the lead of a team they
+  belong to (or of a team above it), who may also add people to that team; the person
+  themselves for their own name, contact, zone and hours.
+- Teams: staff; a team's lead (or a lead above) edits it; adding or removing a pod is for the
+  lead of the team it sits under.
+- Components: staff; the lead of the owning team (or above).
 - A person's absences: that person, the lead of any team they belong to (or of a team above
   it), and staff.
 """
@@ -67,6 +72,70 @@ def require_absence_change(actor: Actor, person: Person) -> None:
         f"{person.slug}, the lead of one of their teams or staff",
         f"change {person.slug}'s absences",
         field="person",
+    )
+
+
+OWN_FIELDS = {"name", "email", "timezone", "working_hours", "workdays", "holidays"}
+
+
+def may_manage_person(
+    actor: Actor, person: Person | None, *, team: Team | None = None, fields: set[str] = set()
+) -> bool:
+    """``person`` None: adding someone (to ``team``). ``fields``: what an edit changes (a
+    person may change their own OWN_FIELDS)."""
+    if actor.staff:
+        return True
+    if person is not None and actor.is_person(person.slug) and fields and fields <= OWN_FIELDS:
+        return True
+    theirs = set(person.teams.values_list("pk", flat=True)) if person is not None else set()
+    if team is not None:
+        theirs.add(team.pk)
+    return bool(theirs & lead_teams(actor))
+
+
+def require_person_change(
+    actor: Actor, person: Person | None, *, team: Team | None = None, fields: set[str] = set()
+) -> None:
+    who = person.slug if person is not None else "someone"
+    require(
+        may_manage_person(actor, person, team=team, fields=fields),
+        "staff, or the lead of one of their teams" + (" (or themselves)" if person else ""),
+        f"add {who}" if person is None else f"change {who}",
+        field="id",
+    )
+
+
+def may_manage_team(actor: Actor, team: Team | None, *, parent: Team | None = None) -> bool:
+    """``team`` None: adding a team under ``parent``; removing passes the team's parent."""
+    if actor.staff:
+        return True
+    if team is not None and leads(actor, team):
+        return True
+    return parent is not None and leads(actor, parent)
+
+
+def require_team_change(
+    actor: Actor, team: Team | None, what: str, *, parent: Team | None = None
+) -> None:
+    require(
+        may_manage_team(actor, team, parent=parent),
+        "staff, or the lead of the team (or of the team above it)",
+        what,
+        field="id",
+    )
+
+
+def may_manage_component(actor: Actor, owners: list[Team | None]) -> bool:
+    """``owners``: the owning team before and after the change; leading either is enough."""
+    return actor.staff or any(leads(actor, t) for t in owners if t is not None)
+
+
+def require_component_change(actor: Actor, owners: list[Team | None], what: str) -> None:
+    require(
+        may_manage_component(actor, owners),
+        "staff, or the lead of the owning team",
+        what,
+        field="owner",
     )
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db import transaction
 
+from sunrelay.core import clock
 from sunrelay.core.errors import ValidationFailed
 from sunrelay.core.permissions import Actor
 from sunrelay.integrations.ics import parse_out_of_office
@@ -17,13 +18,21 @@ from sunrelay.people import orgfile
 from sunrelay.people.errors import (
     AbsenceNotFound,
     AlreadyExists,
+    KeptInFile,
     ComponentNotFound,
     PersonNotFound,
     TeamNotFound,
 )
 from sunrelay.people.logic import AbsenceSpec, ComponentSpec, OrgSpec, PersonSpec, TeamSpec
 from sunrelay.people.models import Absence, Component, Organization, Person, Team
-from sunrelay.people.permissions import actor_of, require_absence_change, require_staff
+from sunrelay.people.permissions import (
+    actor_of,
+    require_absence_change,
+    require_component_change,
+    require_person_change,
+    require_staff,
+    require_team_change,
+)
 
 
 @dataclass
@@ -206,50 +215,95 @@ COMPONENT = _Kind(
 )
 
 
-def create_person(item: dict[str, Any]) -> Person:
-    """Add a person (org-file vocabulary). Raises ValidationFailed, AlreadyExists."""
-    return _create(PERSON, item)
+Who = Actor | Person | str | None  # who acts: see people.permissions.actor_of
 
 
-def update_person(slug: str, changes: dict[str, Any]) -> Person:
-    """Change some fields. Raises PersonNotFound, ValidationFailed."""
-    return _update(PERSON, slug, changes)
+def create_person(item: dict[str, Any], by: Who = None, *, team: str | None = None) -> Person:
+    """Add a person (org-file vocabulary), as ``by``, and into ``team`` when named (a team's
+    lead adds people to their team). Raises ValidationFailed, AlreadyExists, KeptInFile,
+    PermissionDenied, TeamNotFound."""
+    with transaction.atomic():
+        require_not_in_file("people")
+        joins = get_team(team) if team else None
+        require_person_change(actor_of(by), None, team=joins)
+        person = _create(PERSON, item)
+        if joins is not None:
+            joins.members.add(person)
+    return person
 
 
-def delete_person(slug: str) -> None:
-    """Raises PersonNotFound. Their absences go with them; teams lose them as lead/member."""
-    _delete(PERSON, slug)
+def update_person(slug: str, changes: dict[str, Any], by: Who = None) -> Person:
+    """Change some fields, as ``by``. Raises PersonNotFound, ValidationFailed, KeptInFile,
+    PermissionDenied."""
+    with transaction.atomic():
+        require_not_in_file("people")
+        require_person_change(actor_of(by), get_person(slug), fields=set(changes))
+        return _update(PERSON, slug, changes)
 
 
-def create_team(item: dict[str, Any]) -> Team:
+def delete_person(slug: str, by: Who = None) -> None:
+    """Raises PersonNotFound, KeptInFile, PermissionDenied. Their absences go with them;
+    teams lose them as lead or member."""
+    with transaction.atomic():
+        require_not_in_file("people")
+        require_person_change(actor_of(by), get_person(slug))
+        _delete(PERSON, slug)
+
+
+def create_team(item: dict[str, Any], by: Who = None) -> Team:
     """Raises ValidationFailed (bad field, unknown person or team, a parent cycle),
-    AlreadyExists."""
-    return _create(TEAM, item)
+    AlreadyExists, KeptInFile, PermissionDenied (a pod: the parent's lead may add it)."""
+    with transaction.atomic():
+        require_not_in_file("teams")
+        parent = Team.objects.filter(slug=str(item.get("parent") or "")).first()
+        require_team_change(actor_of(by), None, "add a team", parent=parent)
+        return _create(TEAM, item)
 
 
-def update_team(slug: str, changes: dict[str, Any]) -> Team:
-    """Raises TeamNotFound, ValidationFailed."""
-    return _update(TEAM, slug, changes)
+def update_team(slug: str, changes: dict[str, Any], by: Who = None) -> Team:
+    """Raises TeamNotFound, ValidationFailed, KeptInFile, PermissionDenied."""
+    with transaction.atomic():
+        require_not_in_file("teams")
+        require_team_change(actor_of(by), get_team(slug), f"change team {slug}")
+        return _update(TEAM, slug, changes)
 
 
-def delete_team(slug: str) -> None:
-    """Raises TeamNotFound. Pods and successors pointing at it are unlinked."""
-    _delete(TEAM, slug)
+def delete_team(slug: str, by: Who = None) -> None:
+    """Raises TeamNotFound, KeptInFile, PermissionDenied (the lead of the team above may
+    remove a pod). Pods and successors pointing at it are unlinked."""
+    with transaction.atomic():
+        require_not_in_file("teams")
+        found = get_team(slug)
+        require_team_change(actor_of(by), None, f"remove team {slug}", parent=found.parent)
+        _delete(TEAM, slug)
 
 
-def create_component(item: dict[str, Any]) -> Component:
-    """Raises ValidationFailed, AlreadyExists."""
-    return _create(COMPONENT, item)
+def create_component(item: dict[str, Any], by: Who = None) -> Component:
+    """Raises ValidationFailed, AlreadyExists, KeptInFile, PermissionDenied."""
+    with transaction.atomic():
+        require_not_in_file("components")
+        owner = Team.objects.filter(slug=str(item.get("owner") or "")).first()
+        require_component_change(actor_of(by), [owner], "add a component")
+        return _create(COMPONENT, item)
 
 
-def update_component(slug: str, changes: dict[str, Any]) -> Component:
-    """Raises ComponentNotFound, ValidationFailed."""
-    return _update(COMPONENT, slug, changes)
+def update_component(slug: str, changes: dict[str, Any], by: Who = None) -> Component:
+    """Raises ComponentNotFound, ValidationFailed, KeptInFile, PermissionDenied."""
+    with transaction.atomic():
+        require_not_in_file("components")
+        found = get_component(slug)
+        owner = Team.objects.filter(slug=str(changes.get("owner") or "")).first()
+        require_component_change(actor_of(by), [found.owner, owner], f"change {slug}")
+        return _update(COMPONENT, slug, changes)
 
 
-def delete_component(slug: str) -> None:
-    """Raises ComponentNotFound."""
-    _delete(COMPONENT, slug)
+def delete_component(slug: str, by: Who = None) -> None:
+    """Raises ComponentNotFound, KeptInFile, PermissionDenied."""
+    with transaction.atomic():
+        require_not_in_file("components")
+        found = get_component(slug)
+        require_component_change(actor_of(by), [found.owner], f"remove {slug}")
+        _delete(COMPONENT, slug)
 
 
 # -- absences -----------------------------------------------------------------------------------
@@ -361,11 +415,13 @@ def _diff(old: Any, new: Any) -> list[str]:
     return [f.name for f in fields(new) if getattr(old, f.name) != getattr(new, f.name)]
 
 
-def import_org(spec: OrgSpec, *, dry_run: bool = False) -> ImportReport:
+def import_org(spec: OrgSpec, *, dry_run: bool = False, source: str = "") -> ImportReport:
     """Make the directory match ``spec``: create, update and remove, all or nothing.
 
     Sections the spec does not declare are left alone. With ``dry_run`` the same work is done
-    and rolled back, so the report is exactly what a real import would do.
+    and rolled back, so the report is exactly what a real import would do. With a ``source``
+    (the file the team keeps), the people, teams and components it declares are from then on
+    changed in that file only (``require_not_in_file``), until an import leaves them out.
     Raises ValidationFailed when a reference names something that does not exist.
     """
     report = ImportReport(dry_run=dry_run)
@@ -373,8 +429,11 @@ def import_org(spec: OrgSpec, *, dry_run: bool = False) -> ImportReport:
         org = Organization.objects.first() or Organization()
         if spec.name and org.name != spec.name:
             org.name = spec.name
-            org.save()
             report.updated.append(f"organization name → {spec.name!r}")
+        if source:
+            org.file_sections = sorted(set(spec.sections) & set(FILE_OWNED))
+            org.file_name, org.file_imported_at = source[:300], clock.now()
+        org.save()
         if "people" in spec.sections:
             _sync(
                 Person.objects.all(),
@@ -483,6 +542,30 @@ def _sync_absences(specs: list[AbsenceSpec], report: ImportReport) -> None:
         if key not in wanted and absence.source == "org":
             absence.delete()
             report.removed.append(f"absence {key[0]} {key[1]}…{key[2]}")
+
+
+# -- what the org file keeps ------------------------------------------------------------------
+
+FILE_OWNED = {"people": "people", "teams": "teams", "components": "components"}
+
+
+def kept_in_file(section: str) -> str:
+    """Why ``section`` (people, teams, components) cannot be changed here, or "" when it can:
+    the team's org file declares it, and its next import would undo the change."""
+    org = Organization.objects.first()
+    if org is None or section not in org.file_sections:
+        return ""
+    when = f" (imported {org.file_imported_at:%d %b %Y})" if org.file_imported_at else ""
+    return (
+        f"{FILE_OWNED[section].capitalize()} are kept in {org.file_name or 'the org file'}{when}:"
+        " change them there and import it; a change made here would be undone by that import"
+    )
+
+
+def require_not_in_file(section: str) -> None:
+    """Raises KeptInFile when the org file keeps ``section``."""
+    if why := kept_in_file(section):
+        raise KeptInFile(why, field=section)
 
 
 # -- sign-ins and the directory ------------------------------------------------------------------

@@ -19,7 +19,12 @@ from sunrelay.core.errors import ValidationFailed
 from sunrelay.core.flash import flashed
 from sunrelay.people import charts, queries, service, timequery
 from sunrelay.people.models import Organization, Person
-from sunrelay.people.permissions import actor_for_user
+from sunrelay.people.permissions import (
+    actor_for_user,
+    lead_teams,
+    may_manage_person,
+    may_manage_team,
+)
 from sunrelay.worktime import WEEKDAYS, to_epoch
 
 
@@ -31,7 +36,13 @@ def _zone(request: HttpRequest) -> ZoneInfo:
 def directory(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "")
     page = Paginator(queries.search_people(q), 50).get_page(request.GET.get("page"))
-    context = {"page": page, "q": q, "teams": queries.teams_overview()}
+    actor = actor_for_user(request.user)
+    context = {
+        "page": page,
+        "q": q,
+        "teams": queries.teams_overview(),
+        "may_add": actor.staff or bool(lead_teams(actor)),
+    }
     if request.headers.get("HX-Request"):
         return render(request, "people/_people_rows.html", context)
     return render(request, "people/directory.html", context)
@@ -74,6 +85,9 @@ def person(request: HttpRequest, pid: str) -> HttpResponse:
         "hours": _hours_in(found, zone, now.astimezone(zone).date()),
         "absences": found.absences.filter(end__gte=local_now.date()).order_by("start")[:20],
         "teams": found.teams.all(),
+        "may_edit": may_manage_person(
+            actor_for_user(request.user), found, fields={"name"}
+        ),  # themselves, their lead, staff
         "working_now": found.slug
         in timequery.who_is_online(queries.load_directory([found.slug]), now.isoformat())["online"],
     }
@@ -127,13 +141,19 @@ def team(request: HttpRequest, tid: str) -> HttpResponse:
         "skipped": today if day > today and "date" not in request.GET else None,
         "chain": timequery.follow_the_sun(directory_, tid, day) if len(ids) > 1 else None,
         "components": found.components.select_related("dri"),
+        "may_edit": may_manage_team(actor_for_user(request.user), found),
     }
     return render(request, "people/team.html", context)
 
 
 @login_required
 def components(request: HttpRequest) -> HttpResponse:
-    return render(request, "people/components.html", {"components": queries.components_overview()})
+    actor = actor_for_user(request.user)
+    context = {
+        "components": queries.components_overview(),
+        "may_add": actor.staff or bool(lead_teams(actor)),
+    }
+    return render(request, "people/components.html", context)
 
 
 # -- first run: who am I? ------------------------------------------------------------------------

@@ -1,0 +1,265 @@
+"""Hub forms that add, change and remove people, teams and components.
+
+Each form posts org-file vocabulary to the same service function the org-file import and the
+API use, as the signed-in person (people.permissions). When the team's org file keeps a section,
+the form says so instead of offering a change an import would undo.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from zoneinfo import available_timezones
+
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from sunrelay.core.flash import flashed
+from sunrelay.people import service
+from sunrelay.people.models import Component, Person, Team
+from sunrelay.people.permissions import actor_for_user
+from sunrelay.worktime import WEEKDAYS
+
+CRITICALITY = ("low", "medium", "high", "critical")
+
+
+def _ids(text: str) -> list[str]:
+    """'ana, bruno chloe' → ['ana', 'bruno', 'chloe']."""
+    return [x for x in text.replace(",", " ").split() if x]
+
+
+def _changed(current: dict[str, Any], wanted: dict[str, Any]) -> dict[str, Any]:
+    """Only what the form changes, so that an edit needs only the rights its fields need."""
+    return {k: v for k, v in wanted.items() if current.get(k) != v}
+
+
+# -- people --------------------------------------------------------------------------------------
+
+
+def _person_form(p: QueryDict) -> dict[str, Any]:
+    item: dict[str, Any] = {
+        "name": p.get("name", "").strip(),
+        "email": p.get("email", "").strip(),
+        "timezone": p.get("timezone", "").strip(),
+        "holidays": p.get("holidays", "").strip(),
+        "roles": _ids(p.get("roles", "")),
+    }
+    hours, days = p.get("working_hours", "").strip(), p.getlist("workdays")
+    item["working_hours"] = {d: hours for d in WEEKDAYS if d in days} if hours else {}
+    return item
+
+
+def _person_current(person: Person) -> dict[str, Any]:
+    return {
+        "name": person.name,
+        "email": person.email,
+        "timezone": person.timezone,
+        "holidays": person.holidays,
+        "roles": list(person.roles),
+        "working_hours": dict(person.working_hours),
+    }
+
+
+def _person_page(
+    request: HttpRequest, person: Person | None, values: dict[str, Any]
+) -> HttpResponse:
+    hours = values.get("working_hours") or {}
+    leads = Team.objects.order_by("name")
+    if not request.user.is_staff:  # a lead adds people to the teams they lead
+        leads = leads.filter(lead__user__pk=request.user.pk or 0)
+    return render(
+        request,
+        "people/edit_person.html",
+        {
+            "person": person,
+            "values": values,
+            "hours": next(iter(hours.values()), "09:00-17:00"),
+            "workdays": list(hours) or ["mon", "tue", "wed", "thu", "fri"],
+            "weekdays": WEEKDAYS,
+            "zones": sorted(available_timezones()),
+            "teams": leads,
+            "kept": service.kept_in_file("people"),
+        },
+    )
+
+
+def new_person(request: HttpRequest) -> HttpResponse:
+    values: dict[str, Any] = {"timezone": request.viewer_zone.key}  # type: ignore[attr-defined]
+    if request.method == "POST":
+        values = {**_person_form(request.POST), "id": request.POST.get("id", "").strip()}
+        item = {k: v for k, v in values.items() if v not in ("", [], {})}
+        with flashed(request) as ok:
+            made = service.create_person(
+                item, actor_for_user(request.user), team=request.POST.get("team") or None
+            )
+        if ok.done:
+            return redirect("people:person", pid=made.slug)
+    return _person_page(request, None, values)
+
+
+def edit_person(request: HttpRequest, pid: str) -> HttpResponse:
+    person = service.get_person(pid)
+    values = _person_current(person)
+    if request.method == "POST":
+        values = _person_form(request.POST)
+        changes = _changed(_person_current(person), values)
+        with flashed(request, "Saved.") as ok:
+            service.update_person(pid, changes, actor_for_user(request.user))
+        if ok.done:
+            return redirect("people:person", pid=pid)
+    return _person_page(request, person, values)
+
+
+@require_POST
+def remove_person(request: HttpRequest, pid: str) -> HttpResponse:
+    with flashed(request, f"{pid} removed from the directory.") as ok:
+        service.delete_person(pid, actor_for_user(request.user))
+    return redirect("people:directory") if ok.done else redirect("people:person", pid=pid)
+
+
+# -- teams ---------------------------------------------------------------------------------------
+
+
+def _team_form(p: QueryDict) -> dict[str, Any]:
+    limit = p.get("wip_limit", "").strip()
+    return {
+        "name": p.get("name", "").strip(),
+        "description": p.get("description", "").strip(),
+        "lead": p.get("lead", "").strip() or None,
+        "members": _ids(p.get("members", "")),
+        "parent": p.get("parent", "").strip() or None,
+        "wip_limit": int(limit) if limit.isdigit() else (limit or None),
+    }
+
+
+def _team_current(team: Team) -> dict[str, Any]:
+    return {
+        "name": team.name,
+        "description": team.description,
+        "lead": team.lead.slug if team.lead else None,
+        "members": sorted(m.slug for m in team.members.all()),
+        "parent": team.parent.slug if team.parent else None,
+        "wip_limit": team.wip_limit,
+    }
+
+
+def _team_page(request: HttpRequest, team: Team | None, values: dict[str, Any]) -> HttpResponse:
+    return render(
+        request,
+        "people/edit_team.html",
+        {
+            "team": team,
+            "values": values,
+            "members": " ".join(values.get("members") or []),
+            "people": Person.objects.only("slug", "name"),
+            "teams": Team.objects.exclude(slug=team.slug if team else "").order_by("name"),
+            "kept": service.kept_in_file("teams"),
+        },
+    )
+
+
+def new_team(request: HttpRequest) -> HttpResponse:
+    values: dict[str, Any] = {"parent": request.GET.get("parent")}
+    if request.method == "POST":
+        values = {**_team_form(request.POST), "id": request.POST.get("id", "").strip()}
+        item = {k: v for k, v in values.items() if v not in (None, "", [])}
+        with flashed(request) as ok:
+            made = service.create_team(item, actor_for_user(request.user))
+        if ok.done:
+            return redirect("people:team", tid=made.slug)
+    return _team_page(request, None, values)
+
+
+def edit_team(request: HttpRequest, tid: str) -> HttpResponse:
+    team = service.get_team(tid)
+    values = _team_current(team)
+    if request.method == "POST":
+        values = _team_form(request.POST)
+        changes = _changed(_team_current(team), values)
+        with flashed(request, "Saved.") as ok:
+            service.update_team(tid, changes, actor_for_user(request.user))
+        if ok.done:
+            return redirect("people:team", tid=tid)
+    return _team_page(request, team, values)
+
+
+@require_POST
+def remove_team(request: HttpRequest, tid: str) -> HttpResponse:
+    with flashed(request, f"Team {tid} removed.") as ok:
+        service.delete_team(tid, actor_for_user(request.user))
+    return redirect("people:directory") if ok.done else redirect("people:team", tid=tid)
+
+
+# -- components ----------------------------------------------------------------------------------
+
+
+def _component_form(p: QueryDict) -> dict[str, Any]:
+    return {
+        "name": p.get("name", "").strip(),
+        "description": p.get("description", "").strip(),
+        "owner": p.get("owner", "").strip() or None,
+        "dri": p.get("dri", "").strip() or None,
+        "maintainers": _ids(p.get("maintainers", "")),
+        "criticality": p.get("criticality", "medium"),
+    }
+
+
+def _component_current(c: Component) -> dict[str, Any]:
+    return {
+        "name": c.name,
+        "description": c.description,
+        "owner": c.owner.slug if c.owner else None,
+        "dri": c.dri.slug if c.dri else None,
+        "maintainers": sorted(m.slug for m in c.maintainers.all()),
+        "criticality": c.criticality,
+    }
+
+
+def _component_page(
+    request: HttpRequest, component: Component | None, values: dict[str, Any]
+) -> HttpResponse:
+    return render(
+        request,
+        "people/edit_component.html",
+        {
+            "component": component,
+            "values": values,
+            "maintainers": " ".join(values.get("maintainers") or []),
+            "people": Person.objects.only("slug", "name"),
+            "teams": Team.objects.order_by("name"),
+            "levels": CRITICALITY,
+            "kept": service.kept_in_file("components"),
+        },
+    )
+
+
+def new_component(request: HttpRequest) -> HttpResponse:
+    values: dict[str, Any] = {"criticality": "medium"}
+    if request.method == "POST":
+        values = {**_component_form(request.POST), "id": request.POST.get("id", "").strip()}
+        item = {k: v for k, v in values.items() if v not in (None, "", [])}
+        with flashed(request, "Component added.") as ok:
+            service.create_component(item, actor_for_user(request.user))
+        if ok.done:
+            return redirect("people:components")
+    return _component_page(request, None, values)
+
+
+def edit_component(request: HttpRequest, cid: str) -> HttpResponse:
+    component = service.get_component(cid)
+    values = _component_current(component)
+    if request.method == "POST":
+        values = _component_form(request.POST)
+        changes = _changed(_component_current(component), values)
+        with flashed(request, "Saved.") as ok:
+            service.update_component(cid, changes, actor_for_user(request.user))
+        if ok.done:
+            return redirect("people:components")
+    return _component_page(request, component, values)
+
+
+@require_POST
+def remove_component(request: HttpRequest, cid: str) -> HttpResponse:
+    with flashed(request, f"Component {cid} removed."):
+        service.delete_component(cid, actor_for_user(request.user))
+    return redirect("people:components")
