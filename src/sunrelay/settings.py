@@ -156,7 +156,7 @@ AXES_VERBOSE = False
 PASSWORD_RESET_TIMEOUT = 7 * 86_400
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "people:directory"
+LOGIN_REDIRECT_URL = "people:home"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en"

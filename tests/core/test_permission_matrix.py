@@ -56,7 +56,7 @@ REFUSED: dict[str, list[tuple[str, str, dict[str, Any]]]] = {
                 "team": "payments",
             },
         )
-    ],  # fmt: skip
+    ],
     "people:edit_person": [("post", "/people/bruno/edit/", {"name": "B", "timezone": "UTC"})],
     "people:remove_person": [("post", "/people/bruno/remove/", {})],
     "people:new_team": [("post", "/directory/add-team/", {"id": "x", "name": "X"})],
@@ -266,6 +266,7 @@ def _api_writes() -> set[str]:
 
 
 READ_ONLY = {
+    "people:home",
     "people:directory",
     "people:person",
     "people:team",

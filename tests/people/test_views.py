@@ -50,16 +50,16 @@ def test_sign_in_is_throttled_after_five_wrong_passwords(client, db):
 
 
 def test_directory_lists_people_and_teams_and_searches(signed_in):
-    page = signed_in.get("/").content.decode()
+    page = signed_in.get("/directory/").content.decode()
     assert "Ana Lima" in page and "Platform APAC" in page and "15 people" in page
-    partial = signed_in.get("/?q=Kathmandu", HTTP_HX_REQUEST="true").content.decode()
+    partial = signed_in.get("/directory/?q=Kathmandu", HTTP_HX_REQUEST="true").content.decode()
     assert "Sagar Thapa" in partial and "Ana Lima" not in partial and "<html" not in partial
-    assert "Nobody matches" in signed_in.get("/?q=zzz").content.decode()
+    assert "Nobody matches" in signed_in.get("/directory/?q=zzz").content.decode()
 
 
 def test_empty_directory_says_what_to_do(client, db):
     client.force_login(get_user_model().objects.create_user("v", password="x-123456789"))
-    assert "sunrelay org import" in client.get("/").content.decode()
+    assert "sunrelay org import" in client.get("/directory/").content.decode()
 
 
 def test_person_page_shows_local_time_hours_in_viewer_zone_and_absences(signed_in):

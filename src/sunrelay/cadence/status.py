@@ -89,6 +89,12 @@ def _dues(persons: list[Person], weeks: list[str], directory: Directory) -> list
     return rows
 
 
+def dues_of(person: Person, week: str) -> list[Due]:
+    """The person's own due instant (and update) for ``week``."""
+    check_week(week)
+    return _dues([person], [week], people_queries.load_directory([person.slug]))
+
+
 def dues(week: str, team: str | None = None) -> list[Due]:
     """Each person's due instant for ``week`` (the team's members, or everyone in a team)."""
     check_week(week)

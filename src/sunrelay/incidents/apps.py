@@ -8,4 +8,4 @@ class IncidentsConfig(AppConfig):
 
     def ready(self) -> None:
         # the agreement keys and the alert-group listener register themselves
-        from sunrelay.incidents import agreement, service  # noqa: F401  (registers the listener)
+        from sunrelay.incidents import agreement, service, today  # noqa: F401  (they register)

@@ -9,4 +9,11 @@ class OncallConfig(AppConfig):
     def ready(self) -> None:
         # org.yaml sections and agreement keys, their importers and the calendar-feed source
         # register themselves
-        from sunrelay.oncall import agreement, orgfile, policies, queries, service  # noqa: F401
+        from sunrelay.oncall import (  # noqa: F401
+            agreement,
+            orgfile,
+            policies,
+            queries,
+            service,
+            today,
+        )

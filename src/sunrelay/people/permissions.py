@@ -79,13 +79,17 @@ OWN_FIELDS = {"name", "email", "timezone", "working_hours", "workdays", "holiday
 
 
 def may_manage_person(
-    actor: Actor, person: Person | None, *, team: Team | None = None, fields: set[str] = set()
+    actor: Actor,
+    person: Person | None,
+    *,
+    team: Team | None = None,
+    fields: frozenset[str] | set[str] = frozenset(),
 ) -> bool:
     """``person`` None: adding someone (to ``team``). ``fields``: what an edit changes (a
     person may change their own OWN_FIELDS)."""
     if actor.staff:
         return True
-    if person is not None and actor.is_person(person.slug) and fields and fields <= OWN_FIELDS:
+    if person is not None and actor.is_person(person.slug) and fields and set(fields) <= OWN_FIELDS:
         return True
     theirs = set(person.teams.values_list("pk", flat=True)) if person is not None else set()
     if team is not None:
@@ -94,7 +98,11 @@ def may_manage_person(
 
 
 def require_person_change(
-    actor: Actor, person: Person | None, *, team: Team | None = None, fields: set[str] = set()
+    actor: Actor,
+    person: Person | None,
+    *,
+    team: Team | None = None,
+    fields: frozenset[str] | set[str] = frozenset(),
 ) -> None:
     who = person.slug if person is not None else "someone"
     require(

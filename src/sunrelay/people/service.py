@@ -18,8 +18,8 @@ from sunrelay.people import orgfile
 from sunrelay.people.errors import (
     AbsenceNotFound,
     AlreadyExists,
-    KeptInFile,
     ComponentNotFound,
+    KeptInFile,
     PersonNotFound,
     TeamNotFound,
 )

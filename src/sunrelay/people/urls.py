@@ -5,7 +5,8 @@ from sunrelay.people import editors, views
 
 app_name = "people"
 urlpatterns = [
-    path("", views.directory, name="directory"),
+    path("", views.home, name="home"),
+    path("directory/", views.directory, name="directory"),
     path("setup/", views.setup, name="setup"),
     path("directory/add-person/", login_required(editors.new_person), name="new_person"),
     path("directory/add-team/", login_required(editors.new_team), name="new_team"),

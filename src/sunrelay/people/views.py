@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from sunrelay.core import clock
+from sunrelay.core import clock, today
 from sunrelay.core.errors import ValidationFailed
 from sunrelay.core.flash import flashed
 from sunrelay.people import charts, queries, service, timequery
@@ -30,6 +30,24 @@ from sunrelay.worktime import WEEKDAYS, to_epoch
 
 def _zone(request: HttpRequest) -> ZoneInfo:
     return request.viewer_zone  # type: ignore[attr-defined]
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """My day: what waits on me, then what is around me, in my zone (core.today)."""
+    me = queries.person_for_user(request.user)
+    if me is None:
+        return redirect("people:setup")
+    now = clock.now()
+    sections = today.my_day(me, now)
+    context = {
+        "me": me,
+        "now": now,
+        "waiting": [s for s in sections if s.waiting],
+        "around": [s for s in sections if not s.waiting],
+        "pending": sum(len(s.items) for s in sections if s.waiting and s.key != "update"),
+    }
+    return render(request, "people/home.html", context)
 
 
 @login_required
