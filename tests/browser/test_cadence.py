@@ -19,7 +19,8 @@ def test_post_an_update_and_see_it_in_the_digest(live_server, browser_page):
     page = browser_page
     sign_in(page, live_server.url, "mia")
 
-    page.click("text=Updates")
+    page.click("nav >> text=Cadence")
+    page.click("text=Weekly updates")
     assert "your time (Australia/Sydney)" in page.get_by_test_id("my-due").inner_text()
     page.click("text=Write your update")
     page.fill("textarea[name=done]", "Checkout retries are **idempotent** now.")

@@ -25,8 +25,8 @@ def test_write_request_review_and_approve(live_server, browser_page):
     page = browser_page
     sign_in(page, live_server.url, "ana")
 
-    page.click("text=Decisions")
-    page.click("text=Write a record")
+    page.click("nav >> text=Decisions")
+    page.click("nav >> text=Write a record")
     page.fill("input[name=title]", "Use idempotency keys on every payment call")
     page.select_option("select[name=team]", "payments")
     page.fill("textarea[name=body]", "## Context\n\nRetries **double-charge** customers.")
@@ -46,7 +46,8 @@ def test_write_request_review_and_approve(live_server, browser_page):
 
     page.context.clear_cookies()
     sign_in(page, live_server.url, "chloe")
-    page.click("text=Waiting on me")
+    page.click("nav >> text=Decisions")
+    page.click("nav >> text=Waiting on me")
     page.click("text=Use idempotency keys on every payment call")
     assert page.url == record_url
     page.click("button:has-text('Approve')")

@@ -16,7 +16,7 @@ def test_declare_acknowledge_and_resolve(live_server, browser_page):
     page = browser_page
     sign_in(page, live_server.url, "ana")
 
-    page.click("text=Incidents")
+    page.click("nav >> text=Incidents")
     page.fill("input[name=title]", "Ledger writes failing")
     page.select_option("select[name=severity]", "SEV1")
     page.select_option("select[name=component]", "ledger")
@@ -37,5 +37,6 @@ def test_declare_acknowledge_and_resolve(live_server, browser_page):
     page.click("button:has-text('Mark resolved')")
     assert page.get_by_test_id("incident-state").inner_text() == "resolved"
     assert page.get_by_test_id("page-state").inner_text() == "resolved"
-    page.click("text=postmortem")
+    assert "The postmortem is due" in page.locator(".flash").inner_text()
+    page.click("a:text-is('postmortem')")
     assert "## Root cause" in page.locator("textarea[name=body]").input_value()

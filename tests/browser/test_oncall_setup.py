@@ -18,7 +18,7 @@ def test_add_a_restricted_layer_to_a_schedule(live_server, browser_page):
     page = browser_page
     sign_in(page, live_server.url, "ana")
 
-    page.click("text=On call")
+    page.click("nav >> text=On call")
     page.click("text=Schedules, policies and routes")
     page.click("tr:has-text('Payments primary') >> text=Edit")
     page.click("button:has-text('Add a layer')")

@@ -43,5 +43,5 @@ def test_sign_in_and_read_the_team_timeline(live_server, browser_page, tmp_path)
     if shot := __import__("os").environ.get("SUNRELAY_SCREENSHOT"):
         page.screenshot(path=shot, full_page=True)
 
-    page.click("text=Ana Lima")
+    page.click("main >> text=Ana Lima")
     assert page.get_by_test_id("local-time").inner_text()

@@ -71,3 +71,30 @@ def test_the_home_page_sends_someone_who_is_nobody_yet_to_setup(demo):
     client.force_login(get_user_model().objects.create_user("newcomer", password="pw-123456"))
     answer = client.get("/")
     assert answer.status_code == 302 and answer["Location"] == "/setup/"
+
+
+def test_global_search_finds_people_teams_components_decisions_incidents_and_rituals(demo):
+    from sunrelay.cadence import rituals as cadence_rituals
+
+    with clock.frozen(MONDAY):
+        record = decisions.create_record({"title": "Ledger sharding", "team": "payments"}, "ana")
+        incidents.declare("Ledger down", "SEV2", person("ana"), component="ledger")
+        cadence_rituals.save_ritual(
+            {"title": "Ledger 1:1", "kind": "one-on-one", "rrule": "FREQ=WEEKLY",
+             "start": "2026-11-24T10:00", "timezone": "UTC", "attendees": ["ana", "bruno"],
+             "owners": ["ana"]},
+            by="ana",
+        )  # fmt: skip
+    ana = sign_in("ana")
+    page = ana.get("/search/?q=ledger").content.decode()
+    for kind, text in (("component", "Ledger"), ("decision", "ADR-0001 Ledger sharding"),
+                       ("incident", "SEV2 Ledger down"), ("ritual", "Ledger 1:1")):  # fmt: skip
+        assert f'<span class="tag">{kind}</span> <a' in page and text in page, kind
+    assert f'href="/decisions/{record.pk}/"' in page
+    assert "Ana Lima" in ana.get("/search/?q=ana").content.decode()
+    assert "Platform APAC" in ana.get("/search/?q=apac", HTTP_HX_REQUEST="true").content.decode()
+    assert "ADR-0001" in ana.get("/search/?q=adr-1").content.decode()  # by label
+    # a 1:1 is found only by its two attendees
+    assert "Ledger 1:1" not in sign_in("yuki").get("/search/?q=ledger").content.decode()
+    assert "at least two characters" in ana.get("/search/?q=l").content.decode()
+    assert "Nothing matches" in ana.get("/search/?q=zzzz").content.decode()

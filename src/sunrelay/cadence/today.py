@@ -6,9 +6,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from django.db.models import Q
+
 from sunrelay.cadence import logic, rituals, status
-from sunrelay.cadence.models import Handoff
-from sunrelay.core import today
+from sunrelay.cadence.models import Handoff, Ritual
+from sunrelay.core import search, today
 from sunrelay.people.models import Person
 
 
@@ -71,3 +73,19 @@ def ritual_section(person: Person, now: datetime) -> today.Section:
 today.register(handoff_section)
 today.register(update_section)
 today.register(ritual_section)
+
+
+def find(text: str, viewer: object, limit: int) -> list[search.Hit]:
+    """Rituals by title; a 1:1 only for its two attendees (cadence.permissions)."""
+    found = Ritual.objects.filter(title__icontains=text).select_related("team")
+    if isinstance(viewer, Person):
+        found = found.exclude(Q(kind="one-on-one") & ~Q(attendees=viewer))
+    else:
+        found = found.exclude(kind="one-on-one")
+    return [
+        search.Hit("ritual", r.title, f"/cadence/rituals/{r.pk}/", r.get_kind_display())
+        for r in found.distinct()[:limit]
+    ]
+
+
+search.register(find)

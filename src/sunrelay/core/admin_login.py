@@ -19,7 +19,7 @@ def ensure_local_admin() -> str:
         existing = users.objects.filter(is_superuser=True).order_by("pk").first()
         if existing is None:
             password = secrets.token_urlsafe(12)
-            users.objects.create_superuser("admin", "admin@localhost", password)
+            users.objects.create_superuser("admin", "", password)  # who they are: /setup/
             saved.write_text(password + "\n")
             saved.chmod(0o600)
             return f"admin / {password}"

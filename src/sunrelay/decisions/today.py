@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sunrelay.core import today
+from django.db.models import Q
+
+from sunrelay.core import search, today
 from sunrelay.decisions import review
+from sunrelay.decisions.models import Record
 from sunrelay.people.models import Person
 
 
@@ -46,3 +49,17 @@ def section(person: Person, now: datetime) -> today.Section:
 
 
 today.register(section)
+
+
+def find(text: str, viewer: object, limit: int) -> list[search.Hit]:
+    """Decision records by title, label number or tag."""
+    match = Q(title__icontains=text) | Q(tags__icontains=text)
+    number = text.upper().removeprefix("ADR-").removeprefix("RFC-").lstrip("0")
+    if number.isdigit():
+        match |= Q(number=int(number))
+    found = Record.objects.filter(match).order_by("-updated_at")[:limit]
+    return [search.Hit("decision", f"{r.label} {r.title}", f"/decisions/{r.pk}/", r.status)
+            for r in found]  # fmt: skip
+
+
+search.register(find)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sunrelay.core import today
+from django.db.models import Q
+
+from sunrelay.core import search, today
 from sunrelay.incidents.models import ActionItem, Incident
 from sunrelay.people.models import Person
 
@@ -45,3 +47,18 @@ def open_section(person: Person, now: datetime) -> today.Section:
 
 today.register(action_section)
 today.register(open_section)
+
+
+def find(text: str, viewer: object, limit: int) -> list[search.Hit]:
+    """Incidents by title, or by number."""
+    match = Q(title__icontains=text)
+    if text.lstrip("#").isdigit():
+        match |= Q(pk=int(text.lstrip("#")))
+    found = Incident.objects.filter(match).order_by("-declared_at")[:limit]
+    return [
+        search.Hit("incident", f"{i.severity} {i.title}", f"/incidents/{i.pk}/", i.state)
+        for i in found
+    ]
+
+
+search.register(find)

@@ -1,12 +1,15 @@
 """The people around the viewer on the home page: who in their teams is working now, and
-when the others start (in the viewer's zone, on the page)."""
+when the others start (in the viewer's zone, on the page); and the directory in the global
+search."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sunrelay.core import today
-from sunrelay.people.models import Person
+from django.db.models import Q
+
+from sunrelay.core import search, today
+from sunrelay.people.models import Component, Person, Team
 from sunrelay.people.queries import load_directory
 from sunrelay.worktime import epoch, from_epoch
 
@@ -39,3 +42,23 @@ def team_section(person: Person, now: datetime) -> today.Section:
 
 
 today.register(team_section)
+
+
+def find(text: str, viewer: object, limit: int) -> list[search.Hit]:
+    """People by id, name or email; teams and components by id or name."""
+    people = Person.objects.filter(
+        Q(slug__icontains=text) | Q(name__icontains=text) | Q(email__icontains=text)
+    )
+    teams = Team.objects.filter(Q(slug__icontains=text) | Q(name__icontains=text))
+    components = Component.objects.filter(Q(slug__icontains=text) | Q(name__icontains=text))
+    return (
+        [search.Hit("person", p.name, f"/people/{p.slug}/", p.timezone) for p in people[:limit]]
+        + [search.Hit("team", t.name, f"/teams/{t.slug}/", t.slug) for t in teams[:limit]]
+        + [
+            search.Hit("component", c.name, "/components/", c.slug)
+            for c in components.select_related("owner")[:limit]
+        ]
+    )
+
+
+search.register(find)

@@ -7,6 +7,7 @@ app_name = "people"
 urlpatterns = [
     path("", views.home, name="home"),
     path("directory/", views.directory, name="directory"),
+    path("search/", views.find, name="search"),
     path("setup/", views.setup, name="setup"),
     path("directory/add-person/", login_required(editors.new_person), name="new_person"),
     path("directory/add-team/", login_required(editors.new_team), name="new_team"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo, available_timezones
 
 from django.contrib import messages
@@ -14,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from sunrelay.core import clock, today
+from sunrelay.core import clock, search, today
 from sunrelay.core.errors import ValidationFailed
 from sunrelay.core.flash import flashed
 from sunrelay.people import charts, queries, service, timequery
@@ -45,9 +46,20 @@ def home(request: HttpRequest) -> HttpResponse:
         "now": now,
         "waiting": [s for s in sections if s.waiting],
         "around": [s for s in sections if not s.waiting],
-        "pending": sum(len(s.items) for s in sections if s.waiting and s.key != "update"),
+        "pending": sum(1 for s in sections if s.waiting for i in s.items if i.badge != "done"),
     }
     return render(request, "people/home.html", context)
+
+
+@login_required
+def find(request: HttpRequest) -> HttpResponse:
+    """Search people, teams, components, decisions, incidents and rituals (core.search)."""
+    q = request.GET.get("q", "")
+    hits = search.search(q, queries.person_for_user(request.user))
+    context = {"q": q, "hits": hits, "short": 0 < len(q.strip()) < search.MIN_LENGTH}
+    if request.headers.get("HX-Request"):
+        return render(request, "people/_search_hits.html", context)
+    return render(request, "people/search.html", context)
 
 
 @login_required
@@ -217,12 +229,18 @@ def setup(request: HttpRequest) -> HttpResponse:
             "people": Person.objects.filter(user__isnull=True).only("slug", "name"),
             "zones": sorted(available_timezones()),
             "zone": _zone(request).key,
-            "form": request.POST if request.method == "POST" else {},
+            "form": request.POST if request.method == "POST" else {"email": _email(request.user)},
             "workdays": request.POST.getlist("workdays") if request.method == "POST" else WORKDAYS,
             "weekdays": WEEKDAYS,
             "next": wanted,
         },
     )
+
+
+def _email(user: Any) -> str:
+    """The sign-in's address as a suggestion, unless it is no real one (admin@localhost)."""
+    email = getattr(user, "email", "") or ""
+    return email if "." in email.rpartition("@")[2] else ""
 
 
 def _next(request: HttpRequest) -> str:
