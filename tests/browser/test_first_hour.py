@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import get_user_model
 
-from sunrelay.decisions import service as decisions
+from sunrelay.demo import history
 from sunrelay.people import orgfile, service
 from sunrelay.people.models import Person, Team
 from tests.conftest import DEMO
@@ -26,8 +26,8 @@ PAGES = [
 
 
 def test_the_first_hour_of_a_new_team_lead(live_server, browser_page):
-    service.import_org(orgfile.parse(DEMO.read_text()))  # what `make run` loads
-    decisions.create_record({"title": "Use idempotency keys", "team": "payments"}, "ana")
+    service.import_org(orgfile.parse(DEMO.read_text()))  # what `make run` loads:
+    history.build(seed=7)  # the organisation and its last twelve weeks
     get_user_model().objects.create_superuser("admin", "admin@localhost", "a long test password")
     page, url = browser_page, live_server.url
 
@@ -70,7 +70,7 @@ def test_the_first_hour_of_a_new_team_lead(live_server, browser_page):
     assert page.evaluate("document.activeElement.id") == "global-search"
     page.keyboard.type("idempotency")
     page.keyboard.press("Enter")
-    page.click("text=ADR-0001 Use idempotency keys")
+    page.click("text=Adopt idempotency keys for payment calls")
     page.wait_for_url("**/decisions/*/")
 
     # the navigation fits on one line at 1280 px...

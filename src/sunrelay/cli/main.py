@@ -12,10 +12,11 @@ from sunrelay.cli.children import exit_on_sigterm, start_worker, stop_worker
 from sunrelay.cli.support import django_setup, handles_errors, out
 from sunrelay.core.cli import token_app
 from sunrelay.decisions.cli import adr_app
+from sunrelay.demo.cli import demo_app
 from sunrelay.incidents.cli import incident_app
 from sunrelay.notify.cli import notify_app
 from sunrelay.oncall.cli import oncall_app
-from sunrelay.people.cli import absence_app, demo_app, org_app, people_app
+from sunrelay.people.cli import absence_app, org_app, people_app
 from sunrelay.people.time_cli import time_app
 
 app = typer.Typer(

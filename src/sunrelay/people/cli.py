@@ -1,10 +1,9 @@
-"""``sunrelay org|people|absence|demo``: the directory from the command line."""
+"""``sunrelay org|people|absence``: the directory from the command line."""
 
 from __future__ import annotations
 
 import sys
 from datetime import date
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +19,6 @@ from sunrelay.worktime import describe_week
 org_app = typer.Typer(no_args_is_help=True, help="Organisation as code: org.yaml and Backstage.")
 people_app = typer.Typer(no_args_is_help=True, help="People in the directory.")
 absence_app = typer.Typer(no_args_is_help=True, help="Absences (out of office).")
-demo_app = typer.Typer(no_args_is_help=True, help="The demo organisation.")
 
 FORMAT = typer.Option("auto", "--format", help="auto, org or backstage.")
 
@@ -249,24 +247,3 @@ def import_ics(person: str, file: Path) -> None:
     for note in report.notes:
         err.print(f"note: {note}", markup=False)
     out.print(f"{len(report.created)} created, {len(report.updated)} updated")
-
-
-def demo_file() -> Path:
-    return Path(str(resources.files("sunrelay.people") / "demo" / "org.yaml"))
-
-
-@demo_app.command("load")
-@handles_errors
-def load_demo(
-    if_empty: bool = typer.Option(False, "--if-empty", help="Only when the directory is empty."),
-) -> None:
-    """Load the demo organisation (Acme, spread across eleven time zones)."""
-    django_setup()
-    from sunrelay.people import orgfile, service
-    from sunrelay.people.models import Person
-
-    if if_empty and Person.objects.exists():
-        out.print("directory not empty; demo not loaded")
-        return
-    report = service.import_org(orgfile.parse(demo_file().read_text(), "demo/org.yaml"))
-    out.print(f"demo organisation loaded: {len(report.created)} records")
