@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import typer
@@ -186,3 +187,130 @@ def ack(
 
     h = handoffs.acknowledge(handoff_id, people.get_person(person))
     out.print(f"Hand-off {h.pk} acknowledged by {person}.")
+
+
+# -- the risk register and participation --------------------------------------------------------
+
+
+@status_app.command("risks")
+@handles_errors
+def risks(
+    team: str = typer.Argument(...),
+    state: str = typer.Option("open", "--state", help="open, resolved or dropped"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """The team's risk register: the risks and asks raised in weekly updates."""
+    django_setup()
+    from sunrelay.cadence import status
+    from sunrelay.cadence.schemas import item_json
+
+    found = [item_json(i) for i in status.register(team, state=state)]
+    if as_json:
+        print_json(found)
+        return
+    table = Table("id", "kind", "text", "owner", "raised")
+    for i in found:
+        table.add_row(str(i["id"]), i["kind"], i["text"], i["owner"], i["raised_at"])
+    out.print(table if found else f"No {state} risks or asks.")
+
+
+@status_app.command("settle")
+@handles_errors
+def settle(
+    item: int = typer.Argument(..., metavar="ITEM"),
+    actor: str = typer.Option(..., "--as", help="The owner, whoever raised it, or the lead."),
+    state: str = typer.Option("resolved", "--state", help="resolved or dropped"),
+    resolution: str = typer.Option("", "--resolution"),
+    owner: str = typer.Option("", "--owner", help="Hand it to someone else instead."),
+) -> None:
+    """Resolve or drop a risk or ask, or hand it to a new owner."""
+    django_setup()
+    from sunrelay.cadence import status
+    from sunrelay.people import service as people
+
+    found = status.settle_item(
+        item, people.get_person(actor), state=state, resolution=resolution, owner=owner
+    )
+    out.print(f"Item {found.pk} is {found.state}, owned by {found.owner.slug}.")
+
+
+@status_app.command("participation")
+@handles_errors
+def participation(
+    team: str = typer.Argument(...),
+    weeks: int = typer.Option(8, "--weeks", min=1, max=52),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Who posted on time, late or not at all, week by week, with each person's rate."""
+    django_setup()
+    from sunrelay.cadence import logic, status
+    from sunrelay.core import clock
+
+    last = logic.week_of(clock.now().date())
+    found = status.participation(team, [logic.shift_week(last, -k) for k in reversed(range(weeks))])
+    if as_json:
+        print_json(found)
+        return
+    table = Table("person", *[w[-3:] for w in found["weeks"]], "rate")
+    for row in found["people"]:
+        rate = "—" if row["rate"] is None else f"{row['rate']:.0%}"
+        table.add_row(row["id"], *[row["weeks"].get(w, "") for w in found["weeks"]], rate)
+    out.print(table)
+
+
+# -- rituals and 1:1s ----------------------------------------------------------------------------
+
+ritual_app = typer.Typer(no_args_is_help=True, help="Rituals and 1:1s: what is next, notes.")
+AS = typer.Option(..., "--as", help="Person id (a 1:1 is seen by its two attendees only).")
+
+
+@ritual_app.command("list")
+@handles_errors
+def list_rituals(actor: str = AS, as_json: bool = typer.Option(False, "--json")) -> None:
+    """Your rituals and 1:1s, with their next occurrence."""
+    django_setup()
+    from sunrelay.cadence import rituals
+    from sunrelay.cadence.schemas import ritual_json
+    from sunrelay.core import clock
+    from sunrelay.people import service as people
+
+    now, rows = clock.now(), []  # rituals_for: the person's teams', theirs, their 1:1s
+    for r in rituals.rituals_for(people.get_person(actor)):
+        upcoming = rituals.occurrences(r, now, now + timedelta(days=62))
+        rows.append({**ritual_json(r), "next": upcoming[0].isoformat() if upcoming else None})
+    if as_json:
+        print_json(rows)
+        return
+    table = Table("id", "title", "kind", "next (UTC)")
+    for row in rows:
+        table.add_row(str(row["id"]), row["title"], row["kind"], row["next"] or "—")
+    out.print(table if rows else "No rituals.")
+
+
+@ritual_app.command("note")
+@handles_errors
+def note(
+    ritual: int = typer.Argument(..., metavar="RITUAL"),
+    at: str = typer.Option(..., "--at", help="The occurrence's start, ISO-8601."),
+    actor: str = AS,
+    agenda: str | None = typer.Option(None, "--agenda", help="Text, or @file."),
+    notes: str | None = typer.Option(None, "--notes", help="Text, or @file."),
+    recording: str | None = typer.Option(None, "--recording", help="An http(s) link."),
+    state: str | None = typer.Option(None, "--state", help="held or skipped"),
+) -> None:
+    """Write an occurrence's agenda, notes, recording or state."""
+    django_setup()
+    from sunrelay.cadence import rituals
+    from sunrelay.core import clock
+
+    found = rituals.get_ritual(ritual, actor)
+    saved = rituals.save_occurrence(
+        found,
+        clock.read_instant(at, "at"),
+        actor,
+        agenda=_text(agenda) if agenda is not None else None,
+        notes=_text(notes) if notes is not None else None,
+        recording_url=recording,
+        state=state,
+    )
+    out.print(f"Saved {found.title} at {saved.start.isoformat()}.")

@@ -7,11 +7,11 @@ import os
 
 import typer
 
-from sunrelay.cadence.cli import handoff_app, status_app
+from sunrelay.cadence.cli import handoff_app, ritual_app, status_app
 from sunrelay.cli.children import exit_on_sigterm, start_worker, stop_worker
 from sunrelay.cli.support import django_setup, handles_errors, out
 from sunrelay.core.cli import token_app
-from sunrelay.decisions.cli import adr_app
+from sunrelay.decisions.cli import adr_app, decision_app
 from sunrelay.demo.cli import demo_app
 from sunrelay.incidents.cli import incident_app
 from sunrelay.notify.cli import notify_app
@@ -33,8 +33,10 @@ app.add_typer(token_app, name="token")
 app.add_typer(demo_app, name="demo")
 app.add_typer(notify_app, name="notify")
 app.add_typer(adr_app, name="adr")
+app.add_typer(decision_app, name="decision")
 app.add_typer(status_app, name="status")
 app.add_typer(handoff_app, name="handoff")
+app.add_typer(ritual_app, name="ritual")
 app.add_typer(oncall_app, name="oncall")
 app.add_typer(incident_app, name="incident")
 

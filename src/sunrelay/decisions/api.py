@@ -12,10 +12,9 @@ from ninja.pagination import paginate
 
 from sunrelay.api.auth import acting_actor
 from sunrelay.api.parsing import Page
-from sunrelay.core import clock
 from sunrelay.core.errors import ValidationFailed
 from sunrelay.decisions import queries, review, service
-from sunrelay.decisions.models import Record, Reviewer
+from sunrelay.decisions.models import Reviewer
 from sunrelay.decisions.schemas import (
     CommentIn,
     EventOut,
@@ -34,69 +33,7 @@ from sunrelay.decisions.schemas import (
 router = Router(tags=["decisions"])
 
 
-def summary(r: Record) -> dict[str, Any]:
-    return {
-        "id": r.pk,
-        "log": r.log,
-        "number": r.number,
-        "label": r.label,
-        "title": r.title,
-        "kind": r.kind,
-        "status": r.status,
-        "status_text": r.status_text,
-        "dri": r.dri.slug if r.dri else None,
-        "team": r.team.slug if r.team else None,
-        "tags": r.tags,
-        "date": r.record_date,
-        "review_due_at": r.review_due_at,
-        "rung": r.rung,
-    }
-
-
-def detail(pk: int) -> dict[str, Any]:
-    r = queries.record_page(pk)
-    now = clock.now()
-    return {
-        **summary(r),
-        "body": r.body,
-        "raci": r.raci,
-        "file": r.file,
-        "components": [c.slug for c in r.components.all()],
-        "teams": [t.slug for t in r.teams.all()],
-        "review_requested_at": r.review_requested_at,
-        "decided_at": r.decided_at,
-        "decision_note": r.decision_note,
-        "links": [
-            {"kind": x.kind, "target": x.target_id, "target_number": x.target_number}
-            for x in r.links.all()
-        ],
-        "reviewers": [
-            {
-                "person": v.person.slug,
-                "via_team": v.via_team.slug if v.via_team else None,
-                "consulted": v.consulted,
-                "state": v.state,
-                "due_at": v.due_at,
-                "answered_at": v.answered_at,
-                "overdue": v.state == "pending" and bool(v.due_at and v.due_at < now),
-            }
-            for v in r.reviewers.all()
-        ],
-        "events": [event_out(e) for e in r.events.all()],
-    }
-
-
-def event_out(e: Any) -> dict[str, Any]:
-    return {
-        "id": e.pk,
-        "at": e.at,
-        "actor": e.actor.slug if e.actor else None,
-        "kind": e.kind,
-        "body": e.body,
-        "section": e.section,
-        "reply_to": e.parent_id,
-        "data": e.data,
-    }
+summary, detail, event_out = queries.record_summary, queries.record_detail, queries.event_json
 
 
 @router.get("/decisions", response=list[RecordSummary])

@@ -142,3 +142,111 @@ def _show(lines: list[str], notes: list[str], summary: str) -> None:
     for note in notes:
         err.print(f"[yellow]note:[/yellow] {note}")
     out.print(summary)
+
+
+# -- records in the hub: review, verdicts, moves, comments ---------------------------------------
+
+decision_app = typer.Typer(
+    no_args_is_help=True, help="Decision records in the hub: review, verdicts, status, comments."
+)
+AS = typer.Option(..., "--as", help="Person id of whoever does it (with their rights).")
+JSON = typer.Option(False, "--json", help="Print the record as the API returns it.")
+
+
+def _print_record(pk: int, as_json: bool, said: str) -> None:
+    from sunrelay.decisions import queries
+
+    found = queries.record_detail(pk)
+    if as_json:
+        print_json(found)
+        return
+    out.print(said)
+    out.print(f"{found['label']} {found['title']}: {found['status']} (DRI {found['dri']})")
+    table = Table("reviewer", "state", "due")
+    for r in found["reviewers"]:
+        due = r["due_at"].isoformat() if r["due_at"] else ""
+        table.add_row(r["person"], r["state"] + (" (overdue)" if r["overdue"] else ""), due)
+    if found["reviewers"]:
+        out.print(table)
+
+
+@decision_app.command("show")
+@handles_errors
+def show(pk: int = typer.Argument(..., metavar="RECORD"), as_json: bool = JSON) -> None:
+    """A record with its reviewers and timeline."""
+    django_setup()
+    _print_record(pk, as_json, "")
+
+
+@decision_app.command("review")
+@handles_errors
+def request_review(
+    pk: int = typer.Argument(..., metavar="RECORD"),
+    reviewer: list[str] = typer.Option([], "--reviewer", "-r", help="A person (repeatable)."),
+    team: list[str] = typer.Option([], "--team", "-t", help="Every member of a team."),
+    actor: str = AS,
+    as_json: bool = JSON,
+) -> None:
+    """Propose a draft: each reviewer gets a deadline in their own working time."""
+    django_setup()
+    from sunrelay.decisions import review
+
+    review.request_review(pk, actor, reviewers=reviewer, teams=team)
+    _print_record(pk, as_json, "Review requested.")
+
+
+@decision_app.command("verdict")
+@handles_errors
+def verdict(
+    pk: int = typer.Argument(..., metavar="RECORD"),
+    given: str = typer.Argument(..., metavar="VERDICT", help="approved or changes_requested"),
+    body: str = typer.Option("", "--body", help="What should change (needed to object)."),
+    actor: str = AS,
+    as_json: bool = JSON,
+) -> None:
+    """Give your review: approved, or changes_requested with a --body."""
+    django_setup()
+    from sunrelay.core.errors import ValidationFailed
+    from sunrelay.decisions import review
+
+    if given in ("approved", "approve"):
+        review.approve(pk, actor, body)
+    elif given in ("changes_requested", "request_changes"):
+        review.request_changes(pk, actor, body)
+    else:
+        raise ValidationFailed("must be approved or changes_requested", field="verdict")
+    _print_record(pk, as_json, "Verdict recorded.")
+
+
+@decision_app.command("move")
+@handles_errors
+def move(
+    pk: int = typer.Argument(..., metavar="RECORD"),
+    status: str = typer.Argument(..., help="accepted, rejected, deprecated, superseded, draft"),
+    note: str = typer.Option("", "--note", help="Why (kept on the timeline)."),
+    actor: str = AS,
+    as_json: bool = JSON,
+) -> None:
+    """Decide (the DRI, the team's lead or staff): accept, reject, deprecate, withdraw."""
+    django_setup()
+    from sunrelay.decisions import service
+
+    service.transition(pk, status, actor, note)
+    _print_record(pk, as_json, f"Now {status}.")
+
+
+@decision_app.command("comment")
+@handles_errors
+def comment(
+    pk: int = typer.Argument(..., metavar="RECORD"),
+    text: str = typer.Argument(...),
+    section: str = typer.Option("", "--section", help="The heading it is about."),
+    reply_to: int | None = typer.Option(None, "--reply-to", help="A comment's id."),
+    actor: str = AS,
+) -> None:
+    """Comment on a record (or on one of its sections, or reply to a comment)."""
+    django_setup()
+    from sunrelay.decisions import review
+
+    made = review.comment(pk, actor, text, section=section, reply_to=reply_to)
+    out.print(f"Comment {made.pk} added.")

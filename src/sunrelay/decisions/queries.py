@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 
+from sunrelay.core import clock
 from sunrelay.decisions import search
 from sunrelay.decisions.models import Event, Link, Record, Reviewer
 from sunrelay.decisions.schemas import LogQuery
@@ -86,3 +88,71 @@ def review_metrics(since: datetime, until: datetime) -> ReviewMetrics:
         cross_team=len(cross),
         cross_team_adrs=round(len(reviewed) / len(cross), 3) if cross else None,
     )
+
+
+# -- the JSON the API and the CLI print ------------------------------------------------------
+
+
+def record_summary(r: Record) -> dict[str, Any]:
+    return {
+        "id": r.pk,
+        "log": r.log,
+        "number": r.number,
+        "label": r.label,
+        "title": r.title,
+        "kind": r.kind,
+        "status": r.status,
+        "status_text": r.status_text,
+        "dri": r.dri.slug if r.dri else None,
+        "team": r.team.slug if r.team else None,
+        "tags": r.tags,
+        "date": r.record_date,
+        "review_due_at": r.review_due_at,
+        "rung": r.rung,
+    }
+
+
+def record_detail(pk: int) -> dict[str, Any]:
+    r = record_page(pk)
+    now = clock.now()
+    return {
+        **record_summary(r),
+        "body": r.body,
+        "raci": r.raci,
+        "file": r.file,
+        "components": [c.slug for c in r.components.all()],
+        "teams": [t.slug for t in r.teams.all()],
+        "review_requested_at": r.review_requested_at,
+        "decided_at": r.decided_at,
+        "decision_note": r.decision_note,
+        "links": [
+            {"kind": x.kind, "target": x.target_id, "target_number": x.target_number}
+            for x in r.links.all()
+        ],
+        "reviewers": [
+            {
+                "person": v.person.slug,
+                "via_team": v.via_team.slug if v.via_team else None,
+                "consulted": v.consulted,
+                "state": v.state,
+                "due_at": v.due_at,
+                "answered_at": v.answered_at,
+                "overdue": v.state == "pending" and bool(v.due_at and v.due_at < now),
+            }
+            for v in r.reviewers.all()
+        ],
+        "events": [event_json(e) for e in r.events.all()],
+    }
+
+
+def event_json(e: Any) -> dict[str, Any]:
+    return {
+        "id": e.pk,
+        "at": e.at,
+        "actor": e.actor.slug if e.actor else None,
+        "kind": e.kind,
+        "body": e.body,
+        "section": e.section,
+        "reply_to": e.parent_id,
+        "data": e.data,
+    }

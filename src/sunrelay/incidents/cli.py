@@ -3,7 +3,7 @@ command, timeline notes and decisions, the postmortem, and action items."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import typer
@@ -305,3 +305,25 @@ def action_list(
             str(r["id"]), f"#{r['incident']}", r["title"], r["owner"], r["due"], r["done_at"] or ""
         )
     out.print(table)
+
+
+@incident_app.command("report")
+@handles_errors
+def report(
+    days: int = typer.Option(90, "--days", min=1, max=3660, help="How far back."),
+    as_json: bool = JSON,
+) -> None:
+    """Reliability over the last DAYS: incidents by severity, time to acknowledge, mitigate
+    and resolve, postmortems done on time (drills left out)."""
+    django_setup()
+    from sunrelay.core import clock
+    from sunrelay.incidents import reports
+    from sunrelay.incidents.schemas import report_json
+
+    end = clock.now()
+    found = report_json(reports.report(end - timedelta(days=days), end))
+    if as_json:
+        print_json(found)
+        return
+    for key, value in found.items():
+        out.print(f"{key}: {value}", markup=False)
