@@ -22,7 +22,7 @@ def chloe(demo) -> Client:
 def test_write_an_update_then_read_the_team_week(chloe):
     with clock.frozen(utc(2026, 11, 23, 10)):
         home = chloe.get("/cadence/status/").content.decode()
-        assert "due <strong><time datetime=\"2026-11-23T17:00:00Z\"" in home
+        assert 'due <strong><time datetime="2026-11-23T17:00:00Z"' in home
         assert "Mon 23 Nov 17:00 (in 7 h)</time>" in home
         bad = chloe.post("/cadence/status/new/?week=2026-W48", {"week": "2026-W48"})
         assert "done: an update needs at least one of" in bad.content.decode()

@@ -289,3 +289,17 @@ def test_nobody_away_is_on_call_and_the_roster_says_who_covers() -> None:
         {"person": "bo", "start": "2026-06-02T12:00:00Z", "end": "2026-06-03T00:00:00Z",
          "layer": "layer 1", "covered_by": []}
     ]  # fmt: skip
+
+
+def test_a_28_day_chart_labels_only_mondays_so_labels_never_overlap() -> None:
+    from sunrelay.oncall import charts
+
+    s = spec({"participants": ["ana", "bo"], "shift": "1w", "start": "2026-06-01"})
+    a = datetime(2026, 6, 3, 13, tzinfo=UTC)
+    for days, every in ((7, True), (28, False)):
+        b = a + timedelta(days=days)
+        chart = charts.timeline(roster.compute(s, t(a.isoformat()), t(b.isoformat())), a, b)
+        labelled = [(x, label) for x, label in chart.ticks if label]
+        assert len(chart.ticks) == days and (len(labelled) == days) == every
+        assert all(x2 - x1 >= 60 for (x1, _), (x2, _) in itertools.pairwise(labelled))
+    assert labelled[0][1] == "Mon 08 Jun" and all(label.startswith("Mon") for _, label in labelled)

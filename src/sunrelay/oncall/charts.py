@@ -58,9 +58,17 @@ def timeline(roster: Roster, start: datetime, end: datetime) -> Chart:
         )
         for g0, g1 in roster.gaps
     ]
+    return Chart(WIDTH, height, [(p, ys[p]) for p in people], bars, gaps, _ticks(start, end, scale))
+
+
+def _ticks(start: datetime, end: datetime, scale: float) -> list[tuple[float, str]]:
+    """A line at every midnight (UTC); a label where it fits: every day on a short chart
+    ("Mon 30"), only Mondays on a long one ("Mon 30 Nov"), so labels never run together."""
+    a, every_day = epoch(start), (end - start) <= timedelta(days=10)
     ticks = []
     day = start.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
     while day < end:
-        ticks.append((LABEL + (epoch(day) - a) * scale, f"{day:%a %d}"))
+        label = f"{day:%a %d}" if every_day else (f"{day:%a %d %b}" if day.weekday() == 0 else "")
+        ticks.append((LABEL + (epoch(day) - a) * scale, label))
         day += timedelta(days=1)
-    return Chart(WIDTH, height, [(p, ys[p]) for p in people], bars, gaps, ticks)
+    return ticks
