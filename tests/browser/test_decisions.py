@@ -37,8 +37,11 @@ def test_write_request_review_and_approve(live_server, browser_page):
     page.wait_for_url("**/decisions/*/")
     assert page.get_by_test_id("status").inner_text() == "draft"
 
-    page.select_option("select[name=reviewers]", ["chloe"])
-    page.click("text=Request review")
+    picker = page.get_by_role("combobox", name="Reviewers")  # the picker over the select
+    picker.type("chlo")
+    page.keyboard.press("Enter")
+    assert page.locator(".chip").inner_text() == "Chloé Martin ×"
+    page.click("button:text-is('Request review')")
     assert page.get_by_test_id("status").inner_text() == "proposed"
     row = page.locator("[data-reviewer=chloe]")
     assert "Europe/Lisbon" in row.inner_text() and "pending" in row.inner_text()
