@@ -129,3 +129,18 @@ def test_regions_take_turns_at_office_hours():
     assert logic.office_hour_regions(["EMEA"], 3) == ["EMEA", "EMEA"]
     assert logic.region_of("Asia/Kathmandu", utc(2026, 1, 1)) == "APAC"
     assert logic.region_of("America/Sao_Paulo", utc(2026, 1, 1)) == "Americas"
+
+
+def test_the_recurrence_builder_writes_the_rrule_a_person_describes():
+    from sunrelay.cadence.logic import build_rrule
+
+    assert build_rrule("weekly", 1, ["thu"]) == "FREQ=WEEKLY;BYDAY=TH"
+    assert build_rrule("weekly", 2, ["fri", "mon"]) == "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,FR"
+    assert build_rrule("monthly", 1, ordinal="first", weekday="tue") == "FREQ=MONTHLY;BYDAY=1TU"
+    assert build_rrule("monthly", 3, ordinal="last", weekday="fri") == (
+        "FREQ=MONTHLY;INTERVAL=3;BYDAY=-1FR"
+    )
+    assert build_rrule("monthly", monthday=15) == "FREQ=MONTHLY;BYMONTHDAY=15"
+    for bad in (("weekly", 1, []), ("monthly", 1, [], "first", ""), ("yearly",), ("weekly", 0)):
+        with pytest.raises(ValueError):
+            build_rrule(*bad)

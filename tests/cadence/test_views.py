@@ -130,3 +130,24 @@ def test_start_a_one_on_one_and_see_its_completion(chloe):
     assert "Ana Lima" in page and "33% (1 of 3)" in page  # 5, 12 and 19 October
     bad = chloe.post("/cadence/one-on-ones/", {"with": "nobody", "rrule": "FREQ=WEEKLY"})
     assert "start" in bad.content.decode() or "attendees" in bad.content.decode()
+
+
+def test_the_recurrence_builder_previews_and_creates_a_ritual(chloe):
+    with clock.frozen(utc(2026, 11, 23, 10)):
+        preview = chloe.get(
+            "/cadence/recurrence/?tz=Asia/Tokyo&repeat=monthly&every=1&ordinal=first"
+            "&weekday=tue&start=2026-12-01T15:00&timezone=Europe/Lisbon"
+        ).content.decode()
+        made = chloe.post(
+            "/cadence/teams/payments/rituals/",
+            {"title": "Architecture forum", "kind": "design-review", "repeat": "monthly",
+             "every": "1", "ordinal": "first", "weekday": "tue", "start": "2026-12-01T15:00",
+             "timezone": "Europe/Lisbon", "duration_minutes": "60"},
+        )  # fmt: skip
+        wrong = chloe.get("/cadence/recurrence/?repeat=weekly&every=1").content.decode()
+    assert "FREQ=MONTHLY;BYDAY=1TU" in preview
+    assert "Wed 02 Dec 00:00 (in 8 days)</time> your time" in preview  # Tokyo
+    assert "Tue 01 Dec 15:00 in Europe/Lisbon" in preview and "Tue 05 Jan" in preview
+    assert made.status_code == 302
+    assert Ritual.objects.get(title="Architecture forum").rrule == "FREQ=MONTHLY;BYDAY=1TU"
+    assert "pick at least one day of the week" in wrong

@@ -266,6 +266,7 @@ def _api_writes() -> set[str]:
 
 
 READ_ONLY = {
+    "cadence:recurrence",
     "people:search",
     "people:home",
     "people:directory",

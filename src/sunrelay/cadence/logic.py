@@ -84,6 +84,41 @@ def check_rrule(rule: str) -> None:
         raise ValueError(f"not an RFC 5545 recurrence: {exc}") from None
 
 
+ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "last": -1}
+RRULE_DAYS = {"mon": "MO", "tue": "TU", "wed": "WE", "thu": "TH", "fri": "FR", "sat": "SA",
+              "sun": "SU"}  # fmt: skip
+
+
+def build_rrule(
+    repeat: str,
+    every: int = 1,
+    days: Sequence[str] = (),
+    ordinal: str = "",
+    weekday: str = "",
+    monthday: int | None = None,
+) -> str:
+    """The RRULE a person describes: weekly on some days every N weeks, or monthly on the
+    first/…/last weekday or on a day of the month, every N months. Raises ValueError naming
+    what is missing."""
+    if not 1 <= every <= 52:
+        raise ValueError("'every' is 1 to 52")
+    interval = f";INTERVAL={every}" if every > 1 else ""
+    if repeat == "weekly":
+        chosen = [RRULE_DAYS[d] for d in RRULE_DAYS if d in days]
+        if not chosen:
+            raise ValueError("pick at least one day of the week")
+        return f"FREQ=WEEKLY{interval};BYDAY={','.join(chosen)}"
+    if repeat == "monthly":
+        if monthday is not None:
+            if not 1 <= monthday <= 31:
+                raise ValueError("a day of the month is 1 to 31")
+            return f"FREQ=MONTHLY{interval};BYMONTHDAY={monthday}"
+        if ordinal not in ORDINALS or weekday not in RRULE_DAYS:
+            raise ValueError("say which weekday of the month, e.g. the first Tuesday")
+        return f"FREQ=MONTHLY{interval};BYDAY={ORDINALS[ordinal]}{RRULE_DAYS[weekday]}"
+    raise ValueError(f"{repeat!r} is not weekly or monthly")
+
+
 def occurrences(
     rule: str, first: datetime, timezone: str, start: datetime, end: datetime
 ) -> list[datetime]:

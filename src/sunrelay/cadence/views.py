@@ -3,7 +3,7 @@ hand-offs and the chain, rituals and occurrences, burden, calendar feeds."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -16,13 +16,13 @@ from sunrelay.cadence import feeds, handoffs, logic, rituals, status
 from sunrelay.cadence.errors import FeedNotFound
 from sunrelay.cadence.models import Item, Ritual, StatusUpdate
 from sunrelay.core import clock
-from sunrelay.core.errors import SunrelayError
+from sunrelay.core.errors import SunrelayError, ValidationFailed
 from sunrelay.core.flash import describe, flashed
 from sunrelay.people import queries as people_queries
 from sunrelay.people import service as people
 from sunrelay.people.models import Person, Team
 from sunrelay.people.permissions import actor_for_user
-from sunrelay.worktime import parse_instant
+from sunrelay.worktime import is_zone, parse_instant
 
 
 def _me(request: HttpRequest) -> Person:
@@ -258,8 +258,12 @@ def _create_ritual(
     request: HttpRequest, me: Person, extra: dict[str, Any]
 ) -> tuple[HttpResponse | None, SunrelayError | None]:
     """The recurrence fields every ritual form shares, owned by whoever creates it."""
+    try:
+        rule = _rrule(request.POST)
+    except ValidationFailed as exc:
+        return None, exc
     data = {
-        "rrule": request.POST.get("rrule", ""),
+        "rrule": rule,
         "start": request.POST.get("start", ""),
         "timezone": request.POST.get("timezone", "") or me.timezone,
         "duration_minutes": _int(request.POST.get("duration_minutes", "30")),
@@ -271,6 +275,45 @@ def _create_ritual(
     except SunrelayError as exc:
         return None, exc
     return redirect("cadence:ritual", made.pk), None
+
+
+def _rrule(form: Any) -> str:
+    """The recurrence a ritual form describes: from the builder, or a custom RRULE."""
+    if form.get("repeat", "custom") == "custom":
+        return str(form.get("rrule", ""))
+    monthday = form.get("monthday", "").strip()
+    try:
+        return logic.build_rrule(
+            form.get("repeat", ""),
+            _int(form.get("every", "1")),
+            form.getlist("days"),
+            form.get("ordinal", ""),
+            form.get("weekday", ""),
+            int(monthday) if monthday.isdigit() else None,
+        )
+    except ValueError as exc:
+        raise ValidationFailed(str(exc), field="rrule") from None
+
+
+@login_required
+def recurrence(request: HttpRequest) -> HttpResponse:
+    """The builder's preview: the rule it writes and its next occurrences, in the viewer's
+    zone and in the zone it is planned in (htmx, on every change)."""
+    q = request.GET
+    context: dict[str, Any] = {"viewer": request.viewer_zone.key}  # type: ignore[attr-defined]
+    try:
+        rule = _rrule(q)
+        logic.check_rrule(rule)
+        zone_name = q.get("timezone", "") or context["viewer"]
+        first = datetime.fromisoformat(q.get("start", "")) if q.get("start") else None
+        context["rule"] = rule
+        if first is not None and is_zone(zone_name):
+            now = clock.now()
+            found = logic.occurrences(rule, first, zone_name, now, now + timedelta(days=400))
+            context |= {"next": found[:5], "zone": zone_name}
+    except (ValidationFailed, ValueError) as exc:
+        context["problem"] = getattr(exc, "message", str(exc))
+    return render(request, "cadence/_recurrence_preview.html", context)
 
 
 def _int(text: str) -> int:
