@@ -87,3 +87,22 @@ def test_a_feed_is_renewed_by_its_owner_or_the_team_lead(demo):
     assert Feed.objects.get(person__slug="ana").token == token
     sign_in("ana").post("/cadence/calendar/", {"team": "payments"})
     assert Feed.objects.get(team__slug="payments").token != team_token
+
+
+def test_the_api_lists_a_1on1_only_to_its_attendees(demo):
+    from sunrelay.cadence import rituals
+    from sunrelay.core import clock
+    from tests.cadence.helpers import utc
+
+    with clock.frozen(utc(2026, 11, 16)):
+        rituals.save_ritual(
+            {"title": "Ana / Bruno", "kind": "one-on-one", "rrule": "FREQ=WEEKLY",
+             "start": "2026-11-18T13:00", "timezone": "UTC", "owners": ["ana"],
+             "attendees": ["ana", "bruno"]},
+            by="ana",
+        )  # fmt: skip
+    seen = {
+        who: [r["title"] for r in sign_in(who).get("/api/v1/cadence/rituals").json()]
+        for who in ("ana", "bruno", "yuki")
+    }
+    assert seen["ana"] == seen["bruno"] == ["Ana / Bruno"] and seen["yuki"] == []

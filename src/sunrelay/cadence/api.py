@@ -9,6 +9,7 @@ from ninja import Router, Status
 
 from sunrelay.api.auth import acting, actor
 from sunrelay.cadence import feeds, handoffs, logic, rituals, status
+from sunrelay.cadence import permissions as cadence_permissions
 from sunrelay.cadence.models import StatusUpdate
 from sunrelay.cadence.schemas import (
     ActorIn,
@@ -163,10 +164,12 @@ def acknowledge(request: HttpRequest, handoff_id: int, payload: ActorIn) -> Json
 
 @router.get("/rituals", response=list[Json])
 def list_rituals(request: HttpRequest, team: str = "") -> list[Json]:
+    """Every ritual the caller may see: a 1:1 only by its two attendees (and operators)."""
     found = rituals.Ritual.objects.prefetch_related("owners", "attendees").select_related("team")
     if team:
         found = found.filter(team=people.get_team(team))
-    return [ritual_json(r) for r in found]
+    viewer = actor(request, read=True)
+    return [ritual_json(r) for r in found if cadence_permissions.may_read(viewer, r)]
 
 
 @router.post("/rituals", response={201: Json})
