@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from sunrelay.api import api
+from sunrelay.core import views as core_views
 
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(template_name="core/login.html"), name="login"),
@@ -18,6 +19,7 @@ urlpatterns = [
         name="invite",
     ),
     path("admin/", admin.site.urls),
+    path("preview/", core_views.preview, name="preview"),
     path("api/v1/", api.urls),
     path("decisions/", include("sunrelay.decisions.urls")),
     path("cadence/", include("sunrelay.cadence.urls")),

@@ -54,3 +54,18 @@ def test_non_numeric_ids_in_hub_forms_are_4xx(ana):
     assert ana.post("/notifications/", {"id": "abc"}).status_code == 422
     room = ana.post("/incidents/action-items/", {"item": "x1"}, follow=True)
     assert room.status_code == 200 and "item" in room.content.decode()
+
+
+def test_the_markdown_preview_renders_sections_and_never_raw_html(demo):
+    from tests.conftest import sign_in
+
+    ana = sign_in("ana")
+    page = ana.post(
+        "/preview/",
+        {"sections": "done,next,risks", "done": "- Shipped **v2**", "risks": "<script>x</script>"},
+    ).content.decode()
+    assert "<h3>Done</h3>" in page and "<strong>v2</strong>" in page
+    assert "<h3>Next</h3>" not in page  # empty sections are left out
+    assert "<script>" not in page and "&lt;script&gt;" in page
+    assert "<h2>Context</h2>" in ana.post("/preview/", {"body": "## Context"}).content.decode()
+    assert ana.get("/preview/").status_code == 405

@@ -266,6 +266,7 @@ def _api_writes() -> set[str]:
 
 
 READ_ONLY = {
+    "preview",
     "cadence:recurrence",
     "people:search",
     "people:home",
