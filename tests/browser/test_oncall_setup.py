@@ -45,3 +45,38 @@ def test_add_a_restricted_layer_to_a_schedule(live_server, browser_page):
 
     saved = specs.schedule_data(service.spec_of(service.get_schedule("payments-primary")))
     assert [layer["name"] for layer in saved["layers"]] == ["weekly", "weekend"]
+
+
+def test_add_and_remove_an_override_then_follow_my_day_to_a_review(live_server, browser_page):
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from sunrelay.decisions import review
+    from sunrelay.decisions import service as decisions
+    from sunrelay.oncall.models import Override
+
+    people.import_org(orgfile.parse(DEMO.read_text()))
+    record = decisions.create_record({"title": "Pin the ledger's schema", "dri": "bruno"}, "bruno")
+    review.request_review(record.pk, "bruno", reviewers=["ana"])
+    get_user_model().objects.create_user("ana", password="a long test password")
+    page = browser_page
+    sign_in(page, live_server.url, "ana")
+
+    # My day: the review waits on ana, and its item leads to the record
+    page.click("[data-section=decisions] >> text=Review ADR-0001 Pin the ledger's schema")
+    page.wait_for_url(f"**/decisions/{record.pk}/")
+
+    page.goto(f"{live_server.url}/oncall/schedules/payments-primary/")
+    tomorrow = (datetime.now(ZoneInfo("Europe/Lisbon")) + timedelta(days=1)).date()
+    page.select_option("select[name=person]", "bruno")
+    page.fill("input[name=start]", f"{tomorrow}T09:00")
+    page.fill("input[name=end]", f"{tomorrow}T17:00")
+    page.fill("input[name=reason]", "dentist")
+    page.click("button:text-is('Add override')")
+    assert "Override added." in page.locator(".flash").inner_text()
+    made = Override.objects.get()
+    assert made.person.slug == "bruno" and made.created_by.slug == "ana"
+    assert made.start.astimezone(ZoneInfo("Europe/Lisbon")).hour == 9  # read in ana's zone
+    page.click(f"button[aria-label='Remove override {made.pk}']")
+    assert "Override removed." in page.locator(".flash").inner_text()
+    assert not Override.objects.exists()
