@@ -136,7 +136,7 @@ def test_the_recurrence_builder_previews_and_creates_a_ritual(chloe):
     with clock.frozen(utc(2026, 11, 23, 10)):
         preview = chloe.get(
             "/cadence/recurrence/?tz=Asia/Tokyo&repeat=monthly&every=1&ordinal=first"
-            "&weekday=tue&start=2026-12-01T15:00&timezone=Europe/Lisbon"
+            "&weekday=tue&start=2026-12-01T15:00&timezone=Europe/Lisbon&with=mia"
         ).content.decode()
         made = chloe.post(
             "/cadence/teams/payments/rituals/",
@@ -148,6 +148,7 @@ def test_the_recurrence_builder_previews_and_creates_a_ritual(chloe):
     assert "FREQ=MONTHLY;BYDAY=1TU" in preview
     assert "Wed 02 Dec 00:00 (in 8 days)</time> your time" in preview  # Tokyo
     assert "Tue 01 Dec 15:00 in Europe/Lisbon" in preview and "Tue 05 Jan" in preview
+    assert "Wed 02 Dec 02:00 in Australia/Sydney" in preview  # the other attendee, Mia
     assert made.status_code == 302
     assert Ritual.objects.get(title="Architecture forum").rrule == "FREQ=MONTHLY;BYDAY=1TU"
     assert "pick at least one day of the week" in wrong

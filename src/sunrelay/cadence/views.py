@@ -310,10 +310,24 @@ def recurrence(request: HttpRequest) -> HttpResponse:
         if first is not None and is_zone(zone_name):
             now = clock.now()
             found = logic.occurrences(rule, first, zone_name, now, now + timedelta(days=400))
-            context |= {"next": found[:5], "zone": zone_name}
+            context |= {"next": found[:5], "zone": zone_name, "zones": _their_zones(q)}
     except (ValidationFailed, ValueError) as exc:
         context["problem"] = getattr(exc, "message", str(exc))
     return render(request, "cadence/_recurrence_preview.html", context)
+
+
+def _their_zones(q: Any) -> list[str]:
+    """The attendees' zones a ritual form names: the 1:1's other person, or the team's
+    members (at most five, most common first)."""
+    slugs = [q.get("with", "")] if q.get("with") else []
+    if q.get("for_team"):
+        directory = people_queries.load_directory(team=q["for_team"])
+        slugs += list(directory.people)
+    found = Person.objects.filter(slug__in=slugs).values_list("timezone", flat=True)
+    counts: dict[str, int] = {}
+    for tz in found:
+        counts[tz] = counts.get(tz, 0) + 1
+    return sorted(counts, key=lambda tz: -counts[tz])[:5]
 
 
 def _int(text: str) -> int:
