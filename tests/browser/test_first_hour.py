@@ -25,6 +25,15 @@ PAGES = [
 ]  # fmt: skip
 
 
+# every visible form control has an accessible name: a <label>, aria-label or aria-labelledby
+UNLABELLED = """() => Array.from(document.querySelectorAll(
+    'input:not([type=hidden]):not([type=submit]), select, textarea'))
+  .filter(e => e.offsetParent !== null || e.type === 'checkbox')
+  .filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label')
+               && !e.getAttribute('aria-labelledby'))
+  .map(e => e.name || e.id || e.outerHTML.slice(0, 60))"""
+
+
 def test_the_first_hour_of_a_new_team_lead(live_server, browser_page):
     service.import_org(orgfile.parse(DEMO.read_text()))  # what `make run` loads:
     history.build(seed=7)  # the organisation and its last twelve weeks
@@ -91,6 +100,7 @@ def test_the_first_hour_of_a_new_team_lead(live_server, browser_page):
     # every hub page, at both widths, for a reviewer's eyes
     SHOTS.mkdir(parents=True, exist_ok=True)
     too_wide: list[str] = []
+    unlabelled: list[str] = []
     for viewport in (1280, 390):
         page.set_viewport_size({"width": viewport, "height": 900})
         for path in PAGES:
@@ -98,7 +108,9 @@ def test_the_first_hour_of_a_new_team_lead(live_server, browser_page):
             assert answer is not None and answer.status == 200, path
             name = path.strip("/").replace("/", "-").replace("?", "-").replace("=", "-") or "home"
             page.screenshot(path=str(SHOTS / f"{viewport}-{name}.png"), full_page=True)
+            unlabelled.extend(f"{path}: {name}" for name in page.evaluate(UNLABELLED))
             wide = page.evaluate("document.documentElement.scrollWidth")
             if viewport == 390:
                 too_wide.extend([f"{path} ({wide} px)"] if wide > 400 else [])
     assert not too_wide, f"pages that scroll sideways on a phone: {too_wide}"
+    assert not unlabelled, f"form controls a screen reader cannot name: {sorted(set(unlabelled))}"
