@@ -1,4 +1,4 @@
-"""Core tables: API tokens (only a hash of each secret is stored)."""
+"""Core tables: API tokens (only a hash of each secret is stored) and read-model revisions."""
 
 from __future__ import annotations
 
@@ -28,3 +28,14 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…, {self.scope})"
+
+
+class Revision(models.Model):
+    """A token that changes with every committed write to some read model (``directory``),
+    so each process knows when what it keeps in memory is out of date (core.revisions)."""
+
+    name = models.CharField(max_length=40, unique=True)
+    token = models.CharField(max_length=32)
+
+    def __str__(self) -> str:
+        return f"{self.name}@{self.token[:8]}"

@@ -7,4 +7,5 @@ class PeopleConfig(AppConfig):
     verbose_name = "Directory"
 
     def ready(self) -> None:
-        from sunrelay.people import today  # noqa: F401  (registers its home-page sections)
+        # its home-page sections, and the signals that keep the directory's read model fresh
+        from sunrelay.people import revisions, today  # noqa: F401

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, Q, QuerySet
 
+from sunrelay.core import revisions
+from sunrelay.people import revisions as people_revisions
 from sunrelay.people.errors import NotLinked
-from sunrelay.people.logic import Directory, absence_instants
+from sunrelay.people.logic import AbsenceSpec, Directory, PersonSpec, TeamSpec, absence_instants
 from sunrelay.people.models import Absence, Component, Person, Team
 
 
@@ -25,9 +29,61 @@ def _team_tree(slug: str) -> list[Team]:
     return found
 
 
+@dataclass(frozen=True)
+class _Whole:
+    """Everyone, every team and every absence: the read model one process keeps."""
+
+    people: dict[str, PersonSpec]
+    teams: dict[str, TeamSpec]
+    pods: dict[str, list[str]]  # team -> the teams directly below it
+    absences: dict[str, list[AbsenceSpec]]
+
+
+def _build_whole() -> _Whole:
+    teams = Team.objects.select_related("lead", "successor", "parent").prefetch_related("members")
+    team_specs = {t.slug: t.spec() for t in teams}
+    pods: dict[str, list[str]] = {}
+    for spec in team_specs.values():
+        if spec.parent:
+            pods.setdefault(spec.parent, []).append(spec.id)
+    absences: dict[str, list[AbsenceSpec]] = {}
+    for a in Absence.objects.select_related("person"):
+        absences.setdefault(a.person.slug, []).append(a.spec())
+    people = {p.slug: p.spec() for p in Person.objects.all()}
+    return _Whole(people, team_specs, pods, absences)
+
+
+_WHOLE = revisions.Cached(people_revisions.NAME, _build_whole)
+
+
 def load_directory(people: Iterable[str] | None = None, *, team: str | None = None) -> Directory:
     """A Directory with just what a question needs: the named people, or everyone in ``team``
-    and its pods, or (with neither) everyone and no teams."""
+    and its pods, or (with neither) everyone and no teams.
+
+    Outside a transaction it is cut from the read model this process keeps (rebuilt only
+    after the directory changed: people.revisions), so a page costs one short query instead
+    of reading thousands of rows; inside one it reads just what it needs from the ORM."""
+    if connection.in_atomic_block:
+        return _read_directory(people, team=team)
+    whole = _WHOLE.get()
+    wanted: set[str] | None = None if people is None else set(people)
+    team_specs: list[TeamSpec] = []
+    if team is not None:
+        tree, frontier = [], [team] if team in whole.teams else []
+        while frontier:
+            tree += [t for t in frontier if t not in tree]
+            frontier = [p for t in frontier for p in whole.pods.get(t, []) if p not in tree]
+        team_specs = [whole.teams[t] for t in sorted(tree)]
+        wanted = (wanted or set()) | {m for t in team_specs for m in t.members}
+    ids = sorted(whole.people) if wanted is None else sorted(wanted & whole.people.keys())
+    return Directory(
+        [whole.people[p] for p in ids],
+        team_specs,
+        [a for p in ids for a in whole.absences.get(p, [])],
+    )
+
+
+def _read_directory(people: Iterable[str] | None = None, *, team: str | None = None) -> Directory:
     teams: list[Team] = []
     wanted: set[str] | None = None if people is None else set(people)
     if team is not None:

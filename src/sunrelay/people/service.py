@@ -10,11 +10,12 @@ from typing import Any
 
 from django.db import transaction
 
-from sunrelay.core import clock
+from sunrelay.core import clock, revisions
 from sunrelay.core.errors import ValidationFailed
 from sunrelay.core.permissions import Actor
 from sunrelay.integrations.ics import parse_out_of_office
 from sunrelay.people import orgfile
+from sunrelay.people import revisions as people_revisions
 from sunrelay.people.errors import (
     AbsenceNotFound,
     AlreadyExists,
@@ -425,7 +426,7 @@ def import_org(spec: OrgSpec, *, dry_run: bool = False, source: str = "") -> Imp
     Raises ValidationFailed when a reference names something that does not exist.
     """
     report = ImportReport(dry_run=dry_run)
-    with transaction.atomic():
+    with transaction.atomic(), revisions.batch(people_revisions.NAME):
         org = Organization.objects.first() or Organization()
         if spec.name and org.name != spec.name:
             org.name = spec.name
