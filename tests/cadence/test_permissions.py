@@ -106,3 +106,21 @@ def test_the_api_lists_a_1on1_only_to_its_attendees(demo):
         for who in ("ana", "bruno", "yuki")
     }
     assert seen["ana"] == seen["bruno"] == ["Ana / Bruno"] and seen["yuki"] == []
+
+
+def test_the_burden_page_does_not_show_someone_elses_1on1(demo):
+    from sunrelay.cadence import rituals
+    from sunrelay.core import clock
+    from tests.cadence.helpers import utc
+
+    with clock.frozen(utc(2026, 11, 16)):
+        rituals.save_ritual(
+            {"title": "Ana / Bruno: pay review", "kind": "one-on-one", "rrule": "FREQ=WEEKLY",
+             "start": "2026-11-18T22:00", "timezone": "UTC", "owners": ["ana"],
+             "attendees": ["ana", "bruno"]},
+            by="ana",
+        )  # fmt: skip
+    with clock.frozen(utc(2026, 11, 17)):
+        theirs = sign_in("yuki").get("/cadence/burden/?person=bruno").content.decode()
+        own = sign_in("bruno").get("/cadence/burden/?person=bruno").content.decode()
+    assert "pay review" not in theirs and "pay review" in own

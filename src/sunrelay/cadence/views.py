@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from sunrelay.cadence import feeds, handoffs, logic, rituals, status
+from sunrelay.cadence import permissions as cadence_permissions
 from sunrelay.cadence.errors import FeedNotFound
 from sunrelay.cadence.models import Item, Ritual, StatusUpdate
 from sunrelay.core import clock
@@ -411,9 +412,11 @@ def burden(request: HttpRequest) -> HttpResponse:
     me = people_queries.person_for_user(request.user)
     slug = request.GET.get("person") or (me.slug if me else "")
     person = people.get_person(slug) if slug else None
-    rows = []
+    rows, viewer = [], actor_for_user(request.user)
     if person is not None:
         for r in rituals.rituals_for(person).prefetch_related("attendees"):
+            if not cadence_permissions.may_read(viewer, r):
+                continue  # someone else's 1:1 is theirs alone, even its name
             load = rituals.burden(r)
             mine = load["people"].get(person.slug)
             if mine is not None:
