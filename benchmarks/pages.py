@@ -101,11 +101,13 @@ def main() -> None:
 
     oncall_setup(args.people)
     client = Client()
-    client.force_login(get_user_model().objects.create_user("bench", password="x" * 12))
+    client.force_login(get_user_model().objects.create_user("p42", password="x" * 12))  # p42
     api = Client(HTTP_AUTHORIZATION=f"Bearer {create_token('bench').secret}")
     checks = [
-        ("directory page", client, "/"),
-        ("directory search (htmx)", client, "/?q=Person%2042"),
+        ("my day (home)", client, "/"),
+        ("directory page", client, "/directory/"),
+        ("directory search (htmx)", client, "/directory/?q=Person%2042"),
+        ("global search", client, "/search/?q=Person%2042"),
         ("person page", client, "/people/p42/"),
         ("team page (pod of 20)", client, "/teams/t1/?tz=Europe/Lisbon"),
         ("team page (team + 4 pods)", client, "/teams/t0/?tz=Europe/Lisbon"),
