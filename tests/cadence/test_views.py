@@ -23,7 +23,7 @@ def test_write_an_update_then_read_the_team_week(chloe):
     with clock.frozen(utc(2026, 11, 23, 10)):
         home = chloe.get("/cadence/status/").content.decode()
         assert 'due <strong><time datetime="2026-11-23T17:00:00Z"' in home
-        assert "Mon 23 Nov 17:00 (in 7 h)</time>" in home
+        assert "Mon 23 Nov, 17:00 (in 7 h)</time>" in home
         bad = chloe.post("/cadence/status/new/?week=2026-W48", {"week": "2026-W48"})
         assert "done: an update needs at least one of" in bad.content.decode()
         posted = chloe.post(
@@ -146,7 +146,7 @@ def test_the_recurrence_builder_previews_and_creates_a_ritual(chloe):
         )  # fmt: skip
         wrong = chloe.get("/cadence/recurrence/?repeat=weekly&every=1").content.decode()
     assert "FREQ=MONTHLY;BYDAY=1TU" in preview
-    assert "Wed 02 Dec 00:00 (in 8 days)</time> your time" in preview  # Tokyo
+    assert "Wed 2 Dec, 00:00 (in 8 days)</time> your time" in preview  # Tokyo
     assert "Tue 01 Dec 15:00 in Europe/Lisbon" in preview and "Tue 05 Jan" in preview
     assert "Wed 02 Dec 02:00 in Australia/Sydney" in preview  # the other attendee, Mia
     assert made.status_code == 302

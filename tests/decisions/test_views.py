@@ -73,9 +73,9 @@ def test_record_page_shows_each_reviewers_deadline_in_their_zone_and_yours(ana):
         record = service.create_record({"title": "Split the ledger", "team": "payments"}, "ana")
         review.request_review(record.pk, "ana", reviewers=["yuki", "chloe"])
     page = ana.get(f"/decisions/{record.pk}/?tz=America/Sao_Paulo").content.decode()
-    assert "Wed 25 Nov 18:30" in page  # Yuki's deadline, Tokyo time
-    assert "Wed 25 Nov 06:30" in page  # the same instant for a viewer in São Paulo
-    assert "Wed 25 Nov 12:00" in page  # Chloé's, Lisbon time
+    assert "Wed 25 Nov, 18:30" in page  # Yuki's deadline, Tokyo time
+    assert "Wed 25 Nov, 06:30" in page  # the same instant for a viewer in São Paulo
+    assert "Wed 25 Nov, 12:00" in page  # Chloé's, Lisbon time
     with clock.frozen(datetime(2026, 11, 26, tzinfo=UTC)):
         late = ana.get(f"/decisions/{record.pk}/").content.decode()
     assert late.count(">overdue<") == 2

@@ -56,7 +56,7 @@ def test_my_day_shows_what_waits_on_me_first_and_links_to_it(demo):
     # around her: the open incident, her teams now, who is on call, the demo hour on Thursday
     assert "SEV1 Ledger down" in chloe and "Payments primary: Chloé Martin" in chloe
     assert 'data-section="team"' in chloe and "working now" in chloe
-    assert "Demo hour" in chloe and "Thu 26 Nov 10:00" in chloe  # in Lisbon
+    assert "Demo hour" in chloe and "Thu 26 Nov, 10:00" in chloe  # in Lisbon
     assert 'datetime="2026-11-26T10:00:00Z"' in chloe  # the exact instant, on hover
     # sofia receives the mobile hand-off, and nothing pages her
     assert "Hand-off from Olivia Chen (olivia): Resubmit build 812" in sofia

@@ -52,15 +52,21 @@ def from_now(at: datetime, now: datetime | None = None) -> str:
 
 @register.filter
 def when(at: datetime | None, zone: str | ZoneInfo) -> SafeString:
-    """An instant for people: 'Tue 08 Dec 09:00 (in 3 h)' in ``zone``, the exact instant on
+    """An instant for people: 'Tue 8 Dec, 09:00 (in 3 h)' in ``zone``, the exact instant on
     hover and in the ``datetime`` attribute."""
     if at is None:
         return mark_safe("")
     exact = at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     return format_html(
-        '<time datetime="{}" title="{}">{} ({})</time>', exact, exact, in_zone(at, zone),
+        '<time datetime="{}" title="{}">{} ({})</time>', exact, exact, day_and_time(at, zone),
         from_now(at),
     )  # fmt: skip
+
+
+def day_and_time(at: datetime, zone: str | ZoneInfo) -> str:
+    """'Tue 8 Dec, 09:00' in ``zone``."""
+    local = at.astimezone(zone if isinstance(zone, ZoneInfo) else ZoneInfo(zone))
+    return f"{local:%a} {local.day} {local:%b}, {local:%H:%M}"
 
 
 @register.filter
