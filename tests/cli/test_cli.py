@@ -121,7 +121,7 @@ def test_batch_csv(tmp_path: Path):
     ]
     rows.write_text("ana,2026-11-23T00:00Z\n")
     bad = run(app, ["time", "business-hours", "--batch", str(rows), "--org", str(DEMO)])
-    assert bad.exit_code == 1 and "row 1" in bad.stderr
+    assert bad.exit_code == 1 and "line 1: expected person,from,to, got 2 fields" in bad.stderr
 
 
 def test_offline_commands_need_no_database_and_leave_nothing(tmp_path: Path):
@@ -237,3 +237,38 @@ def test_serve_links_to_the_address_it_listens_on(monkeypatch):
     monkeypatch.setenv("SUNRELAY_URL", "https://relay.example.com")  # set by the operator: kept
     run(app, ["serve", "--port", "8202", "--no-worker"])
     assert heard["url"] == "https://relay.example.com"
+
+
+def test_batch_reports_bad_rows_by_line_and_keeps_the_good_ones(tmp_path: Path):
+    from sunrelay.people import timequery
+    from sunrelay.people.logic import Directory
+    from sunrelay.people.sources import read_source
+
+    rows = tmp_path / "rows.csv"
+    rows.write_text(
+        "person,from,to\n"
+        "ana,2026-11-23T00:00Z,2026-11-24T00:00Z\n"  # line 2
+        "nobody,2026-11-23T00:00Z,2026-11-24T00:00Z\n"  # 3: unknown person
+        "ana,yesterday,2026-11-24T00:00Z\n"  # 4: unreadable instant
+        "mia,2026-11-24T00:00Z,2026-11-23T00:00Z\n"  # 5: end before start
+        "ana,2026-11-23T00:00Z\n"  # 6: two fields
+        "sagar,2026-11-22T09:15:30.5+05:45,2026-11-23 18:00:00+05:45\n"  # 7: Python's parser
+        "mia,2026-02-30T00:00Z,2026-03-02T00:00Z\n"  # 8: no 30 February
+        " yuki , 2026-11-23T00:00+09:00 , 2026-11-30T00:00+09:00 \n"  # 9: spaces trimmed
+    )
+    out, errors = tmp_path / "out.csv", tmp_path / "errors.csv"
+    done = run(app, ["time", "business-hours", "--batch", str(rows), "-o", str(out),
+                     "--errors", str(errors), "--org", str(DEMO)])  # fmt: skip
+    assert done.exit_code == 1 and "5 of 8 rows failed; see" in done.stderr
+    problems = [line.split(",", 1)[0] for line in errors.read_text().splitlines()[1:]]
+    assert problems == ["6", "3", "4", "5", "8"]  # the misshapen row is found while reading
+    assert "no person with id 'nobody'" in errors.read_text()
+    assert "'to' is before 'from'" in errors.read_text()
+    written = out.read_text().splitlines()
+    assert written[0] == "person,from,to,seconds" and len(written) == 4
+    spec, _ = read_source([str(DEMO)])
+    directory = Directory.from_spec(spec)
+    for line in written[1:]:  # the same answer a single question gives
+        person, a, b, seconds = line.split(",")
+        assert int(seconds) == timequery.business_hours(directory, person, a, b)["seconds"]
+    assert written[3].startswith("yuki,2026-11-23T00:00+09:00,")

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import csv
+import io
 import sys
 from datetime import date, timedelta
 from pathlib import Path
 
 import typer
+from rich.progress import BarColumn, Progress, TextColumn
 from rich.table import Table
 
-from sunrelay.cli.support import django_setup, fail, handles_errors, out, print_json
+from sunrelay.cli.support import django_setup, err, fail, handles_errors, out, print_json
 from sunrelay.core import clock
 from sunrelay.core.errors import ValidationFailed
 from sunrelay.people import timequery
@@ -58,12 +60,15 @@ def business_hours(
     output: Path | None = typer.Option(
         None, "--output", "-o", help="Batch output (default stdout)."
     ),
+    errors: Path | None = typer.Option(
+        None, "--errors", help="Batch: write each bad row here (line,person,from,to,problem)."
+    ),
     org: Path | None = ORG,
     as_json: bool = JSON,
 ) -> None:
     """Working time of PERSON between FROM and TO; or of every row of --batch."""
     if batch is not None:
-        _batch(batch, output, org)
+        _batch(batch, output, errors, org)
         return
     if not (person and start and end):
         raise fail("give PERSON FROM TO, or --batch CSV", 2)
@@ -77,19 +82,61 @@ def business_hours(
         )
 
 
-def _batch(batch: Path, output: Path | None, org: Path | None) -> None:
+def _batch(batch: Path, output: Path | None, errors: Path | None, org: Path | None) -> None:
+    """Stream the rows through people.batch: good rows out, bad ones reported with their
+    line (to --errors, else stderr), a progress bar when stderr is a terminal, exit 1 when any
+    row failed."""
+    from sunrelay.people import batch as streaming
+
     try:
-        source = sys.stdin if str(batch) == "-" else batch.open(newline="", encoding="utf-8")
+        source = sys.stdin.buffer if str(batch) == "-" else batch.open("rb")
     except OSError as exc:
         raise ValidationFailed(f"cannot read {batch}: {exc.strerror}", field="batch") from None
-    with source:
-        rows = list(timequery.business_hours_csv(directory(org), source))
-    target = output.open("w", newline="", encoding="utf-8") if output else sys.stdout
+    source = source if hasattr(source, "peek") else io.BufferedReader(source)
+    size = batch.stat().st_size if str(batch) != "-" else 0
+    sink = output.open("wb") if output else sys.stdout.buffer
+    report = errors.open("w", newline="", encoding="utf-8") if errors else None
+    problems = csv.writer(report, lineterminator="\n") if report else None
+    if problems is not None:
+        problems.writerow(["line", "person", "from", "to", "problem"])
+    shown = 0
+
+    def bad(line: int, fields: list[str], why: str) -> None:
+        nonlocal shown
+        if problems is not None:
+            problems.writerow([line, *fields, why])
+        elif shown < 20:
+            err.print(f"line {line}: {why}", markup=False)
+        shown += 1
+
+    directory_ = directory(org)
+    rows = TextColumn("{task.fields[rows]:,} rows")
+    bar = Progress(TextColumn("{task.description}"), BarColumn(), rows, console=err,
+                   transient=True, disable=not err.is_terminal)  # fmt: skip
     try:
-        csv.writer(target, lineterminator="\n").writerows(rows)
+        with source, bar:
+            task = bar.add_task("Working time", total=size or None, rows=0)
+            done = streaming.run(
+                directory_, source, sink, errors=bad,
+                progress=lambda rows: bar.update(task, completed=_read(source), rows=rows),
+            )  # fmt: skip
     finally:
         if output:
-            target.close()
+            sink.close()
+        if report is not None:
+            report.close()
+    if done.failed:
+        where = f"see {errors}" if errors else ("the first 20 above" if done.failed > 20 else "")
+        total = done.rows + len(done.misshapen)
+        err.print(f"{done.failed:,} of {total:,} rows failed{'; ' + where if where else ''}")
+        raise typer.Exit(1)
+
+
+def _read(source: object) -> int:
+    try:
+        return int(source.tell())  # type: ignore[attr-defined]
+    except (OSError, AttributeError, ValueError):
+        return 0
 
 
 @time_app.command("online")
