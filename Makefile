@@ -34,6 +34,7 @@ test: lint
 bench: install
 	@bash scripts/ensure-debian wrk:wrk
 	$(BIN)/python benchmarks/business_hours.py
+	$(BIN)/python benchmarks/batch_cli.py
 	$(BIN)/python benchmarks/pages.py
 	$(BIN)/python benchmarks/oncall.py
 	$(BIN)/python benchmarks/intake.py

@@ -21,7 +21,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from sunrelay.people.logic import Directory
-from sunrelay.worktime import business_seconds_bulk, parse_instant
+from sunrelay.worktime import parse_instant
 
 BLOCK = 2 << 20  # bytes read at a time: memory is bounded by a few blocks (10 M rows: ~300 MiB)
 HEADER = ["person", "from", "to"]
@@ -78,10 +78,11 @@ def run(
         ),
     )
     writer: pacsv.CSVWriter | None = None
+    timelines = _Timelines(directory)
     schema = pa.schema([(n, pa.string()) for n in HEADER] + [("seconds", pa.int64())])
     try:
         for batch in _batches(reader):
-            table = _answer(directory, batch, outcome, errors)
+            table = _answer(directory, timelines, batch, outcome, errors)
             if writer is None:
                 writer = pacsv.CSVWriter(sink, schema, write_options=WRITE)
             writer.write_table(table)
@@ -116,6 +117,7 @@ def _batches(reader: Any) -> Iterator[pa.RecordBatch]:
 
 def _answer(
     directory: Directory,
+    timelines: _Timelines,
     batch: pa.RecordBatch,
     outcome: Outcome,
     errors: Callable[[int, list[str], str], None],
@@ -126,7 +128,7 @@ def _answer(
     starts, bad_a = _instants(a_text)
     ends, bad_b = _instants(b_text)
     known = pc.is_in(person, value_set=pa.array(sorted(directory.people), pa.string()))
-    unknown = ~np.asarray(pc.fill_null(known, False).to_numpy(zero_copy_only=False), dtype=bool)
+    unknown = ~_mask(known)
     backwards = ~(bad_a | bad_b) & (ends < starts)
     bad = unknown | bad_a | bad_b | backwards
     if bad.any():
@@ -145,11 +147,16 @@ def _answer(
     good = np.flatnonzero(~bad)
     keep = pa.array(good, pa.int64())
     people = person.take(keep)
-    seconds = _seconds(directory, people, starts[good], ends[good])
+    seconds = _seconds(timelines, people, starts[good], ends[good])
     return pa.table(
         [people, a_text.take(keep), b_text.take(keep), pa.array(seconds, pa.int64())],
         names=[*HEADER, "seconds"],
     )
+
+
+def _mask(flags: Any) -> np.ndarray:
+    """A boolean Arrow array as NumPy (null as False), without pyarrow's pandas-backed path."""
+    return np.asarray(pc.cast(pc.fill_null(flags, False), pa.uint8()).to_numpy(), dtype=bool)
 
 
 def _instants(text: pa.ChunkedArray | pa.Array) -> tuple[np.ndarray, np.ndarray]:
@@ -165,7 +172,7 @@ def _instants(text: pa.ChunkedArray | pa.Array) -> tuple[np.ndarray, np.ndarray]
         cast = pa.nulls(len(text), pa.int64())
     out = np.array(pc.fill_null(cast, 0).to_numpy(), dtype=np.int64)  # a writable copy
     bad = np.zeros(len(text), dtype=bool)
-    slow = np.flatnonzero(~np.asarray(canonical.to_numpy(zero_copy_only=False), dtype=bool))
+    slow = np.flatnonzero(~_mask(canonical))
     if len(slow):
         values = text.take(pa.array(slow, pa.int64())).to_pylist()
         for i, value in zip(slow, values, strict=True):
@@ -178,11 +185,41 @@ def _instants(text: pa.ChunkedArray | pa.Array) -> tuple[np.ndarray, np.ndarray]
     return out, bad
 
 
+PAD = 31 * 86_400  # a person's timeline is built a month wider than asked, and reused
+
+
+class _Timelines:
+    """Each person's timeline, kept across blocks and widened only when a block reaches past
+    it: the answer is the same (working time between two instants does not depend on how far
+    the timeline reaches), and a file of 10 M rows builds a handful per person, not one a
+    block."""
+
+    def __init__(self, directory: Directory):
+        self.directory = directory
+        self.held: dict[str, tuple[int, int, Any]] = {}
+
+    def get(self, person: str, lo: int, hi: int) -> Any:
+        held = self.held.get(person)
+        if held is not None and held[0] <= lo and hi <= held[1]:
+            return held[2]
+        if held is not None:
+            lo, hi = min(lo, held[0]), max(hi, held[1])
+        lo, hi = lo - PAD, hi + PAD
+        timeline = self.directory.schedule(person).timeline(lo, hi)
+        self.held[person] = (lo, hi, timeline)
+        return timeline
+
+
 def _seconds(
-    directory: Directory, people: pa.Array, starts: np.ndarray, ends: np.ndarray
+    timelines: _Timelines, people: pa.Array, starts: np.ndarray, ends: np.ndarray
 ) -> np.ndarray:
-    if not len(people):
-        return np.empty(0, dtype=np.int64)
-    names = people.to_numpy(zero_copy_only=False)
-    schedules = {pid: directory.schedule(pid) for pid in set(names.tolist())}
-    return business_seconds_bulk(schedules, names, starts, ends)
+    out = np.zeros(len(starts), dtype=np.int64)
+    if not len(starts):
+        return out
+    encoded = pc.dictionary_encode(people)
+    codes = np.asarray(encoded.indices.to_numpy(), dtype=np.int64)  # no nulls: zero-copy
+    for k, person in enumerate(encoded.dictionary.to_pylist()):
+        rows = np.flatnonzero(codes == k)
+        a, b = starts[rows], ends[rows]
+        out[rows] = timelines.get(person, int(a.min()), int(b.max())).seconds_many(a, b)
+    return out
