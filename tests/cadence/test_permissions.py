@@ -89,18 +89,20 @@ def test_a_feed_is_renewed_by_its_owner_or_the_team_lead(demo):
     assert Feed.objects.get(team__slug="payments").token != team_token
 
 
-def test_the_api_lists_a_1on1_only_to_its_attendees(demo):
-    from sunrelay.cadence import rituals
-    from sunrelay.core import clock
+def _private_one_on_one(title: str, at: str) -> None:
+    """A weekly 1:1 of ana and bruno, made a week before the demo's Monday."""
     from tests.cadence.helpers import utc
 
     with clock.frozen(utc(2026, 11, 16)):
         rituals.save_ritual(
-            {"title": "Ana / Bruno", "kind": "one-on-one", "rrule": "FREQ=WEEKLY",
-             "start": "2026-11-18T13:00", "timezone": "UTC", "owners": ["ana"],
-             "attendees": ["ana", "bruno"]},
+            {"title": title, "kind": "one-on-one", "rrule": "FREQ=WEEKLY", "start": at,
+             "timezone": "UTC", "owners": ["ana"], "attendees": ["ana", "bruno"]},
             by="ana",
         )  # fmt: skip
+
+
+def test_the_api_lists_a_1on1_only_to_its_attendees(demo):
+    _private_one_on_one("Ana / Bruno", "2026-11-18T13:00")
     seen = {
         who: [r["title"] for r in sign_in(who).get("/api/v1/cadence/rituals").json()]
         for who in ("ana", "bruno", "yuki")
@@ -109,17 +111,9 @@ def test_the_api_lists_a_1on1_only_to_its_attendees(demo):
 
 
 def test_the_burden_page_does_not_show_someone_elses_1on1(demo):
-    from sunrelay.cadence import rituals
-    from sunrelay.core import clock
     from tests.cadence.helpers import utc
 
-    with clock.frozen(utc(2026, 11, 16)):
-        rituals.save_ritual(
-            {"title": "Ana / Bruno: pay review", "kind": "one-on-one", "rrule": "FREQ=WEEKLY",
-             "start": "2026-11-18T22:00", "timezone": "UTC", "owners": ["ana"],
-             "attendees": ["ana", "bruno"]},
-            by="ana",
-        )  # fmt: skip
+    _private_one_on_one("Ana / Bruno: pay review", "2026-11-18T22:00")
     with clock.frozen(utc(2026, 11, 17)):
         theirs = sign_in("yuki").get("/cadence/burden/?person=bruno").content.decode()
         own = sign_in("bruno").get("/cadence/burden/?person=bruno").content.decode()

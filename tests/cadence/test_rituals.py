@@ -90,20 +90,25 @@ def test_one_on_one_completion_rate(demo):
         assert rituals.completion(pair) == {"past": 4, "held": 2, "rate": 0.5}
 
 
+def reliability_sync():
+    """Los Angeles, Kolkata and Auckland: no window all three share."""
+    return rituals.save_ritual(
+        {
+            "title": "Reliability sync",
+            "kind": "reliability-review",
+            "rrule": "FREQ=WEEKLY",
+            "start": "2026-11-23T09:00",
+            "timezone": "UTC",
+            "owners": ["priya"],
+            "attendees": ["olivia", "priya", "noah"],
+        }
+    )
+
+
 def test_a_meeting_with_no_shared_window_rotates_so_nobody_carries_most_of_it(demo):
     # Los Angeles and Auckland share evenings/mornings; Kolkata shares nothing with either
     with clock.frozen(utc(2026, 11, 16)):
-        ritual = rituals.save_ritual(
-            {
-                "title": "Reliability sync",
-                "kind": "reliability-review",
-                "rrule": "FREQ=WEEKLY",
-                "start": "2026-11-23T09:00",
-                "timezone": "UTC",
-                "owners": ["priya"],
-                "attendees": ["olivia", "priya", "noah"],
-            }
-        )
+        ritual = reliability_sync()
         proposal = rituals.propose_rotation(ritual)
         rituals.rotate(ritual, proposal)
         load = rituals.burden(ritual, count=12)
@@ -123,17 +128,7 @@ def test_a_meeting_with_no_shared_window_rotates_so_nobody_carries_most_of_it(de
 
 def test_a_rotated_occurrence_keeps_its_agenda_notes_and_recording(demo):
     with clock.frozen(utc(2026, 11, 16)):
-        ritual = rituals.save_ritual(
-            {
-                "title": "Reliability sync",
-                "kind": "reliability-review",
-                "rrule": "FREQ=WEEKLY",
-                "start": "2026-11-23T09:00",
-                "timezone": "UTC",
-                "owners": ["priya"],
-                "attendees": ["olivia", "priya", "noah"],
-            }
-        )
+        ritual = reliability_sync()
         rituals.rotate(ritual, rituals.propose_rotation(ritual))
         moved = rituals.occurrences(ritual, utc(2026, 11, 16), utc(2027, 1, 1))[:4]
         assert any(at.hour != 9 for at in moved)  # the rotation did move some

@@ -7,11 +7,13 @@ the form says so instead of offering a change an import would undo.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from zoneinfo import available_timezones
 
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from sunrelay.core.flash import flashed
@@ -31,6 +33,28 @@ def _ids(text: str) -> list[str]:
 def _changed(current: dict[str, Any], wanted: dict[str, Any]) -> dict[str, Any]:
     """Only what the form changes, so that an edit needs only the rights its fields need."""
     return {k: v for k, v in wanted.items() if current.get(k) != v}
+
+
+def _edit(
+    request: HttpRequest,
+    slug: str,
+    row: Any,
+    read: Callable[[Any], dict[str, Any]],
+    form: Callable[[QueryDict], dict[str, Any]],
+    update: Callable[..., Any],
+    page: Callable[[HttpRequest, Any, dict[str, Any]], HttpResponse],
+    back: str,
+) -> HttpResponse:
+    """The edit form of one row: what the form changes goes to ``update`` as the signed-in
+    person; on success back to ``back``, else the form again with what was typed."""
+    values = read(row)
+    if request.method == "POST":
+        values = form(request.POST)
+        with flashed(request, "Saved.") as ok:
+            update(slug, _changed(read(row), values), actor_for_user(request.user))
+        if ok.done:
+            return redirect(back)
+    return page(request, row, values)
 
 
 # -- people --------------------------------------------------------------------------------------
@@ -98,16 +122,10 @@ def new_person(request: HttpRequest) -> HttpResponse:
 
 
 def edit_person(request: HttpRequest, pid: str) -> HttpResponse:
-    person = service.get_person(pid)
-    values = _person_current(person)
-    if request.method == "POST":
-        values = _person_form(request.POST)
-        changes = _changed(_person_current(person), values)
-        with flashed(request, "Saved.") as ok:
-            service.update_person(pid, changes, actor_for_user(request.user))
-        if ok.done:
-            return redirect("people:person", pid=pid)
-    return _person_page(request, person, values)
+    back = reverse("people:person", args=[pid])
+    found = service.get_person(pid)
+    return _edit(request, pid, found, _person_current, _person_form, service.update_person,
+                 _person_page, back)  # fmt: skip
 
 
 @require_POST
@@ -171,16 +189,10 @@ def new_team(request: HttpRequest) -> HttpResponse:
 
 
 def edit_team(request: HttpRequest, tid: str) -> HttpResponse:
-    team = service.get_team(tid)
-    values = _team_current(team)
-    if request.method == "POST":
-        values = _team_form(request.POST)
-        changes = _changed(_team_current(team), values)
-        with flashed(request, "Saved.") as ok:
-            service.update_team(tid, changes, actor_for_user(request.user))
-        if ok.done:
-            return redirect("people:team", tid=tid)
-    return _team_page(request, team, values)
+    back = reverse("people:team", args=[tid])
+    found = service.get_team(tid)
+    return _edit(request, tid, found, _team_current, _team_form, service.update_team,
+                 _team_page, back)  # fmt: skip
 
 
 @require_POST
@@ -246,16 +258,9 @@ def new_component(request: HttpRequest) -> HttpResponse:
 
 
 def edit_component(request: HttpRequest, cid: str) -> HttpResponse:
-    component = service.get_component(cid)
-    values = _component_current(component)
-    if request.method == "POST":
-        values = _component_form(request.POST)
-        changes = _changed(_component_current(component), values)
-        with flashed(request, "Saved.") as ok:
-            service.update_component(cid, changes, actor_for_user(request.user))
-        if ok.done:
-            return redirect("people:components")
-    return _component_page(request, component, values)
+    found, back = service.get_component(cid), reverse("people:components")
+    return _edit(request, cid, found, _component_current, _component_form,
+                 service.update_component, _component_page, back)  # fmt: skip
 
 
 @require_POST
