@@ -259,3 +259,16 @@ def test_the_schedule_page_and_shifts_show_who_is_away_and_who_covers(demo):
         {"person": "chloe", "start": "2026-11-23T12:00:00Z", "end": "2026-11-26T00:00:00Z",
          "layer": "weekly", "covered_by": []}
     ]  # fmt: skip
+
+
+def test_a_follow_the_sun_layer_whose_team_was_removed_is_a_gap_not_an_error(demo):
+    """Removing a team (an org import that no longer lists it) made every on-call page, and
+    My day, answer 404 for the schedules that followed the sun over it."""
+    from sunrelay.people import service as people
+
+    people.delete_team("platform")
+    client = sign_in("ana")
+    with clock.frozen(T0):
+        assert client.get("/oncall/").status_code == 200
+        assert client.get("/oncall/schedules/platform-sun/?days=7").status_code == 200
+        assert client.get("/").status_code == 200

@@ -54,6 +54,9 @@ def compute_many(
     units: dict[str, list[tuple[str, list[str]]]] = {}
     for team in {layer.team for spec in specs_.values() for layer in spec.layers if layer.team}:
         team_dir = people_queries.load_directory(team=team)
+        if team not in team_dir.teams:  # removed since the schedule was written: a gap
+            units[team] = []
+            continue
         units[team] = team_dir.units(team)
         hours |= team_dir.schedules()
     named = {p for spec in specs_.values() for p in spec.people()}
