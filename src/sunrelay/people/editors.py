@@ -57,6 +57,36 @@ def _edit(
     return page(request, row, values)
 
 
+def _add(
+    request: HttpRequest,
+    values: dict[str, Any],
+    form: Callable[[QueryDict], dict[str, Any]],
+    create: Callable[..., Any],
+    page: Callable[[HttpRequest, Any, dict[str, Any]], HttpResponse],
+    back: Callable[[Any], str],
+    **extra: Any,
+) -> HttpResponse:
+    """The add form of one kind: the filled-in fields go to ``create`` as the signed-in person;
+    on success to ``back(made)``, else the form again with what was typed."""
+    if request.method == "POST":
+        values = {**form(request.POST), "id": request.POST.get("id", "").strip()}
+        item = {k: v for k, v in values.items() if v not in (None, "", [], {})}
+        with flashed(request) as ok:
+            made = create(item, actor_for_user(request.user), **extra)
+        if ok.done:
+            return redirect(back(made))
+    return page(request, None, values)
+
+
+def _remove(
+    request: HttpRequest, slug: str, delete: Callable[..., Any], done: str, gone: str, kept: str
+) -> HttpResponse:
+    """Remove one row as the signed-in person: to ``gone`` after, or back to ``kept``."""
+    with flashed(request, done) as ok:
+        delete(slug, actor_for_user(request.user))
+    return redirect(gone if ok.done else kept)
+
+
 # -- people --------------------------------------------------------------------------------------
 
 
@@ -109,16 +139,9 @@ def _person_page(
 
 def new_person(request: HttpRequest) -> HttpResponse:
     values: dict[str, Any] = {"timezone": request.viewer_zone.key}  # type: ignore[attr-defined]
-    if request.method == "POST":
-        values = {**_person_form(request.POST), "id": request.POST.get("id", "").strip()}
-        item = {k: v for k, v in values.items() if v not in ("", [], {})}
-        with flashed(request) as ok:
-            made = service.create_person(
-                item, actor_for_user(request.user), team=request.POST.get("team") or None
-            )
-        if ok.done:
-            return redirect("people:person", pid=made.slug)
-    return _person_page(request, None, values)
+    team = request.POST.get("team") or None  # a lead adds people to their team
+    return _add(request, values, _person_form, service.create_person, _person_page,
+                lambda made: reverse("people:person", args=[made.slug]), team=team)  # fmt: skip
 
 
 def edit_person(request: HttpRequest, pid: str) -> HttpResponse:
@@ -130,9 +153,8 @@ def edit_person(request: HttpRequest, pid: str) -> HttpResponse:
 
 @require_POST
 def remove_person(request: HttpRequest, pid: str) -> HttpResponse:
-    with flashed(request, f"{pid} removed from the directory.") as ok:
-        service.delete_person(pid, actor_for_user(request.user))
-    return redirect("people:directory") if ok.done else redirect("people:person", pid=pid)
+    return _remove(request, pid, service.delete_person, f"{pid} removed from the directory.",
+                   reverse("people:directory"), reverse("people:person", args=[pid]))  # fmt: skip
 
 
 # -- teams ---------------------------------------------------------------------------------------
@@ -178,14 +200,8 @@ def _team_page(request: HttpRequest, team: Team | None, values: dict[str, Any]) 
 
 def new_team(request: HttpRequest) -> HttpResponse:
     values: dict[str, Any] = {"parent": request.GET.get("parent")}
-    if request.method == "POST":
-        values = {**_team_form(request.POST), "id": request.POST.get("id", "").strip()}
-        item = {k: v for k, v in values.items() if v not in (None, "", [])}
-        with flashed(request) as ok:
-            made = service.create_team(item, actor_for_user(request.user))
-        if ok.done:
-            return redirect("people:team", tid=made.slug)
-    return _team_page(request, None, values)
+    return _add(request, values, _team_form, service.create_team, _team_page,
+                lambda made: reverse("people:team", args=[made.slug]))  # fmt: skip
 
 
 def edit_team(request: HttpRequest, tid: str) -> HttpResponse:
@@ -197,9 +213,8 @@ def edit_team(request: HttpRequest, tid: str) -> HttpResponse:
 
 @require_POST
 def remove_team(request: HttpRequest, tid: str) -> HttpResponse:
-    with flashed(request, f"Team {tid} removed.") as ok:
-        service.delete_team(tid, actor_for_user(request.user))
-    return redirect("people:directory") if ok.done else redirect("people:team", tid=tid)
+    return _remove(request, tid, service.delete_team, f"Team {tid} removed.",
+                   reverse("people:directory"), reverse("people:team", args=[tid]))  # fmt: skip
 
 
 # -- components ----------------------------------------------------------------------------------
@@ -247,14 +262,8 @@ def _component_page(
 
 def new_component(request: HttpRequest) -> HttpResponse:
     values: dict[str, Any] = {"criticality": "medium"}
-    if request.method == "POST":
-        values = {**_component_form(request.POST), "id": request.POST.get("id", "").strip()}
-        item = {k: v for k, v in values.items() if v not in (None, "", [])}
-        with flashed(request, "Component added.") as ok:
-            service.create_component(item, actor_for_user(request.user))
-        if ok.done:
-            return redirect("people:components")
-    return _component_page(request, None, values)
+    return _add(request, values, _component_form, service.create_component, _component_page,
+                lambda made: reverse("people:components"))  # fmt: skip
 
 
 def edit_component(request: HttpRequest, cid: str) -> HttpResponse:
@@ -265,6 +274,5 @@ def edit_component(request: HttpRequest, cid: str) -> HttpResponse:
 
 @require_POST
 def remove_component(request: HttpRequest, cid: str) -> HttpResponse:
-    with flashed(request, f"Component {cid} removed."):
-        service.delete_component(cid, actor_for_user(request.user))
-    return redirect("people:components")
+    back = reverse("people:components")
+    return _remove(request, cid, service.delete_component, f"Component {cid} removed.", back, back)
