@@ -9,7 +9,7 @@ bounded by one core, so the figure that matters is the server's CPU per delivery
 Two loads: every delivery a new alert group (a storm of new problems: each opens a group and
 pages someone), and every group key sent 5 times (Alertmanager's repeats and HA copies).
 
-    python benchmarks/intake.py [--seconds 10] [--sqlite-only]
+    python benchmarks/intake.py [--seconds 10] [--only sqlite|postgresql]
 """
 
 from __future__ import annotations
@@ -44,10 +44,10 @@ def measure(made: Hub, clients: int, seconds: int, repeats: int) -> tuple[Load, 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=int, default=10)
-    parser.add_argument("--sqlite-only", action="store_true")
+    parser.add_argument("--only", choices=("sqlite", "postgresql"))
     args = parser.parse_args()
-    databases = [("SQLite", "")]
-    if not args.sqlite_only and postgres_available():
+    databases = [("SQLite", "")] if args.only != "postgresql" else []
+    if args.only != "sqlite" and postgres_available():
         databases.append(("PostgreSQL", "postgres://postgres@127.0.0.1:5432/sunrelay_bench"))
     table = Table(title="Alert intake, one server process, 10 alerts per delivery")
     for column in ("database", "load", "clients", "alerts/s", "CPU ms/delivery", "p50 ms",
@@ -66,7 +66,7 @@ def main() -> None:
                         verdict(rate, TARGET_ALERTS_PER_S) if clients == 4 else "",
                     )  # fmt: skip
     Console(width=160).print(table)
-    if len(databases) == 1:
+    if args.only is None and len(databases) == 1:
         Console().print("PostgreSQL was not measured (not reachable on 127.0.0.1:5432).")
 
 

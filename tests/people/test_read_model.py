@@ -22,9 +22,9 @@ def same(a, b) -> bool:
 
 @pytest.fixture(autouse=True)
 def fresh():
-    queries._WHOLE.forget()
+    queries.DIRECTORY.forget()
     yield
-    queries._WHOLE.forget()
+    queries.DIRECTORY.forget()
 
 
 def test_every_cut_of_the_read_model_is_what_the_orm_reads(demo):

@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from sunrelay.core import clock
+from sunrelay.people import service as people
 from sunrelay.people.models import Absence
 from sunrelay.worktime import parse_instant
 from tests.conftest import sign_in
@@ -132,6 +133,23 @@ def test_on_a_weekend_the_team_page_shows_the_next_working_day(signed_in):
 def test_components_page(signed_in):
     page = signed_in.get("/components/").content.decode()
     assert "Ledger" in page and "critical" in page and "Runbook" in page
+
+
+def test_the_components_page_is_searched_and_paged(signed_in):
+    for i in range(60):
+        people.create_component({"id": f"svc-{i:02}", "name": f"Service {i:02}", "owner": "mobile"})
+    first = signed_in.get("/components/").content.decode()
+    assert "66 components · page 1 of 2" in first and "Service 43" in first
+    assert "Service 44" not in first and "Mobile app" in first and "?q=&page=2" in first
+    second = signed_in.get("/components/?page=2").content.decode()
+    assert "Service 44" in second and "Service 59" in second and "Mobile app" not in second
+    # by team, system or name; as the search box asks it (a fragment)
+    money = signed_in.get("/components/?q=money", HTTP_HX_REQUEST="true").content.decode()
+    assert "Ledger" in money and "Checkout API" in money and "Service" not in money
+    assert "<h1>" not in money
+    assert "2 components" in money
+    nothing = signed_in.get("/components/?q=zzz").content.decode()
+    assert "No component matches “zzz”." in nothing
 
 
 def test_the_admin_is_read_only_for_the_directory(client, demo):

@@ -21,7 +21,7 @@ from django.db.models import F, Q
 from sunrelay.core import clock
 from sunrelay.core.errors import ValidationFailed
 from sunrelay.core.locks import serialise
-from sunrelay.oncall import escalation, intake, policies, specs
+from sunrelay.oncall import config, escalation, intake, policies, specs
 from sunrelay.oncall.errors import (
     AlertGroupNotFound,
     AlreadyResolved,
@@ -107,7 +107,12 @@ class Received:
 def receive(secret: str, payload: Any) -> Received:
     """Take one webhook delivery. Raises IntegrationNotFound for an unknown secret and
     BadPayload naming the field."""
-    integration = Integration.objects.filter(secret_hash=_hash(secret)).first()
+    with config.steady():  # the set-up and the directory: checked once for the whole delivery
+        return _receive(secret, payload)
+
+
+def _receive(secret: str, payload: Any) -> Received:
+    integration = _integration(_hash(secret))
     if integration is None or integration.kind == INTERNAL:
         raise IntegrationNotFound("no integration has this address", field="secret")
     parse = intake.alertmanager if integration.kind == Integration.ALERTMANAGER else intake.generic
@@ -132,6 +137,12 @@ def receive(secret: str, payload: Any) -> Received:
             _resolve(group, None, "resolved by the source")
             resolved = True
     return Received(group, created, resolved)
+
+
+def _integration(secret_hash: str) -> Integration | None:
+    if (kept := config.setup()) is not None:
+        return kept.integrations.get(secret_hash)
+    return Integration.objects.select_related("team").filter(secret_hash=secret_hash).first()
 
 
 # when this process last noted a delivery, by integration and its secret (ids may be reused)

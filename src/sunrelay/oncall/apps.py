@@ -8,9 +8,10 @@ class OncallConfig(AppConfig):
 
     def ready(self) -> None:
         # org.yaml sections and agreement keys, their importers and the calendar-feed source
-        # register themselves
+        # register themselves; so do the signals that keep the set-up's read model fresh
         from sunrelay.oncall import (  # noqa: F401
             agreement,
+            config,
             orgfile,
             policies,
             queries,

@@ -8,7 +8,7 @@ from django.db import transaction
 
 from sunrelay.core.errors import Conflict, ValidationFailed
 from sunrelay.core.permissions import Actor
-from sunrelay.oncall import service, specs
+from sunrelay.oncall import config, service, specs
 from sunrelay.oncall.errors import PolicyNotFound
 from sunrelay.oncall.models import EscalationPolicy, OnCallSchedule, Route
 from sunrelay.oncall.permissions import require_owner
@@ -89,6 +89,8 @@ def policy_for(team: Team | None) -> EscalationPolicy | None:
     """The team's escalation policy: the first one it owns."""
     if team is None:
         return None
+    if (kept := config.setup()) is not None:
+        return kept.policies.get(team.pk)
     return EscalationPolicy.objects.filter(team=team).order_by("slug").first()
 
 
@@ -144,13 +146,18 @@ def route_specs() -> list[specs.RouteSpec]:
 def route(labels: dict[str, str]) -> Component | None:
     """The component an alert with ``labels`` belongs to, with its owner (and lead) and DRI:
     the first route whose matchers all match, else its ``component`` or ``service`` label when
-    the catalog has that component. One query when a route matches."""
-    for spec, component in _routes("component__owner__lead", "component__dri"):
+    the catalog has that component. From the on-call read model (oncall.config), or one query
+    when a route matches."""
+    kept = config.setup()
+    routes = kept.routes if kept else _routes("component__owner__lead", "component__dri")
+    for spec, component in routes:
         if spec.matches(labels):
             return component
     slug = specs.route([], labels)
     if not slug:
         return None
+    if kept is not None:
+        return kept.components.get(slug)
     related = Component.objects.select_related("owner__lead", "dri")
     return related.filter(slug=slug).first()
 

@@ -12,7 +12,7 @@ from sunrelay.cadence import feeds
 from sunrelay.core import clock
 from sunrelay.core.errors import ValidationFailed
 from sunrelay.integrations.ics import FeedEvent
-from sunrelay.oncall import agreement, logic, roster
+from sunrelay.oncall import agreement, config, logic, roster
 from sunrelay.oncall.models import OnCallSchedule, Override
 from sunrelay.oncall.service import get_schedule, spec_of
 from sunrelay.people import queries as people_queries
@@ -43,13 +43,7 @@ def compute_many(
     of many schedules costs a few queries."""
     a, b = _range(start, end)
     specs_ = {s.slug: spec_of(s) for s in schedules}
-    overrides: dict[int, list[roster.Override]] = {s.pk: [] for s in schedules}
-    found = Override.objects.filter(schedule__in=schedules, end__gt=start, start__lt=end)
-    rows = found.values_list("schedule_id", "person__slug", "start", "end", "replaces__slug")
-    for schedule_id, person, o_start, o_end, replaces in rows:
-        overrides[schedule_id].append(
-            roster.Override(person, epoch(o_start), epoch(o_end), replaces)
-        )
+    overrides = _overrides(schedules, start, end)
     hours: dict[str, Schedule] = {}
     units: dict[str, list[tuple[str, list[str]]]] = {}
     for team in {layer.team for spec in specs_.values() for layer in spec.layers if layer.team}:
@@ -77,9 +71,33 @@ def compute_many(
     }
 
 
+def _overrides(
+    schedules: list[OnCallSchedule], start: datetime, end: datetime
+) -> dict[int, list[roster.Override]]:
+    """Each schedule's overrides that overlap [start, end): from the read model when it reaches
+    back that far, else one query."""
+    kept = config.setup()
+    if kept is not None and start >= kept.overrides_from:
+        return {
+            s.pk: [o for o, o_start, o_end in kept.overrides.get(s.pk, ()) if o_end > start
+                   and o_start < end]
+            for s in schedules
+        }  # fmt: skip
+    overrides: dict[int, list[roster.Override]] = {s.pk: [] for s in schedules}
+    found = Override.objects.filter(schedule__in=schedules, end__gt=start, start__lt=end)
+    rows = found.values_list("schedule_id", "person__slug", "start", "end", "replaces__slug")
+    for schedule_id, person, o_start, o_end, replaces in rows:
+        overrides[schedule_id].append(
+            roster.Override(person, epoch(o_start), epoch(o_end), replaces)
+        )
+    return overrides
+
+
 def who(slug: str, at: datetime) -> list[str]:
     """Ids of the people on call for the schedule at ``at`` (empty in a gap)."""
-    return compute(get_schedule(slug), at, at + timedelta(seconds=1)).on_call(epoch(at))
+    kept = config.setup()
+    schedule = kept.schedules.get(slug) if kept else None
+    return compute(schedule or get_schedule(slug), at, at + timedelta(seconds=1)).on_call(epoch(at))
 
 
 def fairness(

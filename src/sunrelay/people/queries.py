@@ -53,19 +53,26 @@ def _build_whole() -> _Whole:
     return _Whole(people, team_specs, pods, absences)
 
 
-_WHOLE = revisions.Cached(people_revisions.NAME, _build_whole)
+DIRECTORY = revisions.Cached(people_revisions.NAME, _build_whole)
+
+
+def _whole() -> _Whole | None:
+    """The read model; inside a transaction only when it is already up to date (None: read
+    the ORM)."""
+    return DIRECTORY.held() if connection.in_atomic_block else DIRECTORY.get()
 
 
 def load_directory(people: Iterable[str] | None = None, *, team: str | None = None) -> Directory:
     """A Directory with just what a question needs: the named people, or everyone in ``team``
     and its pods, or (with neither) everyone and no teams.
 
-    Outside a transaction it is cut from the read model this process keeps (rebuilt only
-    after the directory changed: people.revisions), so a page costs one short query instead
-    of reading thousands of rows; inside one it reads just what it needs from the ORM."""
-    if connection.in_atomic_block:
+    It is cut from the read model this process keeps (rebuilt only after the directory
+    changed: people.revisions), so a page costs one short query instead of reading thousands
+    of rows; inside a transaction that finds it out of date, it reads just what it needs from
+    the ORM."""
+    whole = _whole()
+    if whole is None:
         return _read_directory(people, team=team)
-    whole = _WHOLE.get()
     wanted: set[str] | None = None if people is None else set(people)
     team_specs: list[TeamSpec] = []
     if team is not None:
@@ -108,16 +115,26 @@ def _read_directory(people: Iterable[str] | None = None, *, team: str | None = N
 def away(people: Iterable[str], start: datetime, end: datetime) -> dict[str, list[tuple[int, int]]]:
     """When each of ``people`` is away during [start, end), as epoch-second intervals: every
     absence is whole local days, from midnight of its first day to midnight after its last
-    in the person's zone. People with no absence then are left out. One query."""
+    in the person's zone. People with no absence then are left out. From the read model, or
+    one query."""
     wanted = set(people)
     if not wanted:
         return {}
+    out: dict[str, list[tuple[int, int]]] = {}
+    whole = _whole()
+    if whole is not None:
+        first_day, last_day = (start - timedelta(days=1)).date(), (end + timedelta(days=1)).date()
+        for slug in wanted & whole.absences.keys():
+            tz = whole.people[slug].timezone
+            for a in whole.absences[slug]:
+                if a.start <= last_day and a.end >= first_day:
+                    out.setdefault(slug, []).append(absence_instants(tz, a.start, a.end))
+        return out
     rows = Absence.objects.filter(
         person__slug__in=wanted,
         start__lte=(end + timedelta(days=1)).date(),
         end__gte=(start - timedelta(days=1)).date(),
     ).values_list("person__slug", "person__timezone", "start", "end")
-    out: dict[str, list[tuple[int, int]]] = {}
     for slug, tz, first, last in rows:
         out.setdefault(slug, []).append(absence_instants(tz, first, last))
     return out
@@ -148,8 +165,19 @@ def teams_with_members() -> QuerySet[Team]:
     return Team.objects.select_related("lead", "successor", "parent").prefetch_related("members")
 
 
-def components_overview() -> QuerySet[Component]:
-    return Component.objects.select_related("owner", "dri").prefetch_related("maintainers")
+def components_overview(text: str = "") -> QuerySet[Component]:
+    """Components with their owner, DRI and maintainers; ``text`` matches the id, name,
+    system or owning team."""
+    found = Component.objects.select_related("owner", "dri").prefetch_related("maintainers")
+    if text := text.strip():
+        found = found.filter(
+            Q(slug__icontains=text)
+            | Q(name__icontains=text)
+            | Q(system__icontains=text)
+            | Q(owner__slug__icontains=text)
+            | Q(owner__name__icontains=text)
+        )
+    return found
 
 
 def person_for_user(user: Any) -> Person | None:

@@ -179,10 +179,11 @@ def team(request: HttpRequest, tid: str) -> HttpResponse:
 @login_required
 def components(request: HttpRequest) -> HttpResponse:
     actor = actor_for_user(request.user)
-    context = {
-        "components": queries.components_overview(),
-        "may_add": actor.staff or bool(lead_teams(actor)),
-    }
+    q = request.GET.get("q", "")
+    page = Paginator(queries.components_overview(q), 50).get_page(request.GET.get("page"))
+    context = {"page": page, "q": q, "may_add": actor.staff or bool(lead_teams(actor))}
+    if request.headers.get("HX-Request"):
+        return render(request, "people/_component_rows.html", context)
     return render(request, "people/components.html", context)
 
 
