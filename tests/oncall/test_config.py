@@ -187,3 +187,29 @@ def test_every_kind_of_write_the_set_up_is_built_from_moves_its_revision(secret)
             before = revisions.current(*names)
             write()
             assert revisions.current(*names) != before, write
+
+
+def test_rosters_kept_for_the_day_are_cut_to_the_same_answers_as_computed_directly(demo):
+    """A month of each schedule is computed once a day and kept; every window inside it is the
+    roster computed for that window alone: rotations, follow-the-sun, overrides, absences."""
+    with clock.frozen(T0):
+        service.add_override("payments-primary", "mia", T0 + timedelta(days=3, hours=5),
+                             T0 + timedelta(days=4))  # fmt: skip
+        service.add_override("platform-sun", "priya", T0 + timedelta(hours=30),
+                             T0 + timedelta(hours=40), replaces="tomas")  # fmt: skip
+        people.add_absence("chloe", (T0 + timedelta(days=1)).date(),
+                           (T0 + timedelta(days=2)).date(), "sick")  # fmt: skip
+        schedules = list(service.schedules())
+        windows = [(T0 + timedelta(hours=h), timedelta(hours=span))
+                   for h in (0, 7, 29, 95, 24 * 20) for span in (1, 13, 24 * 7)]  # fmt: skip
+        windows += [(T0, timedelta(days=14)), (T0 + timedelta(minutes=17), timedelta(days=30))]
+        with CaptureQueriesContext(connection) as asked:
+            kept = [queries.compute_many(schedules, s, s + span) for s, span in windows]
+        assert sum("oncall_override" in q["sql"] for q in asked) <= 1  # the month, once
+        direct = [queries._compute_many(schedules, s, s + span) for s, span in windows]
+        assert kept == direct
+        assert any(r.away for found in kept for r in found.values())  # chloe's day is in it
+        # an override added now is in the next answer
+        service.add_override("payments-primary", "ana", T0 + timedelta(hours=1),
+                             T0 + timedelta(hours=2))  # fmt: skip
+        assert queries.who("payments-primary", T0 + timedelta(hours=1, minutes=30)) == ["ana"]

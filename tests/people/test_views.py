@@ -58,6 +58,16 @@ def test_directory_lists_people_and_teams_and_searches(signed_in):
     assert "Nobody matches" in signed_in.get("/directory/?q=zzz").content.decode()
 
 
+def test_the_directory_pages_its_teams(signed_in):
+    for i in range(50):
+        people.create_team({"id": f"zz-{i:02}", "name": f"Squad {i:02}"})
+    first = signed_in.get("/directory/").content.decode()
+    assert "56 teams · page 1 of 2" in first and "Platform APAC" in first
+    assert "Squad 43" in first and "Squad 44" not in first and "?teams=2#teams" in first
+    second = signed_in.get("/directory/?teams=2").content.decode()
+    assert "Squad 44" in second and "Squad 49" in second and "Platform APAC" not in second
+
+
 def test_empty_directory_says_what_to_do(client, db):
     client.force_login(get_user_model().objects.create_user("v", password="x-123456789"))
     assert "sunrelay org import" in client.get("/directory/").content.decode()

@@ -14,7 +14,7 @@ question is answered from the ORM, as before, and nothing is kept.
 from __future__ import annotations
 
 import contextlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -45,6 +45,9 @@ class Setup:
     schedules: dict[str, OnCallSchedule]  # by slug, with their team
     overrides: dict[int, list[tuple[roster.Override, datetime, datetime]]]  # by schedule id
     overrides_from: datetime  # overrides ending after this are all here
+    # rosters computed from this set-up (oncall.queries), by schedule and UTC day: filled as
+    # they are asked for, gone with the set-up when anything they depend on changes
+    rosters: dict[tuple[str, datetime], roster.Roster] = field(default_factory=dict)
 
 
 def _build() -> Setup:

@@ -4,7 +4,7 @@ each person's shifts in their calendar feed."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 
@@ -20,6 +20,7 @@ from sunrelay.people.models import Person
 from sunrelay.worktime import Schedule, epoch, from_epoch
 
 MAX_RANGE = timedelta(days=400)
+ROSTER_SPAN = timedelta(days=32)  # what one kept roster covers: a chart's month from today
 
 
 def _range(start: datetime, end: datetime) -> tuple[int, int]:
@@ -40,7 +41,37 @@ def compute_many(
 ) -> dict[str, roster.Roster]:
     """``compute`` for several schedules with one read of their overrides (and one of each
     follow-the-sun team, whose members' working hours decide who holds the pager), so a page
-    of many schedules costs a few queries."""
+    of many schedules costs a few queries.
+
+    Within the next month, each schedule's roster is computed once a day for the 32 days from
+    midnight UTC and kept with the set-up's read model (oncall.config), which every change to
+    a schedule, override, team, person or absence replaces; each question is cut from it."""
+    a, b = _range(start, end)
+    kept = config.setup()
+    day = start.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    if kept is None or start < kept.overrides_from or end > day + ROSTER_SPAN:
+        return _compute_many(schedules, start, end)
+    stored = [s for s in schedules if _same(kept.schedules.get(s.slug), s)]
+    memo = kept.rosters
+    missing = [s for s in stored if (s.slug, day) not in memo]
+    if missing:
+        for old in [k for k in memo if k[1] < day]:  # yesterday's: never asked again
+            memo.pop(old, None)
+        for slug, found in _compute_many(missing, day, day + ROSTER_SPAN).items():
+            memo[(slug, day)] = found
+    out = {s.slug: memo[(s.slug, day)].clip(a, b) for s in stored}
+    others = [s for s in schedules if s.slug not in out]  # not as stored: an edit not saved
+    return out | (_compute_many(others, start, end) if others else {})
+
+
+def _same(kept: OnCallSchedule | None, asked: OnCallSchedule) -> bool:
+    return kept is not None and (kept.pk, kept.layers, kept.timezone, kept.team_id) == (
+        asked.pk, asked.layers, asked.timezone, asked.team_id)  # fmt: skip
+
+
+def _compute_many(
+    schedules: list[OnCallSchedule], start: datetime, end: datetime
+) -> dict[str, roster.Roster]:
     a, b = _range(start, end)
     specs_ = {s.slug: spec_of(s) for s in schedules}
     overrides = _overrides(schedules, start, end)
@@ -119,10 +150,14 @@ class OnCallNow:
     gap_until: datetime | None  # in a gap: when someone is next on call
 
 
-def on_call_now(at: datetime | None = None) -> list[OnCallNow]:
-    """Every schedule with whoever holds it now, for the on-call page."""
+def on_call_now(at: datetime | None = None, *, teams: set[int] | None = None) -> list[OnCallNow]:
+    """Every schedule (or those of ``teams``, by id) with whoever holds it now, for the
+    on-call page and My day."""
     at = at or clock.now()
-    schedules = list(OnCallSchedule.objects.select_related("team"))
+    found = OnCallSchedule.objects.select_related("team")
+    if teams is not None:
+        found = found.filter(team__in=teams)
+    schedules = list(found)
     rosters = compute_many(schedules, at, at + timedelta(days=14))
     now = epoch(at)
     current = {

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sunrelay.core import today
 from sunrelay.oncall import queries
-from sunrelay.oncall.models import AlertGroup, OnCallSchedule, Page
+from sunrelay.oncall.models import AlertGroup, Page
 from sunrelay.people.models import Person
 
 
@@ -29,11 +29,8 @@ def page_section(person: Person, now: datetime) -> today.Section | None:
 
 def on_call_section(person: Person, now: datetime) -> today.Section:
     teams = set(person.teams.values_list("pk", flat=True))
-    mine = {s.pk for s in OnCallSchedule.objects.filter(team__in=teams)}
     items = []
-    for found in queries.on_call_now(now):
-        if found.schedule.pk not in mine:
-            continue
+    for found in queries.on_call_now(now, teams=teams):
         names = ", ".join(p.name for p in found.people) or "nobody: a gap"
         items.append(
             today.Item(

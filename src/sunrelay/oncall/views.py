@@ -101,7 +101,7 @@ def schedule(request: HttpRequest, slug: str) -> HttpResponse:
             "away": [_away(x) for x in roster.away],
             "overrides": service.overrides(slug, clock.now()),
             "fairness": queries.fairness(slug, start, month_end, month),
-            "people": _options(Person.objects.values_list("slug", "name")),
+            "people": _people_options(),
             "days": days,
         },
     )
@@ -201,6 +201,14 @@ def setup(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _people_options() -> SafeString:
+    """Everyone as ``<option>``s, rendered once per change of the directory."""
+    return people_queries.remembered(
+        "oncall.person-options",
+        lambda: _options(Person.objects.values_list("slug", "name")),
+    )
+
+
 def _options(pairs: Iterable[tuple[str, str]]) -> SafeString:
     """``<option>``s rendered once: a 5,000-person select costs milliseconds, not a template
     loop per use."""
@@ -218,7 +226,7 @@ def _selected(options: SafeString, value: str) -> SafeString:
 def _choices() -> dict[str, object]:
     zones = set(Person.objects.values_list("timezone", flat=True))
     return {
-        "people": _options(Person.objects.values_list("slug", "name")),
+        "people": _people_options(),
         "teams": Team.objects.only("slug", "name"),
         "zones": sorted(zones | set(OnCallSchedule.objects.values_list("timezone", flat=True))),
     }

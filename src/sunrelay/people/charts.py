@@ -39,6 +39,14 @@ class Timeline:
     overlap_minutes: int
     now_x: float | None
 
+    @property
+    def grid(self) -> str:
+        """The hour lines every row draws, as SVG: numbers only, made once per page rather
+        than by a template loop in each of a hundred rows."""
+        return "".join(
+            f'<line class="tick" x1="{x}" x2="{x}" y1="0" y2="10"></line>' for x, _ in self.ticks
+        )
+
 
 def _bars(windows: list[tuple[int, int]], a: int, b: int, zone: ZoneInfo) -> list[Bar]:
     span = b - a

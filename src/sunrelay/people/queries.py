@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import connection
 from django.db.models import Count, Q, QuerySet
@@ -15,6 +15,8 @@ from sunrelay.people import revisions as people_revisions
 from sunrelay.people.errors import NotLinked
 from sunrelay.people.logic import AbsenceSpec, Directory, PersonSpec, TeamSpec, absence_instants
 from sunrelay.people.models import Absence, Component, Person, Team
+
+T = TypeVar("T")
 
 
 def _team_tree(slug: str) -> list[Team]:
@@ -37,6 +39,7 @@ class _Whole:
     teams: dict[str, TeamSpec]
     pods: dict[str, list[str]]  # team -> the teams directly below it
     absences: dict[str, list[AbsenceSpec]]
+    derived: dict[str, Any] = field(default_factory=dict)  # see ``remembered``
 
 
 def _build_whole() -> _Whole:
@@ -60,6 +63,17 @@ def _whole() -> _Whole | None:
     """The read model; inside a transaction only when it is already up to date (None: read
     the ORM)."""
     return DIRECTORY.held() if connection.in_atomic_block else DIRECTORY.get()
+
+
+def remembered(key: str, make: Callable[[], T]) -> T:
+    """``make()``, which reads only the directory, kept with the read model until the
+    directory changes (a page's 5,000-person select, rendered once)."""
+    whole = _whole()
+    if whole is None:
+        return make()
+    if key not in whole.derived:
+        whole.derived[key] = make()
+    return whole.derived[key]
 
 
 def load_directory(people: Iterable[str] | None = None, *, team: str | None = None) -> Directory:
@@ -181,16 +195,23 @@ def components_overview(text: str = "") -> QuerySet[Component]:
 
 
 def person_for_user(user: Any) -> Person | None:
-    """The directory entry of a hub user: linked, else the same id, else the same email."""
+    """The directory entry of a hub user: linked, else the same id, else the same email.
+    Found once per request (the user object is the request's): the page and its frame ask."""
     if user is None or not user.is_authenticated:
         return None
-    linked = Person.objects.filter(user=user).first()
-    if linked is not None:
-        return linked
-    found = Person.objects.filter(slug=user.get_username()).first()
+    if (known := getattr(user, _FOUND, None)) is not None:
+        return known
+    found = Person.objects.filter(user=user).first()
+    if found is None:
+        found = Person.objects.filter(slug=user.get_username()).first()
     if found is None and user.email:
         found = Person.objects.filter(email__iexact=user.email).first()
+    if found is not None:  # nobody yet: asked again, since the request may link someone
+        setattr(user, _FOUND, found)
     return found
+
+
+_FOUND = "_sunrelay_person"
 
 
 def get_person_for_user(user: Any) -> Person:

@@ -67,10 +67,11 @@ def directory(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "")
     page = Paginator(queries.search_people(q), 50).get_page(request.GET.get("page"))
     actor = actor_for_user(request.user)
+    teams = Paginator(queries.teams_overview(), 50).get_page(request.GET.get("teams"))
     context = {
         "page": page,
         "q": q,
-        "teams": queries.teams_overview(),
+        "teams": teams,
         "may_add": actor.staff or bool(lead_teams(actor)),
     }
     if request.headers.get("HX-Request"):
