@@ -154,16 +154,21 @@ def away(people: Iterable[str], start: datetime, end: datetime) -> dict[str, lis
     return out
 
 
+M = TypeVar("M", bound=Any)
+
+
+def _matching(found: QuerySet[M], text: str, *fields: str) -> QuerySet[M]:
+    """Rows where any of ``fields`` contains ``text`` (case-insensitive); all when empty."""
+    if not (text := text.strip()):
+        return found
+    wanted = Q()
+    for name in fields:
+        wanted |= Q(**{f"{name}__icontains": text})
+    return found.filter(wanted)
+
+
 def search_people(text: str = "") -> QuerySet[Person]:
-    found = Person.objects.all()
-    if text := text.strip():
-        found = found.filter(
-            Q(slug__icontains=text)
-            | Q(name__icontains=text)
-            | Q(email__icontains=text)
-            | Q(timezone__icontains=text)
-        )
-    return found
+    return _matching(Person.objects.all(), text, "slug", "name", "email", "timezone")
 
 
 def teams_overview() -> QuerySet[Team]:
@@ -183,15 +188,7 @@ def components_overview(text: str = "") -> QuerySet[Component]:
     """Components with their owner, DRI and maintainers; ``text`` matches the id, name,
     system or owning team."""
     found = Component.objects.select_related("owner", "dri").prefetch_related("maintainers")
-    if text := text.strip():
-        found = found.filter(
-            Q(slug__icontains=text)
-            | Q(name__icontains=text)
-            | Q(system__icontains=text)
-            | Q(owner__slug__icontains=text)
-            | Q(owner__name__icontains=text)
-        )
-    return found
+    return _matching(found, text, "slug", "name", "system", "owner__slug", "owner__name")
 
 
 def person_for_user(user: Any) -> Person | None:
