@@ -213,3 +213,22 @@ def test_rosters_kept_for_the_day_are_cut_to_the_same_answers_as_computed_direct
         service.add_override("payments-primary", "ana", T0 + timedelta(hours=1),
                              T0 + timedelta(hours=2))  # fmt: skip
         assert queries.who("payments-primary", T0 + timedelta(hours=1, minutes=30)) == ["ana"]
+
+
+class _PrunedAtOnce(dict):
+    """The memo as one thread sees it while another, asking about a later day, prunes every
+    roster as soon as it is stored."""
+
+    def __setitem__(self, key, value):
+        super().__setitem__(key, value)
+        self.pop(key)
+
+
+def test_a_roster_pruned_by_another_thread_right_after_it_is_stored_is_still_answered(demo):
+    schedules = list(service.schedules())
+    with clock.frozen(T0):
+        kept = config.SETUP.get()
+        object.__setattr__(kept, "rosters", _PrunedAtOnce())
+        got = queries.compute_many(schedules, T0, T0 + timedelta(hours=6))
+        with transaction.atomic():
+            assert got == queries._compute_many(schedules, T0, T0 + timedelta(hours=6))

@@ -52,14 +52,17 @@ def compute_many(
     if kept is None or start < kept.overrides_from or end > day + ROSTER_SPAN:
         return _compute_many(schedules, start, end)
     stored = [s for s in schedules if _same(kept.schedules.get(s.slug), s)]
+    # the memo is shared by the process's threads: single dict operations only, and the
+    # answer built from what this call found or computed (another may prune meanwhile)
     memo = kept.rosters
-    missing = [s for s in stored if (s.slug, day) not in memo]
+    held = {s.slug: memo.get((s.slug, day)) for s in stored}
+    missing = [s for s in stored if held[s.slug] is None]
     if missing:
-        for old in [k for k in memo if k[1] < day]:  # yesterday's: never asked again
+        for old in [k for k in list(memo) if k[1] < day]:  # yesterday's: never asked again
             memo.pop(old, None)
-        for slug, found in _compute_many(missing, day, day + ROSTER_SPAN).items():
-            memo[(slug, day)] = found
-    out = {s.slug: memo[(s.slug, day)].clip(a, b) for s in stored}
+        for slug, computed in _compute_many(missing, day, day + ROSTER_SPAN).items():
+            memo[(slug, day)] = held[slug] = computed
+    out = {slug: found.clip(a, b) for slug, found in held.items() if found is not None}
     others = [s for s in schedules if s.slug not in out]  # not as stored: an edit not saved
     return out | (_compute_many(others, start, end) if others else {})
 
