@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from sunrelay.cli.main import app
 from sunrelay.core import clock
+from sunrelay.core.errors import ValidationFailed
 from sunrelay.notify import channels, logic, outbox, service
 from sunrelay.notify.models import Notification
 
@@ -50,6 +51,48 @@ def test_the_same_key_is_queued_once(demo):
     first = service.send("chloe", "test", "Hello", key="weekly:chloe:2026-W48")
     again = service.send("chloe", "test", "Hello again", key="weekly:chloe:2026-W48")
     assert first.pk == again.pk and Notification.objects.count() == 1
+
+
+def test_one_message_to_many_is_queued_as_each_would_be_alone(demo, django_assert_max_num_queries):
+    """A digest to a team: the same rows ``send`` would queue one by one (each held for its
+    reader's working hours, on the channels they chose), in a few statements for all."""
+    from sunrelay.people.models import Person
+
+    service.set_preferences(
+        Person.objects.get(slug="mia"), routes={"*": ["webhook"]}, webhook_url="https://x.test/h",
+        new_secret=True,
+    )  # fmt: skip
+    readers = list(Person.objects.filter(slug__in=["ana", "mia", "yuki", "dieter"]))
+    service.send("ana", "status.digest", "Digest", key="digest:ana")  # queued before
+    with clock.frozen(MONDAY_NOON), django_assert_max_num_queries(5):
+        queued = service.send_many(
+            readers, "status.digest", "Digest\nweek 48", "Body", url="/d/",
+            key=lambda p: f"digest:{p.slug}",
+        )  # fmt: skip
+    assert queued == 3
+    with clock.frozen(MONDAY_NOON):
+        alone = {p.slug: service.send(p, "status.digest", "Digest week 48", "Body", url="/d/",
+                                      key=f"alone:{p.slug}") for p in readers}  # fmt: skip
+    fields = ("recipient_id", "kind", "subject", "body", "url", "urgent", "channels",
+              "deliver_after", "state")  # fmt: skip
+    for p in readers:
+        if p.slug == "ana":
+            assert Notification.objects.get(key="digest:ana").subject == "Digest"  # left as is
+            continue
+        many = Notification.objects.get(key=f"digest:{p.slug}")
+        assert [getattr(many, f) for f in fields] == [getattr(alone[p.slug], f) for f in fields]
+    assert Notification.objects.get(key="digest:mia").channels == ["inbox", "webhook"]
+    assert Notification.objects.get(key="digest:yuki").deliver_after == datetime(
+        2026, 11, 24, 0, 30, tzinfo=UTC
+    )  # Tue 09:30 in Tokyo
+    assert (
+        service.send_many(readers, "status.digest", "Digest", key=lambda p: f"digest:{p.slug}") == 0
+    )
+    with pytest.raises(ValidationFailed, match="at most 200") as refused:
+        service.send_many(readers, "status.digest", "Digest", key=lambda p: "k" * 201)
+    assert refused.value.field == "key"
+    with pytest.raises(ValidationFailed, match="needs a subject"):
+        service.send_many(readers, "status.digest", " \n ", key=lambda p: p.slug)
 
 
 def test_quiet_hours_hold_until_the_next_working_window_and_urgent_goes_now(demo):

@@ -306,15 +306,14 @@ def _compile(team: Team, week: str, rows: list[Due], now: datetime) -> Digest:
             return digest
         readers = {r.person.pk: r.person for r in rows}
         readers.update({f.person.pk: f.person for f in team.followers.select_related("person")})
-        for reader in readers.values():
-            notify.send(
-                reader,
-                "status.digest",
-                f"{team.name}: weekly digest {week}",
-                body,
-                url=f"/cadence/teams/{team.slug}/{week}/",
-                key=f"status.digest:{team.slug}:{week}:{reader.slug}",
-            )
+        notify.send_many(
+            readers.values(),
+            "status.digest",
+            f"{team.name}: weekly digest {week}",
+            body,
+            url=f"/cadence/teams/{team.slug}/{week}/",
+            key=lambda reader: f"status.digest:{team.slug}:{week}:{reader.slug}",
+        )
     return digest
 
 

@@ -5,18 +5,21 @@ from __future__ import annotations
 import logging
 import secrets
 import uuid
+from collections.abc import Callable, Iterable
 
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 
 from sunrelay.core import clock
 from sunrelay.core.errors import ValidationFailed
+from sunrelay.core.lengths import check_lengths
 from sunrelay.integrations import outbound
 from sunrelay.notify import channels, logic
 from sunrelay.notify.errors import NotDeadLetter, NotificationNotFound
 from sunrelay.notify.models import Notification, Preference
 from sunrelay.people import queries as people_queries
 from sunrelay.people import service as people
+from sunrelay.people.logic import Directory
 from sunrelay.people.models import Person
 
 log = logging.getLogger(__name__)
@@ -45,34 +48,87 @@ def send(
         existing = Notification.objects.filter(key=key).first()
         if existing is not None:
             return existing
-    now = clock.now()
-    preference = _preference_of(person)
-    routes = preference.routes if preference else {}
-    chosen = logic.choose_channels(routes, kind, channels.available(person, preference))
-    after = now
-    if not urgent:
-        after = logic.next_working_instant(
-            people_queries.load_directory([person.slug]).schedule(person.slug), now
-        )
+    directory = None if urgent else people_queries.load_directory([person.slug])
+    made = _queued(person, _preference_of(person), directory, kind, subject, body, url, key)
     try:
         with transaction.atomic():
-            return Notification.objects.create(
-                key=key,
-                recipient=person,
-                kind=kind,
-                subject=subject.strip()[:300],
-                body=body,
-                url=url,
-                urgent=urgent,
-                channels=chosen,
-                created_at=now,
-                deliver_after=after,
-            )
+            made.save(force_insert=True)
+            return made
     except IntegrityError:  # queued before (or by another process a moment ago)
         existing = Notification.objects.filter(key=key).first()
         if existing is None:
             raise
         return existing
+
+
+def send_many(
+    recipients: Iterable[Person],
+    kind: str,
+    subject: str,
+    body: str = "",
+    *,
+    url: str = "",
+    key: Callable[[Person], str],
+) -> int:
+    """``send`` one message to many people (a team's digest): the keys already queued, their
+    preferences and their working hours are read once for all, and the new rows written in one
+    statement. ``key`` names each person's copy; a copy already queued (by this or another
+    process) is left as it is. Returns how many were queued. Not for urgent messages.
+
+    Raises ValidationFailed for an empty subject or a value longer than its column."""
+    subject = logic.one_line(subject)
+    if not subject:
+        raise ValidationFailed("a notification needs a subject", field="subject")
+    everyone = {p.pk: p for p in recipients}
+    keys = {pk: key(p) for pk, p in everyone.items()}
+    queued = set(
+        Notification.objects.filter(key__in=list(keys.values())).values_list("key", flat=True)
+    )
+    wanted = [p for pk, p in everyone.items() if keys[pk] not in queued]
+    if not wanted:
+        return 0
+    preferences = {p.person_id: p for p in Preference.objects.filter(person__in=wanted)}
+    directory = people_queries.load_directory([p.slug for p in wanted])
+    made = [
+        _queued(p, preferences.get(p.pk), directory, kind, subject, body, url, keys[p.pk])
+        for p in wanted
+    ]
+    for notification in made:
+        check_lengths(Notification, notification)
+    Notification.objects.bulk_create(made, ignore_conflicts=True)
+    return len(made)
+
+
+def _queued(
+    person: Person,
+    preference: Preference | None,
+    directory: Directory | None,
+    kind: str,
+    subject: str,
+    body: str,
+    url: str,
+    key: str,
+) -> Notification:
+    """The row that queues one message; ``directory`` (the person's working hours) for one
+    that waits for them, None for an urgent one, which goes now."""
+    now = clock.now()
+    routes = preference.routes if preference else {}
+    chosen = logic.choose_channels(routes, kind, channels.available(person, preference))
+    after = now
+    if directory is not None:
+        after = logic.next_working_instant(directory.schedule(person.slug), now)
+    return Notification(
+        key=key,
+        recipient=person,
+        kind=kind,
+        subject=subject.strip()[:300],
+        body=body,
+        url=url,
+        urgent=directory is None,
+        channels=chosen,
+        created_at=now,
+        deliver_after=after,
+    )
 
 
 _READ_ALONG = "_notify_preference"
