@@ -62,3 +62,16 @@ def test_a_committed_change_anywhere_is_seen_at_once_and_a_rolled_back_one_never
     ]
     service.update_team("payments", {"members": ["ana", "bruno"]})  # a membership change
     assert sorted(queries.load_directory(team="payments").people) == ["ana", "bruno"]
+
+
+def test_working_schedules_are_shared_by_every_cut_and_renewed_with_the_model(demo):
+    """Cuts of one read model share each person's working schedule (built once), and a new
+    absence gives a new schedule at once."""
+    first = queries.load_directory(["bruno"]).schedule("bruno")
+    assert queries.load_directory(team="payments").schedule("bruno") is first
+    assert first.absences == ()
+    service.add_absence("bruno", date(2027, 2, 1), date(2027, 2, 5), "vacation")
+    renewed = queries.load_directory(["bruno"]).schedule("bruno")
+    assert renewed.absences == ((date(2027, 2, 1), date(2027, 2, 5)),)
+    with transaction.atomic():
+        assert _read_directory(["bruno"]).schedule("bruno") == renewed

@@ -143,11 +143,16 @@ class Directory:
         people: list[PersonSpec],
         teams: list[TeamSpec] = (),  # type: ignore[assignment]
         absences: list[AbsenceSpec] = (),  # type: ignore[assignment]
+        *,
+        schedules: dict[str, Schedule] | None = None,
     ):
+        """``schedules``: a memo of working schedules to share, for directories cut from one
+        read model (each person's absences are the same in all of them)."""
         self.people = {p.id: p for p in people}
         self.teams = {t.id: t for t in teams}
         self._absences: dict[str, list[tuple[date, date]]] = {}
-        self._schedules: dict[str, Schedule] = {}  # per Directory: dies with it
+        # per Directory (it dies with it), or the read model's
+        self._schedules: dict[str, Schedule] = {} if schedules is None else schedules
         for a in absences:
             self._absences.setdefault(a.person, []).append((a.start, a.end))
 

@@ -101,6 +101,7 @@ def load_directory(people: Iterable[str] | None = None, *, team: str | None = No
         [whole.people[p] for p in ids],
         team_specs,
         [a for p in ids for a in whole.absences.get(p, [])],
+        schedules=whole.derived.setdefault("schedules", {}),
     )
 
 

@@ -102,12 +102,17 @@ def online(schedules: Mapping[str, Schedule], at: datetime) -> list[str]:
     schedule is worked out once; only absences are checked person by person.
     """
     t = epoch(at)
-    usual: dict[Schedule, tuple[bool, date]] = {}
+    # keyed by the schedule itself (equal values share), or for one with no absences by its
+    # identity: the directory hands out one shared object per zone, hours and holidays, and
+    # hashing a schedule (its holiday dates) per person cost more than the rest of the answer
+    usual: dict[object, tuple[bool, date]] = {}
     found = []
     for pid, schedule in schedules.items():
-        key = replace(schedule, absences=())
+        key: object = replace(schedule, absences=()) if schedule.absences else id(schedule)
         if key not in usual:
-            usual[key] = (_window_at(key, t) is not None, local_date(t, key.zone))
+            plain = schedule if isinstance(key, int) else key
+            assert isinstance(plain, Schedule)
+            usual[key] = (_window_at(plain, t) is not None, local_date(t, plain.zone))
         working, today = usual[key]
         if not working:
             continue  # absences only ever remove time
