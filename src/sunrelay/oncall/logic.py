@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from sunrelay.cadence.logic import region_of
 from sunrelay.oncall.roster import Segment, months
 from sunrelay.oncall.specs import PolicySpec, Step
-from sunrelay.worktime import Schedule, from_epoch
+from sunrelay.worktime import Schedule, Timeline, from_epoch
 
 # A region carrying more than this many times the off-hours load per person of the lightest
 # region, and at least MIN_GAP_HOURS more, is called out.
@@ -46,7 +46,11 @@ def fairness(
     """Each person's on-call hours per month and how many fell outside their working hours,
     and a warning when one region carries far more of the off-hours load than another."""
     loads: dict[tuple[str, str], Load] = {}
-    timelines = {p: s.timeline(a, b) for p, s in schedules.items()}
+    shared: dict[int, Timeline] = {}  # people with the same zone, hours and holidays share
+    for schedule in schedules.values():  # one schedule object (people.logic): one timeline
+        if id(schedule) not in shared:
+            shared[id(schedule)] = schedule.timeline(a, b)
+    timelines = {p: shared[id(s)] for p, s in schedules.items()}
     for month, lo, hi in months(a, b):
         for seg in shifts:
             s, e = max(seg.start, lo), min(seg.end, hi)
