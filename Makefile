@@ -37,6 +37,7 @@ bench: install
 	$(BIN)/python benchmarks/batch_cli.py
 	$(BIN)/python benchmarks/pages.py
 	$(BIN)/python benchmarks/pages_http.py
+	$(BIN)/python benchmarks/scaling.py
 	$(BIN)/python benchmarks/oncall.py
 	$(BIN)/python benchmarks/intake.py
 	$(BIN)/python benchmarks/outbox.py
