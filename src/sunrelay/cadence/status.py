@@ -261,22 +261,29 @@ def send_reminders(now: datetime | None = None) -> int:
             kind="status.reminder", created_at__gte=now - timedelta(days=9)
         ).values_list("key", flat=True)
     )
-    sent = 0
+    # people whose reminder reads the same (week, local due time) are sent it together
+    batches: dict[tuple[str, str], list[Person]] = {}
     for row in _dues(persons, weeks, directory):
-        key = f"status.reminder:{row.person.slug}:{row.week}"
+        key = _reminder_key(row.person, row.week)
         if row.update or row.away or key in done or not (row.reminder <= now < row.due):
             continue
         local = row.due.astimezone(directory.schedule(row.person.slug).zone)
-        notify.send(
-            row.person,
+        batches.setdefault((row.week, f"{local:%a %H:%M}"), []).append(row.person)
+    sent = 0
+    for (week, due), readers in batches.items():
+        sent += notify.send_many(
+            readers,
             "status.reminder",
-            f"Your weekly update for {row.week} is due {local:%a %H:%M}",
+            f"Your weekly update for {week} is due {due}",
             "Done / Next / Risks / Asks: a few lines each is plenty.",
-            url=f"/cadence/status/new/?week={row.week}",
-            key=key,
+            url=f"/cadence/status/new/?week={week}",
+            key=lambda person, week=week: _reminder_key(person, week),  # type: ignore[misc]
         )
-        sent += 1
     return sent
+
+
+def _reminder_key(person: Person, week: str) -> str:
+    return f"status.reminder:{person.slug}:{week}"
 
 
 def compile_digests(now: datetime | None = None) -> list[Digest]:
