@@ -6,6 +6,7 @@ import logging
 import secrets
 import uuid
 from collections.abc import Callable, Iterable
+from datetime import datetime
 
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
@@ -89,8 +90,9 @@ def send_many(
         return 0
     preferences = {p.person_id: p for p in Preference.objects.filter(person__in=wanted)}
     directory = people_queries.load_directory([p.slug for p in wanted])
+    after: dict[int, datetime] = {}  # readers who share a working schedule share the answer
     made = [
-        _queued(p, preferences.get(p.pk), directory, kind, subject, body, url, keys[p.pk])
+        _queued(p, preferences.get(p.pk), directory, kind, subject, body, url, keys[p.pk], after)
         for p in wanted
     ]
     for notification in made:
@@ -108,15 +110,21 @@ def _queued(
     body: str,
     url: str,
     key: str,
+    memo: dict[int, datetime] | None = None,
 ) -> Notification:
     """The row that queues one message; ``directory`` (the person's working hours) for one
-    that waits for them, None for an urgent one, which goes now."""
+    that waits for them, None for an urgent one, which goes now. ``memo`` keeps the next
+    working instant by schedule object, for many messages queued at once."""
     now = clock.now()
     routes = preference.routes if preference else {}
     chosen = logic.choose_channels(routes, kind, channels.available(person, preference))
     after = now
     if directory is not None:
-        after = logic.next_working_instant(directory.schedule(person.slug), now)
+        schedule = directory.schedule(person.slug)
+        known = memo.get(id(schedule)) if memo is not None else None
+        after = known or logic.next_working_instant(schedule, now)
+        if memo is not None:
+            memo[id(schedule)] = after
     return Notification(
         key=key,
         recipient=person,
