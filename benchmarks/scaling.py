@@ -23,13 +23,12 @@ import tempfile
 import time
 from pathlib import Path
 
-PAGES = [
-    ("My day (home)", False, "/"),
-    ("directory page", False, "/directory/"),
-    ("team page (team + 4 pods)", False, "/teams/t0/?tz=Europe/Lisbon"),
-    ("on call now (50 schedules)", False, "/oncall/"),
-    ("API who is online (everyone)", True, "/api/v1/time/online?at=2026-11-23T10:00Z"),
-]
+from pages_http import READS
+
+# the pages the HTTP benchmark serves, by the same names and addresses
+MEASURED = ("my day (home)", "directory page", "team page (team + 4 pods)",
+            "on call now (50 schedules)", "API who is online (everyone)")  # fmt: skip
+PAGES = [(name, kind == "api", url) for name, kind, url in READS if name in MEASURED]
 # a tenth of each job's period; reminders and digests are parts of one job (cadence.tasks)
 JOBS = [
     ("cadence job: reminders", 0.0),
