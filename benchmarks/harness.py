@@ -45,6 +45,52 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / TICKS  # utime + stime
 
 
+def _comm(pid: str) -> str:
+    with contextlib.suppress(OSError):
+        return Path(f"/proc/{pid}/comm").read_text().strip()
+    return ""
+
+
+def machine_ticks() -> tuple[int, int]:
+    """(busy, idle) clock ticks of the whole machine since boot, from /proc/stat."""
+    fields = [int(f) for f in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle + iowait
+    return sum(fields) - idle, idle
+
+
+class CpuLedger:
+    """Where the machine's CPU went during a phase: each named process, PostgreSQL's server
+    processes together, and the machine's idle share.
+
+        with CpuLedger({"web": [pid1, pid2], "workers": [pid3]}) as ledger: ...
+        ledger.seconds["web"], ledger.seconds["postgresql"], ledger.idle_share
+    """
+
+    def __init__(self, roles: dict[str, list[int]]) -> None:
+        self.roles = roles
+        self.seconds: dict[str, float] = {}
+        self.idle_share = 0.0
+
+    def _sample(self) -> tuple[dict[str, float], tuple[int, int]]:
+        taken = {role: sum(cpu_seconds(p) for p in pids) for role, pids in self.roles.items()}
+        postgres = 0.0
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit() and _comm(entry.name) == "postgres":
+                with contextlib.suppress(OSError, IndexError, ValueError):
+                    postgres += cpu_seconds(int(entry.name))
+        taken["postgresql"] = postgres
+        return taken, machine_ticks()
+
+    def __enter__(self) -> CpuLedger:
+        self._start = self._sample()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        (end, (busy, idle)), (start, (busy0, idle0)) = self._sample(), self._start
+        self.seconds = {role: end[role] - start.get(role, 0.0) for role in end}
+        self.idle_share = (idle - idle0) / max((busy - busy0) + (idle - idle0), 1)
+
+
 def rss_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
