@@ -14,6 +14,7 @@ from datetime import datetime
 from django.conf import settings
 from django.core import signing
 from django.db import transaction
+from django.db.models import F
 
 from sunrelay.cadence import handoffs
 from sunrelay.core import clock
@@ -225,8 +226,7 @@ def escalate_due(now: datetime | None = None) -> int:
     of waiting). Returns how many groups moved."""
     now = now or clock.now()
     moved = 0
-    firing = AlertGroup.objects.filter(state=AlertGroup.FIRING, exhausted=False)
-    for pk in list(firing.values_list("pk", flat=True)):
+    for pk in _candidates(now):
         with transaction.atomic():
             group = (
                 AlertGroup.objects.select_for_update(of=("self",))
@@ -243,6 +243,24 @@ def escalate_due(now: datetime | None = None) -> int:
                 advance(group)
                 moved += 1
     return moved
+
+
+def _candidates(now: datetime) -> list[int]:
+    """The groups that may have to move, found in two queries whatever the number of firing
+    groups: those whose wait ran out, and those with a dead letter among their current step's
+    pages. Each is checked again under its lock."""
+    firing = AlertGroup.objects.filter(
+        state=AlertGroup.FIRING, exhausted=False, next_step_at__isnull=False
+    )
+    waited = set(firing.filter(next_step_at__lte=now).values_list("pk", flat=True))
+    dead = Notification.objects.filter(kind="page.alert", state=Notification.DEAD)
+    failing = Page.objects.filter(
+        group__in=firing.filter(next_step_at__gt=now),
+        step=F("group__step"),
+        round=F("group__round"),
+        notification_key__in=dead.values("key"),
+    )
+    return sorted(waited | set(failing.values_list("group_id", flat=True)))
 
 
 def _all_dead(group: AlertGroup) -> bool:
