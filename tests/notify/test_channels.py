@@ -107,6 +107,26 @@ def test_webhook_is_signed_retried_and_accepted_exactly_once(demo):
     }
 
 
+def test_a_batch_of_webhooks_reads_each_recipients_preferences_with_the_claim(
+    demo, django_assert_num_queries
+):
+    """Each delivery read its recipient's preferences again: one query per message on top of
+    the write that settles it."""
+    people = list(Person.objects.order_by("slug")[:4])
+    with http_receiver() as receiver:
+        for person in people:
+            service.set_preferences(person, routes={"*": ["webhook"]}, webhook_url=receiver.url)
+        with clock.frozen(MONDAY_NOON):
+            for i in range(12):
+                service.send(people[i % 4], "notify.manual", f"n{i}", urgent=True)
+            # the claim (select and mark, in a savepoint here), the batch with its recipients
+            # and their preferences in one query, then one write per message
+            with django_assert_num_queries(4 + 1 + 12):
+                assert outbox.dispatch_due().sent == 12
+    assert len(receiver.accepted) == 12
+    assert {body["recipient"]["id"] for body in receiver.accepted} == {p.slug for p in people}
+
+
 def test_a_receiver_that_never_recovers_gives_a_dead_letter(demo):
     chloe = Person.objects.get(slug="chloe")
     with http_receiver(failures=1000) as receiver:

@@ -35,10 +35,11 @@ def link(notification: Notification) -> str:
 
 
 def _preference(notification: Notification) -> Preference:
-    found = Preference.objects.filter(person_id=notification.recipient_id).first()
-    if found is None:
-        raise DeliveryFailed("the recipient has no notification preferences any more")
-    return found
+    """The recipient's preferences: read along with the claim by the outbox."""
+    try:
+        return notification.recipient.preference
+    except Preference.DoesNotExist:
+        raise DeliveryFailed("the recipient has no notification preferences any more") from None
 
 
 class InboxChannel:

@@ -77,7 +77,10 @@ def claim(limit: int = BATCH) -> list[Notification]:
                 When(urgent=True, then=Value(now + URGENT_LEASE)), default=Value(now + LEASE)
             ),
         )
-    found = Notification.objects.filter(pk__in=pks).select_related("recipient")
+    # with the recipient and their preferences (where webhooks and Slack go) read along
+    found = Notification.objects.filter(pk__in=pks).select_related(
+        "recipient", "recipient__preference"
+    )
     return list(found.order_by("-urgent", "deliver_after", "pk"))
 
 
