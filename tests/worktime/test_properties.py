@@ -128,6 +128,28 @@ def test_bulk_agrees_with_single(schedule, spans):
 
 
 @FAST
+@given(
+    st.lists(schedules(), min_size=1, max_size=4),
+    st.lists(st.tuples(st.integers(0, 3), ranges(max_days=40)), min_size=1, max_size=30),
+)
+def test_bulk_over_many_people_agrees_with_single(people, rows):
+    """Rows of several people (two of them sharing one schedule object) through the day
+    tables: the same answers as one question at a time, including on rows that start or end
+    on a UTC midnight, in a daylight-saving change or inside a night shift."""
+    shared = [*people, people[0]]
+    who = [i % len(shared) for i, _ in rows]
+    starts = np.array([int(a.timestamp()) for _, (a, _) in rows])
+    ends = np.array([int(b.timestamp()) for _, (_, b) in rows])
+    got = business_seconds_bulk(
+        {f"p{i}": shared[i] for i in set(who)}, [f"p{i}" for i in who], starts, ends
+    )
+    one_by_one = [
+        business_seconds(shared[w], a, b) for w, (_, (a, b)) in zip(who, rows, strict=True)
+    ]
+    assert list(got) == one_by_one
+
+
+@FAST
 @given(schedules(), ranges(max_days=0))
 def test_online_agrees_with_is_working(schedule, span):
     from sunrelay.worktime import is_working, online

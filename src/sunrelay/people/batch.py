@@ -21,7 +21,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from sunrelay.people.logic import Directory
-from sunrelay.worktime import parse_instant
+from sunrelay.worktime import Tables, parse_instant
 
 BLOCK = 2 << 20  # bytes read at a time: memory is bounded by a few blocks (10 M rows: ~300 MiB)
 HEADER = ["person", "from", "to"]
@@ -213,13 +213,15 @@ class _Timelines:
 def _seconds(
     timelines: _Timelines, people: pa.Array, starts: np.ndarray, ends: np.ndarray
 ) -> np.ndarray:
-    out = np.zeros(len(starts), dtype=np.int64)
+    """Every row of a block in the same few array passes, each on its person's timeline."""
     if not len(starts):
-        return out
+        return np.zeros(0, dtype=np.int64)
     encoded = pc.dictionary_encode(people)
     codes = np.asarray(encoded.indices.to_numpy(), dtype=np.int64)  # no nulls: zero-copy
-    for k, person in enumerate(encoded.dictionary.to_pylist()):
-        rows = np.flatnonzero(codes == k)
-        a, b = starts[rows], ends[rows]
-        out[rows] = timelines.get(person, int(a.min()), int(b.max())).seconds_many(a, b)
-    return out
+    names = encoded.dictionary.to_pylist()
+    lo = np.full(len(names), np.iinfo(np.int64).max, dtype=np.int64)
+    hi = np.full(len(names), np.iinfo(np.int64).min, dtype=np.int64)
+    np.minimum.at(lo, codes, starts)
+    np.maximum.at(hi, codes, ends)
+    held = [timelines.get(name, int(a), int(b)) for name, a, b in zip(names, lo, hi, strict=True)]
+    return Tables(held).seconds(starts, ends, codes)

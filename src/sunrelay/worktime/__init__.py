@@ -30,6 +30,7 @@ from sunrelay.worktime.queries import (
     Slot,
     business_seconds,
     business_seconds_bulk,
+    business_seconds_coded,
     chain,
     deadline,
     epoch,
@@ -39,7 +40,7 @@ from sunrelay.worktime.queries import (
     slots,
 )
 from sunrelay.worktime.schedule import Schedule
-from sunrelay.worktime.timeline import Timeline
+from sunrelay.worktime.timeline import Tables, Timeline
 from sunrelay.worktime.weekly import WeeklyTime, parse_weekly_time
 from sunrelay.worktime.zones import from_epoch, is_zone, to_epoch, zone
 
@@ -54,10 +55,12 @@ __all__ = [
     "Shift",
     "Slot",
     "Span",
+    "Tables",
     "Timeline",
     "WeeklyTime",
     "business_seconds",
     "business_seconds_bulk",
+    "business_seconds_coded",
     "chain",
     "check_code",
     "deadline",

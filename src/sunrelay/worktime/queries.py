@@ -13,6 +13,7 @@ import numpy as np
 import numpy.typing as npt
 
 from sunrelay.worktime.schedule import DAY, Schedule, merge
+from sunrelay.worktime.timeline import Tables
 from sunrelay.worktime.zones import from_epoch, local_date, to_epoch
 
 
@@ -42,29 +43,55 @@ def business_seconds_bulk(
     starts: npt.NDArray[np.int64],
     ends: npt.NDArray[np.int64],
 ) -> npt.NDArray[np.int64]:
-    """Working seconds for each row (person, start, end), with epoch-second arrays.
-
-    Rows are grouped by person; each person's windows are built once over the span of their
-    rows and every row is answered by two vectorised binary searches.
+    """Working seconds for each row (person, start, end), with epoch-second arrays: the rows
+    are coded by person (one pass in Python) and answered by ``business_seconds_coded``.
     Raises KeyError for an unknown person and ValueError (naming the 1-based row) for a row
-    whose end is before its start.
-    """
+    whose end is before its start."""
+    index = {name: code for code, name in enumerate(dict.fromkeys(people))}
+    missing = [name for name in index if name not in schedules]
+    if missing:
+        raise KeyError(missing[0])
+    codes = None
+    if len(index) > 1:
+        codes = np.fromiter(map(index.__getitem__, people), np.int64, len(people))
+    return business_seconds_coded([schedules[name] for name in index], codes, starts, ends)
+
+
+def business_seconds_coded(
+    schedules: Sequence[Schedule],
+    codes: npt.NDArray[np.int64] | None,
+    starts: npt.NDArray[np.int64],
+    ends: npt.NDArray[np.int64],
+) -> npt.NDArray[np.int64]:
+    """Working seconds for each row ``i``, on ``schedules[codes[i]]`` (all on the first one
+    when ``codes`` is None): the bulk kernel. People who share a schedule object share its
+    timeline, built once over the span of their rows; every row is then answered by the
+    same few array passes (``timeline.Tables``). Raises ValueError (naming the 1-based row)
+    for a row whose end is before its start."""
     starts = np.asarray(starts, dtype=np.int64)
     ends = np.asarray(ends, dtype=np.int64)
+    if len(starts) != len(ends) or (codes is not None and len(codes) != len(starts)):
+        raise ValueError("people, starts and ends must have the same length")
     backwards = np.flatnonzero(ends < starts)
     if len(backwards):
         raise ValueError(f"row {int(backwards[0]) + 1}: 'to' is before 'from'")
-    names, index = np.unique(np.asarray(people, dtype=object).astype(str), return_inverse=True)
-    out = np.empty(len(starts), dtype=np.int64)
-    for k, name in enumerate(names):
-        schedule = schedules.get(str(name))
-        if schedule is None:
-            raise KeyError(str(name))
-        rows = np.flatnonzero(index == k) if len(names) > 1 else slice(None)
-        a, b = starts[rows], ends[rows]
-        timeline = schedule.timeline(int(a.min()), int(b.max()))
-        out[rows] = timeline.seconds_many(a, b)
-    return out
+    if not len(starts):
+        return np.zeros(0, dtype=np.int64)
+    shared: dict[int, int] = {}  # schedule object -> its timeline
+    distinct = [shared.setdefault(id(s), len(shared)) for s in schedules]
+    objects = {shared[id(s)]: s for s in schedules}
+    if len(shared) == 1:
+        rows = None
+        spans = [(int(starts.min()), int(ends.max()))]
+    else:
+        rows = np.asarray(distinct, dtype=np.int64)[np.asarray(codes, dtype=np.int64)]
+        lo = np.full(len(shared), np.iinfo(np.int64).max, dtype=np.int64)
+        hi = np.full(len(shared), np.iinfo(np.int64).min, dtype=np.int64)
+        np.minimum.at(lo, rows, starts)
+        np.maximum.at(hi, rows, ends)
+        spans = [(int(a), int(b)) if a <= b else (0, 0) for a, b in zip(lo, hi, strict=True)]
+    timelines = [objects[k].timeline(*spans[k]) for k in range(len(shared))]
+    return Tables(timelines).seconds(starts, ends, rows)
 
 
 class NoWorkingTime(ValueError):
