@@ -124,6 +124,32 @@ def test_batch_csv(tmp_path: Path):
     assert bad.exit_code == 1 and "line 1: expected person,from,to, got 2 fields" in bad.stderr
 
 
+def test_a_command_loads_its_own_domain_only_and_org_files_are_checked_whole(tmp_path: Path):
+    """Every domain's commands were imported for any command (a third of a batch run's
+    start); now only the one asked for is. An org file is still checked with the on-call
+    sections, which register from another domain."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\n"
+        "from sunrelay.cli.main import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in sys.modules if m.endswith('.cli') or m.endswith('_cli')))\n"
+    )
+    args = ["time", "online", "--at", "2026-11-23T10:00Z", "--org", str(DEMO), "--json"]
+    done = subprocess.run(
+        [sys.executable, "-c", probe, *args], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    loaded = done.stdout.strip().splitlines()[-1]
+    assert loaded == "['sunrelay.cli', 'sunrelay.people.time_cli']"
+    broken = tmp_path / "org.yaml"
+    broken.write_text(DEMO.read_text().replace("schedules:", "schedules:\n  - {id: x, rota: 3}", 1))
+    linted = run_without_database(tmp_path, "org", "lint", str(broken))
+    assert linted.returncode == 1 and "schedules[0]" in linted.stdout + linted.stderr
+
+
 def test_offline_commands_need_no_database_and_leave_nothing(tmp_path: Path):
     done = run_without_database(
         tmp_path, "time", "online", "--at", "2026-11-23T10:00Z", "--org", str(DEMO), "--json"

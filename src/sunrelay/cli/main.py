@@ -3,42 +3,64 @@
 
 from __future__ import annotations
 
+import importlib
 import os
+from typing import Any
 
 import typer
+from typer.core import TyperGroup
 
-from sunrelay.cadence.cli import handoff_app, ritual_app, status_app
+import sunrelay.oncall.orgfile  # noqa: F401  (registers org.yaml's on-call sections: see below)
 from sunrelay.cli.children import exit_on_sigterm, start_worker, stop_worker
 from sunrelay.cli.support import django_setup, handles_errors, out
-from sunrelay.core.cli import token_app
-from sunrelay.decisions.cli import adr_app, decision_app
-from sunrelay.demo.cli import demo_app
-from sunrelay.incidents.cli import incident_app
-from sunrelay.notify.cli import notify_app
-from sunrelay.oncall.cli import oncall_app
-from sunrelay.people.cli import absence_app, org_app, people_app
-from sunrelay.people.time_cli import time_app
+
+# Every command that reads an org file, with or without a database, checks the on-call
+# sections too: they register with the org-file reader when imported (above).
+# Each domain's sub-app, imported only when its command runs (or help lists it): a batch job
+# or a single question does not pay for loading every other domain's commands.
+DOMAINS = {
+    "org": ("sunrelay.people.cli", "org_app"),
+    "time": ("sunrelay.people.time_cli", "time_app"),
+    "people": ("sunrelay.people.cli", "people_app"),
+    "absence": ("sunrelay.people.cli", "absence_app"),
+    "token": ("sunrelay.core.cli", "token_app"),
+    "demo": ("sunrelay.demo.cli", "demo_app"),
+    "notify": ("sunrelay.notify.cli", "notify_app"),
+    "adr": ("sunrelay.decisions.cli", "adr_app"),
+    "decision": ("sunrelay.decisions.cli", "decision_app"),
+    "status": ("sunrelay.cadence.cli", "status_app"),
+    "handoff": ("sunrelay.cadence.cli", "handoff_app"),
+    "ritual": ("sunrelay.cadence.cli", "ritual_app"),
+    "oncall": ("sunrelay.oncall.cli", "oncall_app"),
+    "incident": ("sunrelay.incidents.cli", "incident_app"),
+}
+
+
+class Domains(TyperGroup):
+    """The root group: project-wide commands, then each domain's sub-app on demand."""
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return [*super().list_commands(ctx), *DOMAINS]
+
+    def get_command(self, ctx: Any, name: str) -> Any:
+        if name not in DOMAINS:
+            return super().get_command(ctx, name)
+        module, attribute = DOMAINS[name]
+        # mounted as add_typer would mount it, so it reads and behaves the same
+        holder = typer.Typer(add_completion=False)
+        holder.add_typer(getattr(importlib.import_module(module), attribute), name=name)
+        group = typer.main.get_command(holder)
+        assert isinstance(group, TyperGroup)
+        return group.get_command(ctx, name)
+
 
 app = typer.Typer(
     name="sunrelay",
+    cls=Domains,
     no_args_is_help=True,
     add_completion=False,
     help="Sunrelay: the async operating system for remote-first engineering teams.",
 )
-app.add_typer(org_app, name="org")
-app.add_typer(time_app, name="time")
-app.add_typer(people_app, name="people")
-app.add_typer(absence_app, name="absence")
-app.add_typer(token_app, name="token")
-app.add_typer(demo_app, name="demo")
-app.add_typer(notify_app, name="notify")
-app.add_typer(adr_app, name="adr")
-app.add_typer(decision_app, name="decision")
-app.add_typer(status_app, name="status")
-app.add_typer(handoff_app, name="handoff")
-app.add_typer(ritual_app, name="ritual")
-app.add_typer(oncall_app, name="oncall")
-app.add_typer(incident_app, name="incident")
 
 
 @app.command()

@@ -11,6 +11,7 @@ not stop the good ones.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
@@ -21,7 +22,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from sunrelay.people.logic import Directory
-from sunrelay.worktime import Tables, parse_instant
+from sunrelay.worktime import Tables, Timeline, parse_instant
 
 BLOCK = 2 << 20  # bytes read at a time: memory is bounded by a few blocks (10 M rows: ~300 MiB)
 HEADER = ["person", "from", "to"]
@@ -127,54 +128,81 @@ def _answer(
     person, a_text, b_text = (pc.utf8_trim_whitespace(batch.column(i)) for i in range(3))
     starts, bad_a = _instants(a_text)
     ends, bad_b = _instants(b_text)
-    known = pc.is_in(person, value_set=pa.array(sorted(directory.people), pa.string()))
-    unknown = ~_mask(known)
+    encoded = pc.dictionary_encode(person, null_encoding="encode")
+    names = encoded.dictionary.to_pylist()
+    codes = _numpy(encoded.indices).astype(np.int64)
+    unknown = ~np.array([name in directory.people for name in names], dtype=bool)[codes]
     backwards = ~(bad_a | bad_b) & (ends < starts)
     bad = unknown | bad_a | bad_b | backwards
-    if bad.any():
-        names = person.to_pylist()
-        texts = (a_text.to_pylist(), b_text.to_pylist())
-        for i in np.flatnonzero(bad):
-            why = (
-                f"no person with id {names[i]!r}" if unknown[i]
-                else f"{texts[0][i]!r} is not an ISO-8601 instant with an offset" if bad_a[i]
-                else f"{texts[1][i]!r} is not an ISO-8601 instant with an offset" if bad_b[i]
-                else "'to' is before 'from'"
-            )  # fmt: skip
-            outcome.failed += 1
-            fields = [names[i] or "", texts[0][i] or "", texts[1][i] or ""]
-            errors(outcome.line(first_row + int(i)), fields, why)
+    if not bad.any():
+        seconds = _seconds(timelines, names, codes, starts, ends)
+        return pa.table([person, a_text, b_text, _arrow(seconds)], names=[*HEADER, "seconds"])
+    texts = (a_text.to_pylist(), b_text.to_pylist())
+    for i in np.flatnonzero(bad):
+        why = (
+            f"no person with id {names[codes[i]]!r}" if unknown[i]
+            else f"{texts[0][i]!r} is not an ISO-8601 instant with an offset" if bad_a[i]
+            else f"{texts[1][i]!r} is not an ISO-8601 instant with an offset" if bad_b[i]
+            else "'to' is before 'from'"
+        )  # fmt: skip
+        outcome.failed += 1
+        fields = [names[codes[i]] or "", texts[0][i] or "", texts[1][i] or ""]
+        errors(outcome.line(first_row + int(i)), fields, why)
     good = np.flatnonzero(~bad)
-    keep = pa.array(good, pa.int64())
-    people = person.take(keep)
-    seconds = _seconds(timelines, people, starts[good], ends[good])
+    keep = _arrow(good)
+    seconds = _seconds(timelines, names, codes[good], starts[good], ends[good])
     return pa.table(
-        [people, a_text.take(keep), b_text.take(keep), pa.array(seconds, pa.int64())],
+        [person.take(keep), a_text.take(keep), b_text.take(keep), _arrow(seconds)],
         names=[*HEADER, "seconds"],
     )
 
 
-def _mask(flags: Any) -> np.ndarray:
-    """A boolean Arrow array as NumPy (null as False), without pyarrow's pandas-backed path."""
-    return np.asarray(pc.cast(pc.fill_null(flags, False), pa.uint8()).to_numpy(), dtype=bool)
+# Arrow <-> NumPy through buffers: pyarrow imports pandas, when it is installed, the first time
+# it converts a Python or NumPy value or exports an array to NumPy (a tenth of a second of
+# every run's start, for nothing).
+NUMPY = {pa.int64(): np.int64, pa.int32(): np.int32, pa.uint8(): np.uint8}
+
+
+def _numpy(array: pa.Array) -> np.ndarray:
+    """A null-free int64, int32 or uint8 Arrow array as a read-only NumPy view."""
+    dtype = np.dtype(NUMPY[array.type])
+    return np.frombuffer(
+        array.buffers()[1], dtype=dtype, count=len(array), offset=array.offset * dtype.itemsize
+    )
+
+
+def _arrow(values: np.ndarray) -> pa.Array:
+    values = np.ascontiguousarray(values, dtype=np.int64)
+    return pa.Array.from_buffers(pa.int64(), len(values), [None, pa.py_buffer(values)])
+
+
+def _mask(flags: pa.Array) -> np.ndarray:
+    """A boolean Arrow array as NumPy, null as False."""
+    certain = pc.and_kleene(flags, pc.is_valid(flags))  # null AND false is false
+    return _numpy(pc.cast(certain, pa.uint8())).astype(bool)
 
 
 def _instants(text: pa.ChunkedArray | pa.Array) -> tuple[np.ndarray, np.ndarray]:
-    """Epoch seconds for each value, and a mask of those that are no instant. Canonical
-    values are cast by Arrow; the rest go through ``parse_instant`` one by one."""
+    """Epoch seconds for each value, and a mask of those that are no instant. When Arrow
+    reads every value of the block (the usual file), that is the answer: what Arrow reads, it
+    reads as ``parse_instant`` does (a property test holds it to that). Otherwise canonical
+    values are cast by Arrow and the rest go through ``parse_instant`` one by one."""
     text = text.combine_chunks() if isinstance(text, pa.ChunkedArray) else text
-    canonical = pc.fill_null(pc.match_substring_regex(text, CANONICAL), False)
-    fast = pc.if_else(canonical, text, pa.scalar(None, pa.string()))
+    with contextlib.suppress(pa.ArrowInvalid):
+        read = pc.cast(pc.cast(text, pa.timestamp("s", tz="UTC")), pa.int64())
+        if read.null_count == 0:
+            return _numpy(read).copy(), np.zeros(len(text), dtype=bool)
+    canonical = pc.match_substring_regex(text, CANONICAL)
+    fast = pc.if_else(canonical, text, pa.nulls(len(text), pa.string()))
     try:
         cast = pc.cast(pc.cast(fast, pa.timestamp("s", tz="UTC")), pa.int64())
+        # a writable copy; the slots of the rows left to Python are all written below
+        out, slow = _numpy(cast).copy(), np.flatnonzero(~_mask(canonical))
     except pa.ArrowInvalid:  # e.g. 30 February: let Python say which rows
-        canonical = pa.array(np.zeros(len(text), dtype=bool))
-        cast = pa.nulls(len(text), pa.int64())
-    out = np.array(pc.fill_null(cast, 0).to_numpy(), dtype=np.int64)  # a writable copy
+        out, slow = np.zeros(len(text), dtype=np.int64), np.arange(len(text))
     bad = np.zeros(len(text), dtype=bool)
-    slow = np.flatnonzero(~_mask(canonical))
     if len(slow):
-        values = text.take(pa.array(slow, pa.int64())).to_pylist()
+        values = text.take(_arrow(slow)).to_pylist()
         for i, value in zip(slow, values, strict=True):
             try:
                 at = parse_instant(value or "")
@@ -211,17 +239,22 @@ class _Timelines:
 
 
 def _seconds(
-    timelines: _Timelines, people: pa.Array, starts: np.ndarray, ends: np.ndarray
+    timelines: _Timelines,
+    names: list[str],
+    codes: np.ndarray,
+    starts: np.ndarray,
+    ends: np.ndarray,
 ) -> np.ndarray:
-    """Every row of a block in the same few array passes, each on its person's timeline."""
+    """Every row of a block in the same few array passes, each on its person's timeline
+    (``names[codes[i]]``; a name no good row uses gets an empty one)."""
     if not len(starts):
         return np.zeros(0, dtype=np.int64)
-    encoded = pc.dictionary_encode(people)
-    codes = np.asarray(encoded.indices.to_numpy(), dtype=np.int64)  # no nulls: zero-copy
-    names = encoded.dictionary.to_pylist()
     lo = np.full(len(names), np.iinfo(np.int64).max, dtype=np.int64)
     hi = np.full(len(names), np.iinfo(np.int64).min, dtype=np.int64)
     np.minimum.at(lo, codes, starts)
     np.maximum.at(hi, codes, ends)
-    held = [timelines.get(name, int(a), int(b)) for name, a, b in zip(names, lo, hi, strict=True)]
+    held = [
+        timelines.get(name, int(a), int(b)) if a <= b else Timeline([], 0, 0)
+        for name, a, b in zip(names, lo, hi, strict=True)
+    ]
     return Tables(held).seconds(starts, ends, codes)
