@@ -95,7 +95,11 @@ def worker(
 
     from django.core.management import call_command
 
+    from sunrelay.core import revisions
     from sunrelay.notify import outbox
+
+    revisions.FREEZE = True  # a long-running process: what it keeps, out of the collector's way
+    revisions.settle()
 
     stop = threading.Event()
     drain = outbox.start_drain(stop)  # the outbox, continuously, beside the job queue
@@ -123,12 +127,17 @@ def serve(
     from django.conf import settings
 
     settings.SUNRELAY_URL = address.rstrip("/")
+    from django.urls import reverse
     from waitress import serve as waitress_serve
 
+    from sunrelay.core import revisions
     from sunrelay.core.admin_login import ensure_local_admin
     from sunrelay.wsgi import application
 
     login = ensure_local_admin()
+    reverse("login")  # reversing reads every URL pattern: each view's module loads now
+    revisions.FREEZE = True  # a long-running process: what it keeps, out of the collector's way
+    revisions.settle()
     exit_on_sigterm()
     child = start_worker() if with_worker else None
     out.print(f"Sunrelay is serving at [bold]http://{host}:{port}/[/bold]")

@@ -73,6 +73,8 @@ def remembered(key: str, make: Callable[[], T]) -> T:
         return make()
     if key not in whole.derived:
         whole.derived[key] = make()
+        if revisions.FREEZE:  # kept as long as the read model: out of the collector's way too
+            revisions.settle()
     return whole.derived[key]
 
 
