@@ -99,14 +99,16 @@ def dues(week: str, team: str | None = None) -> list[Due]:
     """Each person's due instant for ``week`` (the team's members, or everyone in a team)."""
     check_week(week)
     if team:
-        people.get_team(team)
-        directory = people_queries.load_directory(team=team)
-        found = Person.objects.filter(slug__in=directory.people)
-    else:
-        found = Person.objects.filter(teams__isnull=False).distinct()
-        directory = people_queries.load_directory([p.slug for p in found])
-    persons = list(found.prefetch_related("teams").order_by("slug"))
-    return _dues(persons, [week], directory)
+        return _team_dues(people.get_team(team), [week])
+    found = Person.objects.filter(teams__isnull=False).distinct()
+    directory = people_queries.load_directory([p.slug for p in found])
+    return _dues(list(found.prefetch_related("teams").order_by("slug")), [week], directory)
+
+
+def _team_dues(team: Team, weeks: list[str]) -> list[Due]:
+    directory = people_queries.load_directory(team=team.slug)
+    found = Person.objects.filter(slug__in=directory.people).prefetch_related("teams")
+    return _dues(list(found.order_by("slug")), weeks, directory)
 
 
 # --- posting ------------------------------------------------------------------------------
@@ -291,15 +293,18 @@ def compile_digests(now: datetime | None = None) -> list[Digest]:
     to the members and followers."""
     now = now or clock.now()
     weeks = sorted({logic.week_of((now + timedelta(days=d)).date()) for d in (-7, 0)})
+    compiled = set(Digest.objects.filter(week__in=weeks).values_list("team_id", "week"))
     made = []
     for team in Team.objects.all():
-        for week in weeks:
-            if Digest.objects.filter(team=team, week=week).exists():
+        pending = [w for w in weeks if (team.pk, w) not in compiled]
+        if not pending:
+            continue
+        rows = _team_dues(team, pending)  # both weeks' dues in one read
+        for week in pending:
+            due = [r for r in rows if r.week == week]
+            if not due or max(r.due for r in due) > now:
                 continue
-            rows = dues(week, team.slug)
-            if not rows or max(r.due for r in rows) > now:
-                continue
-            made.append(_compile(team, week, rows, now))
+            made.append(_compile(team, week, due, now))
     return made
 
 
@@ -340,8 +345,9 @@ def digest_markdown(team: Team, week: str, rows: list[Due]) -> str:
         for s in SECTIONS:
             if getattr(r.update, s):
                 lines += ["", f"**{s.capitalize()}**", "", getattr(r.update, s)]
+    open_items = list(Item.objects.filter(team=team, state=Item.OPEN).select_related("owner"))
     for kind, title in ((Item.RISK, "Open risks"), (Item.ASK, "Open asks")):
-        items = list(register(team.slug).filter(kind=kind))
+        items = [i for i in open_items if i.kind == kind]
         if items:
             lines += ["", f"## {title}", ""]
             lines += [f"- {i.text} (owner: {i.owner.name})" for i in items]
