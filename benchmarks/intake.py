@@ -15,11 +15,22 @@ pages someone), and every group key sent 5 times (Alertmanager's repeats and HA 
 from __future__ import annotations
 
 import argparse
+import subprocess
 
 from rich.console import Console
 from rich.table import Table
 
-from harness import Hub, Load, cpu_seconds, free_port, hub, postgres_available, verdict, wrk
+from harness import (
+    Hub,
+    Load,
+    cpu_seconds,
+    free_port,
+    hub,
+    parse_wrk,
+    postgres_available,
+    verdict,
+    wrk,
+)
 
 TARGET_ALERTS_PER_S = 1000
 BEFORE_CPU_MS = 20.0  # one delivery of 10 new alerts, measured before this change
@@ -39,6 +50,25 @@ def measure(made: Hub, clients: int, seconds: int, repeats: int) -> tuple[Load, 
         server.terminate()
         server.wait(30)
     return load, cpu_ms
+
+
+def machine_speed(made: Hub, seconds: int = 3) -> float:
+    """CPU ms a request of the sign-in page (no database work) on the same server: this run's
+    measure of the machine, whose speed varies from day to day by up to three times."""
+    port = free_port()
+    server = made.serve(port)
+    try:
+        url = f"http://127.0.0.1:{port}/login/"
+        subprocess.run(["wrk", "-t", "1", "-c", "1", "-d", "1s", url], capture_output=True,
+                       check=True)  # fmt: skip
+        before = cpu_seconds(server.pid)
+        done = subprocess.run(["wrk", "-t", "1", "-c", "1", "-d", f"{seconds}s", url],
+                              capture_output=True, text=True, check=True)  # fmt: skip
+        requests = parse_wrk(done.stdout).requests
+        return (cpu_seconds(server.pid) - before) * 1000 / max(requests, 1)
+    finally:
+        server.terminate()
+        server.wait(30)
 
 
 def main() -> None:
@@ -66,6 +96,12 @@ def main() -> None:
                         verdict(rate, TARGET_ALERTS_PER_S) if clients == 4 else "",
                     )  # fmt: skip
     Console(width=160).print(table)
+    with hub() as made:
+        speed = machine_speed(made)
+    Console(width=160).print(
+        f"machine baseline, same run: the sign-in page costs {speed:.2f} ms of CPU a request "
+        f"(the {BEFORE_CPU_MS:.0f} ms 'before' was measured on another day: compare with care)"
+    )
     if args.only is None and len(databases) == 1:
         Console().print("PostgreSQL was not measured (not reachable on 127.0.0.1:5432).")
 

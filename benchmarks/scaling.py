@@ -23,7 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from pages_http import READS
+from pages import READS
 
 # the pages the HTTP benchmark serves, by the same names and addresses
 MEASURED = ("my day (home)", "directory page", "team page (team + 4 pods)",
