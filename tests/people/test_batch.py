@@ -70,3 +70,37 @@ def test_a_batch_run_does_not_load_pandas(tmp_path: Path):
     )
     assert "1 of 2 rows failed" in done.stderr
     assert done.stdout.strip().splitlines()[-1] == "False"
+
+
+def test_bad_rows_in_a_file_of_many_blocks_are_reported_at_their_lines(tmp_path: Path):
+    """Blocks are read ahead in a thread while the one before is answered: misshapen rows (met
+    while reading a block, so told before its bad values) and bad values are each reported
+    once, at their own line, and every good row is answered."""
+    import io
+
+    from sunrelay.people import batch, timequery
+    from sunrelay.people.logic import Directory
+    from sunrelay.people.sources import read_source
+
+    spec, _ = read_source([str(DEMO)])
+    directory = Directory.from_spec(spec)
+    lines, expected = ["person,from,to"], []
+    for n in range(2, 200_002):  # about six blocks
+        if n % 40_000 == 3:
+            lines.append("ana,2026-11-23T00:00Z")
+            expected.append((n, "expected person,from,to, got 2 fields"))
+        elif n % 40_000 == 17:
+            lines.append("ana,soon,2026-11-24T00:00Z")
+            expected.append((n, "'soon' is not an ISO-8601 instant with an offset"))
+        else:
+            lines.append(f"ana,2026-11-{23 + n % 5}T0{n % 10}:00Z,2026-11-30T00:00Z")
+    source = io.BufferedReader(io.BytesIO(("\n".join(lines) + "\n").encode()))
+    sink, found = io.BytesIO(), []
+    done = batch.run(directory, source, sink, errors=lambda line, _, why: found.append((line, why)))
+    assert sorted(found) == expected
+    written = sink.getvalue().decode().splitlines()
+    assert done.rows == 200_000 - 5 and done.failed == 10
+    assert len(written) == 1 + 200_000 - 10
+    for line in written[1::20_000]:  # the answers a single question gives
+        person, a, b, seconds = line.split(",")
+        assert int(seconds) == timequery.business_hours(directory, person, a, b)["seconds"]

@@ -12,6 +12,8 @@ not stop the good ones.
 from __future__ import annotations
 
 import contextlib
+import queue
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
@@ -65,6 +67,7 @@ def run(
     first = source.peek(64 * 1024)[:4096] if hasattr(source, "peek") else b""
     has_header = _header(first)
     outcome.header = int(has_header)
+    shapes: list[Misshapen] = []  # the reader's finds, handed over with the block they were in
     reader = pacsv.open_csv(
         source,
         read_options=pacsv.ReadOptions(
@@ -73,7 +76,7 @@ def run(
             column_names=None if has_header else HEADER,
             use_threads=False,
         ),
-        parse_options=pacsv.ParseOptions(invalid_row_handler=_bad_shape(errors, outcome)),
+        parse_options=pacsv.ParseOptions(invalid_row_handler=_bad_shape(shapes)),
         convert_options=pacsv.ConvertOptions(
             column_types=dict.fromkeys(HEADER, pa.string()), include_columns=HEADER
         ),
@@ -82,7 +85,13 @@ def run(
     timelines = _Timelines(directory)
     schema = pa.schema([(n, pa.string()) for n in HEADER] + [("seconds", pa.int64())])
     try:
-        for batch in _batches(reader):
+        for batch, misshapen in _read_ahead(reader, shapes):
+            for line, text, fields in misshapen:
+                outcome.failed += 1
+                outcome.misshapen.append(line)
+                errors(line, [text], f"expected person,from,to, got {fields} fields")
+            if batch is None or not batch.num_rows:
+                continue
             table = _answer(directory, timelines, batch, outcome, errors)
             if writer is None:
                 writer = pacsv.CSVWriter(sink, schema, write_options=WRITE)
@@ -100,20 +109,58 @@ def _header(head: bytes) -> bool:
     return [c.strip().lower() for c in line.split(",")[:3]] == HEADER
 
 
-def _bad_shape(errors: Callable[[int, list[str], str], None], outcome: Outcome) -> Any:
+Misshapen = tuple[int, str, int]  # line, text, number of fields
+
+
+def _bad_shape(shapes: list[Misshapen]) -> Any:
     def handle(row: Any) -> str:
-        outcome.failed += 1
-        outcome.misshapen.append(row.number)
-        errors(row.number, [row.text], f"expected person,from,to, got {row.actual_columns} fields")
+        shapes.append((row.number, row.text, row.actual_columns))
         return "skip"
 
     return handle
 
 
-def _batches(reader: Any) -> Iterator[pa.RecordBatch]:
-    for batch in reader:
-        if batch.num_rows:
-            yield batch
+def _read_ahead(
+    reader: Any, shapes: list[Misshapen]
+) -> Iterator[tuple[pa.RecordBatch | None, list[Misshapen]]]:
+    """Each block with the misshapen rows met while reading it, and a last ``None`` with any
+    after the last block. Arrow parses the next block in a thread of its own (it lets go of
+    the GIL) while this one is answered and written; at most two blocks wait, so memory stays
+    bounded by a few blocks."""
+    ready: queue.Queue[Any] = queue.Queue(maxsize=2)
+    stop = threading.Event()
+
+    def hand_over(item: Any) -> bool:
+        while not stop.is_set():
+            with contextlib.suppress(queue.Full):
+                ready.put(item, timeout=0.1)
+                return True
+        return False
+
+    def read() -> None:
+        try:
+            for batch in reader:
+                found = shapes[:]
+                shapes.clear()
+                if not hand_over((batch, found)):
+                    return
+            hand_over((None, shapes[:]))
+        except BaseException as exc:  # handed to the caller, raised there
+            hand_over(exc)
+
+    thread = threading.Thread(target=read, name="csv-read-ahead", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item = ready.get()
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+            if item[0] is None:
+                return
+    finally:
+        stop.set()
+        thread.join()
 
 
 def _answer(
