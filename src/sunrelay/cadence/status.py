@@ -78,14 +78,22 @@ def _dues(persons: list[Person], weeks: list[str], directory: Directory) -> list
         for u in StatusUpdate.objects.filter(author__in=persons, week__in=weeks)
     }
     rows, asked_at = [], clock.now()
+    mondays = {week: logic.parse_week(week) for week in weeks}
+    # people share due rules, zones and (without absences) schedule objects: each answer once
+    dues: dict[tuple[WeeklyTime, str, str], datetime] = {}
+    away: dict[tuple[int, str], bool] = {}
     for person in persons:
         rule, schedule = person_rule(person), directory.schedule(person.slug)
         for week in weeks:
-            due = logic.due_instant(rule, week, person.timezone)
-            monday = logic.parse_week(week)
-            away = all(schedule.is_day_off(monday + timedelta(days=d)) for d in range(7))
+            key = (rule, week, person.timezone)
+            if key not in dues:
+                dues[key] = rule.instant(mondays[week], person.timezone)
+            off = (id(schedule), week)
+            if off not in away:
+                monday = mondays[week]
+                away[off] = all(schedule.is_day_off(monday + timedelta(days=d)) for d in range(7))
             update = updates.get((person.pk, week))
-            rows.append(Due(person, week, due, schedule, away, update, asked_at))
+            rows.append(Due(person, week, dues[key], schedule, away[off], update, asked_at))
     return rows
 
 
@@ -362,12 +370,18 @@ def participation(team: str, weeks: list[str]) -> dict[str, Any]:
     (posted over expected, where away and not-due weeks are not expected)."""
     for w in weeks:
         check_week(w)
-    people.get_team(team)
-    directory = people_queries.load_directory(team=team)
-    persons = list(
-        Person.objects.filter(slug__in=directory.people).prefetch_related("teams").order_by("slug")
-    )
-    rows = _dues(persons, weeks, directory)
+    return participation_of(team, weeks, team_dues(people.get_team(team), weeks))
+
+
+def team_dues(team: Team, weeks: list[str]) -> list[Due]:
+    """Every due of the team's members (pods included) for each of ``weeks``, in one read:
+    by person (in id order), then by week."""
+    return _team_dues(team, weeks)
+
+
+def participation_of(team: str, weeks: list[str], rows: list[Due]) -> dict[str, Any]:
+    """``participation`` from dues already read (``team_dues``)."""
+    persons = list({r.person.pk: r.person for r in rows}.values())
 
     def rate(selected: list[Due]) -> float | None:
         expected = [r for r in selected if r.state in ("on-time", "late", "missing")]

@@ -107,14 +107,15 @@ def write_update(request: HttpRequest) -> HttpResponse:
 def team_week(request: HttpRequest, team: str, week: str = "") -> HttpResponse:
     found = people.get_team(team)
     week = status.check_week(week or logic.week_of(clock.now().date()))
-    rows = status.dues(week, team)
+    recent = [logic.shift_week(week, -k) for k in reversed(range(8))]
+    eight = status.team_dues(found, recent)  # this week's dues and the participation's
+    rows = [r for r in eight if r.week == week]
     by_person = {
         u.author_id: u
         for u in StatusUpdate.objects.filter(
             week=week, author__in=[r.person for r in rows]
         ).prefetch_related("items")
     }
-    recent = [logic.shift_week(week, -k) for k in reversed(range(8))]
     me = people_queries.person_for_user(request.user)
     return render(
         request,
@@ -127,7 +128,7 @@ def team_week(request: HttpRequest, team: str, week: str = "") -> HttpResponse:
             "digest": found.digests.filter(week=week).first(),
             "preview": status.digest_markdown(found, week, rows),
             "risks": status.register(team),
-            "participation": status.participation(team, recent),
+            "participation": status.participation_of(team, recent, eight),
             "following": bool(me and found.followers.filter(person=me).exists()),
             "me": me,
             "prev": logic.shift_week(week, -1),
