@@ -62,7 +62,7 @@ def machine_speed(made: Hub, seconds: int = 3) -> float:
         subprocess.run(["wrk", "-t", "1", "-c", "1", "-d", "1s", url], capture_output=True,
                        check=True)  # fmt: skip
         before = cpu_seconds(server.pid)
-        done = subprocess.run(["wrk", "-t", "1", "-c", "1", "-d", f"{seconds}s", url],
+        done = subprocess.run(["wrk", "-t", "1", "-c", "1", "-d", f"{seconds}s", "--latency", url],
                               capture_output=True, text=True, check=True)  # fmt: skip
         requests = parse_wrk(done.stdout).requests
         return (cpu_seconds(server.pid) - before) * 1000 / max(requests, 1)
