@@ -160,7 +160,9 @@ def _read_ahead(
                 return
     finally:
         stop.set()
-        thread.join()
+        # after the last block it has ended; after an error it may be blocked reading a pipe
+        # that stays open (stdin), and it is a daemon: the process does not wait for it
+        thread.join(timeout=5)
 
 
 def _answer(
