@@ -40,6 +40,8 @@ def test_a_location_and_its_targets_become_a_directory():
     assert ledger.links[0].title == "Runbook"
     gateway = next(c for c in spec.components if c.id == "gateway")
     assert gateway.owner is None and gateway.dri == "yuki"
+    assert ledger.repos == ["acme/ledger", "acme/ledger-jobs"] and gateway.repos == []
+    assert (people["ana"].github, people["ana"].emails) == ("analima", ["ana@home.example"])
 
 
 def test_problems_point_into_the_catalog_files(tmp_path: Path):

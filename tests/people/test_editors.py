@@ -36,6 +36,12 @@ def test_staff_add_edit_and_remove_a_person_in_the_hub(demo):
     assert Person.objects.get(slug="zoe").working_hours == {"mon": "10:00-18:00"}
     bad = boss.post("/people/zoe/edit/", {**NEW, "timezone": "Mars/Olympus"})
     assert bad.status_code == 200 and "timezone" in bad.content.decode()  # named, kept
+    boss.post("/people/zoe/edit/", {**NEW, "github": "zoe-ng", "emails": "zoe@home.example"})
+    zoe = Person.objects.get(slug="zoe")
+    assert (zoe.github, zoe.emails) == ("zoe-ng", ["zoe@home.example"])
+    taken = boss.post("/people/zoe/edit/", {**NEW, "github": "analima"})  # Ana's login
+    assert taken.status_code == 200 and "already person" in taken.content.decode()
+    assert Person.objects.get(slug="zoe").github == "zoe-ng"
     boss.post("/people/zoe/remove/")
     assert not Person.objects.filter(slug="zoe").exists()
 
@@ -50,7 +56,7 @@ def test_a_lead_adds_people_to_their_team_and_a_member_edits_only_their_own_hour
     mia = sign_in("mia")  # a member of payments, not its lead
     own = Person.objects.get(slug="mia")
     mine = {**NEW, "name": own.name, "email": own.email, "timezone": "Europe/London",
-            "holidays": own.holidays, "roles": " ".join(own.roles)}  # fmt: skip
+            "holidays": own.holidays, "roles": " ".join(own.roles), "github": own.github}  # fmt: skip
     mia.post("/people/mia/edit/", mine)
     assert Person.objects.get(slug="mia").timezone == "Europe/London"
     mia.post("/people/mia/edit/", {**mine, "roles": "staff-engineer manager"})

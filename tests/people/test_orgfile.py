@@ -246,3 +246,42 @@ def test_anchors_real_files_use_still_work():
     spec = orgfile.parse(text)
     assert len(spec.people) == 300
     assert spec.people[299].working_hours == {"mon": "09:00-17:00", "tue": "09:00-17:00"}
+
+
+IDENTITIES = """\
+version: 1
+people:
+  - {id: ana, name: Ana, email: ana@acme.test, timezone: UTC, github: ana-l,
+     emails: [ana@home.example]}
+  - {id: bo, name: Bo, email: bo@acme.test, timezone: UTC, github: ANA-L,
+     emails: [Ana@Home.example, not-an-address]}
+  - {id: cy, name: Cy, timezone: UTC, github: "-cy"}
+components:
+  - {id: ledger, name: Ledger, repos: [acme/ledger]}
+  - {id: books, name: Books, repos: [acme/ledger, "acme"]}
+"""
+
+
+def test_identities_name_one_person_and_repositories_one_component():
+    found = problems(IDENTITIES)
+    assert found == [
+        "org.yaml:5: people[1].github: 'ANA-L' is already another person's (line 3)",
+        "org.yaml:6: people[1].emails[1]: 'not-an-address' is not an email address",
+        "org.yaml:6: people[1].emails[0]: 'Ana@Home.example' is already another person's (line 4)",
+        "org.yaml:7: people[2].github: '-cy' is not a GitHub login",
+        "org.yaml:10: components[1].repos[1]: 'acme' is not a GitHub repository like 'owner/name'",
+        "org.yaml:10: components[1].repos[0]: 'acme/ledger' is already another component's"
+        " (line 9)",
+    ]
+
+
+def test_identities_parse_and_round_trip():
+    text = (
+        IDENTITIES.split("  - {id: bo")[0]
+        + "components:\n  - {id: ledger, name: L, repos: [acme/ledger]}\n"
+    )
+    spec = orgfile.parse(text)
+    assert (spec.people[0].github, spec.people[0].emails) == ("ana-l", ["ana@home.example"])
+    assert spec.components[0].repos == ["acme/ledger"]
+    again = orgfile.parse(orgfile.dump(spec))
+    assert (again.people, again.components) == (spec.people, spec.components)

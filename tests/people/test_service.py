@@ -53,7 +53,7 @@ def test_updates_and_removals_are_reported(demo):
     )
     text = text.replace(
         "  - {id: design-system, name: Design system, owner: mobile, dri: sofia, "
-        "maintainers: [sofia]}\n",
+        "maintainers: [sofia],\n     repos: [acme/design-system]}\n",
         "",
     )
     report = service.import_org(orgfile.parse(text))
@@ -203,3 +203,37 @@ def test_malformed_events_are_skipped_with_a_reason_on_every_surface(demo, kind,
 
     result = CliRunner().invoke(app, ["absence", "import-ics", "mia", str(tmp_path / "ooo.ics")])
     assert result.exit_code == 0, result.output
+
+
+def test_a_github_login_or_commit_address_belongs_to_one_person(db):
+    service.create_person(
+        {
+            "id": "ana",
+            "name": "Ana",
+            "timezone": "UTC",
+            "github": "ana-l",
+            "email": "ana@acme.test",
+            "emails": ["ana@home.example"],
+        }
+    )
+    with pytest.raises(ValidationFailed) as caught:
+        service.create_person({"id": "bo", "name": "Bo", "timezone": "UTC", "github": "Ana-L"})
+    assert (caught.value.field, caught.value.message) == (
+        "github",
+        "'ana-l' is already person 'ana''s",
+    )
+    bo = service.create_person({"id": "bo", "name": "Bo", "timezone": "UTC"})
+    with pytest.raises(ValidationFailed) as caught:
+        service.update_person("bo", {"email": "ANA@home.example"})
+    assert caught.value.field == "email"
+    assert Person.objects.get(pk=bo.pk).email == ""
+    service.update_person("ana", {"emails": ["ana@acme.test"]})  # their own, twice: fine
+    assert Person.objects.get(slug="ana").emails == ["ana@acme.test"]
+
+
+def test_a_repository_belongs_to_one_component(db):
+    service.create_component({"id": "ledger", "name": "Ledger", "repos": ["acme/ledger"]})
+    with pytest.raises(ValidationFailed) as caught:
+        service.create_component({"id": "books", "name": "Books", "repos": ["ACME/ledger"]})
+    assert caught.value.field == "repos"
+    assert not Component.objects.filter(slug="books").exists()

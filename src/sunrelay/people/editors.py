@@ -97,6 +97,8 @@ def _person_form(p: QueryDict) -> dict[str, Any]:
         "timezone": p.get("timezone", "").strip(),
         "holidays": p.get("holidays", "").strip(),
         "roles": _ids(p.get("roles", "")),
+        "github": p.get("github", "").strip(),
+        "emails": _ids(p.get("emails", "")),
     }
     hours, days = p.get("working_hours", "").strip(), p.getlist("workdays")
     item["working_hours"] = {d: hours for d in WEEKDAYS if d in days} if hours else {}
@@ -110,6 +112,8 @@ def _person_current(person: Person) -> dict[str, Any]:
         "timezone": person.timezone,
         "holidays": person.holidays,
         "roles": list(person.roles),
+        "github": person.github,
+        "emails": list(person.emails),
         "working_hours": dict(person.working_hours),
     }
 
@@ -228,6 +232,7 @@ def _component_form(p: QueryDict) -> dict[str, Any]:
         "dri": p.get("dri", "").strip() or None,
         "maintainers": _ids(p.get("maintainers", "")),
         "criticality": p.get("criticality", "medium"),
+        "repos": _ids(p.get("repos", "")),
     }
 
 
@@ -239,6 +244,7 @@ def _component_current(c: Component) -> dict[str, Any]:
         "dri": c.dri.slug if c.dri else None,
         "maintainers": sorted(m.slug for m in c.maintainers.all()),
         "criticality": c.criticality,
+        "repos": list(c.repos),
     }
 
 

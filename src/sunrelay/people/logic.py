@@ -54,6 +54,8 @@ class PersonSpec:
     )
     holidays: str | None = None
     roles: list[str] = field(default_factory=list)
+    github: str = ""  # the GitHub login
+    emails: list[str] = field(default_factory=list)  # other addresses their commits carry
 
     @property
     def workdays(self) -> list[str]:
@@ -102,6 +104,7 @@ class ComponentSpec:
     links: list[Link] = field(default_factory=list)
     system: str = ""
     description: str = ""
+    repos: list[str] = field(default_factory=list)  # "owner/name" on GitHub
 
 
 @dataclass

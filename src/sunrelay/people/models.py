@@ -35,6 +35,8 @@ class Person(models.Model):
     working_hours = models.JSONField(default=dict)  # {"mon": "09:00-17:00", ...}; days worked
     holidays = models.CharField(max_length=32, blank=True)  # "BR", "US-CA"
     roles = models.JSONField(default=list)
+    github = models.CharField("GitHub login", max_length=60, blank=True, db_index=True)
+    emails = models.JSONField(default=list, blank=True)  # other addresses on their commits
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -59,6 +61,8 @@ class Person(models.Model):
             working_hours=dict(self.working_hours),
             holidays=self.holidays or None,
             roles=list(self.roles),
+            github=self.github,
+            emails=list(self.emails),
         )
 
 
@@ -116,6 +120,7 @@ class Component(models.Model):
     )
     links = models.JSONField(default=list)  # [{"url", "title"}]
     system = models.CharField(max_length=100, blank=True)
+    repos = models.JSONField(default=list, blank=True)  # ["owner/name"] on GitHub
 
     class Meta:
         ordering = ["slug"]
@@ -134,6 +139,7 @@ class Component(models.Model):
             links=[Link(x["url"], x.get("title", "")) for x in self.links],
             system=self.system,
             description=self.description,
+            repos=list(self.repos),
         )
 
 

@@ -42,9 +42,22 @@ Where = tuple[str, int]  # file, 1-based line
 ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 URL = re.compile(r"^(https?|mailto):\S+$")
+GITHUB_LOGIN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}(\[bot\])?$")
+REPO = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}$")
 
 TOP_KEYS = {"version", "organization", *SECTIONS}
-PERSON_KEYS = {"id", "name", "email", "timezone", "working_hours", "workdays", "holidays", "roles"}
+PERSON_KEYS = {
+    "id",
+    "name",
+    "email",
+    "timezone",
+    "working_hours",
+    "workdays",
+    "holidays",
+    "roles",
+    "github",
+    "emails",
+}
 TEAM_KEYS = {
     "id",
     "name",
@@ -72,6 +85,7 @@ COMPONENT_KEYS = {
     "links",
     "system",
     "description",
+    "repos",
 }
 ABSENCE_KEYS = {"person", "from", "to", "reason"}
 
@@ -328,6 +342,12 @@ def check_person(c: Checker, item: dict, path: Path) -> None:
         if problem:
             c.add((*path, "holidays"), problem)
     c.strings(item, path, "roles")
+    login = c.string(item, path, "github")
+    if login and not GITHUB_LOGIN.match(login):
+        c.add((*path, "github"), f"{login!r} is not a GitHub login")
+    for i, address in enumerate(c.strings(item, path, "emails")):
+        if not EMAIL.match(address):
+            c.add((*path, "emails", i), f"{address!r} is not an email address")
 
 
 def _is_weekday(day: object) -> bool:
@@ -394,6 +414,9 @@ def check_component(c: Checker, item: dict, path: Path) -> None:
     for key in ("owner", "dri", "system", "description"):
         c.string(item, path, key)
     c.strings(item, path, "maintainers")
+    for i, repo in enumerate(c.strings(item, path, "repos")):
+        if not REPO.match(repo):
+            c.add((*path, "repos", i), f"{repo!r} is not a GitHub repository like 'owner/name'")
     crit = c.string(item, path, "criticality")
     if crit is not None and crit not in CRITICALITIES:
         c.add((*path, "criticality"), f"{crit!r} is not one of {', '.join(CRITICALITIES)}")
@@ -498,6 +521,8 @@ def lint(data: Any, where: Callable[[Path], Where]) -> list[Problem]:
         if item.get("successor") is not None and item.get("successor") == item.get("id"):
             c.add((*path, "successor"), "a team cannot hand over to itself")
     _check_parent_cycles(c, entries["teams"])
+    _check_unique(c, entries["people"], ("github", "emails", "email"), "person", where)
+    _check_unique(c, entries["components"], ("repos",), "component", where)
     for path, item in entries["components"]:
         ref(item, path, "owner", teams, "team")
         ref(item, path, "dri", people, "person")
@@ -507,6 +532,33 @@ def lint(data: Any, where: Callable[[Path], Where]) -> list[Problem]:
         ref(item, path, "person", people, "person")
     _check_extra(c, data, ids)
     return sorted(c.problems, key=lambda p: (p.file, p.line))
+
+
+def _check_unique(
+    c: Checker,
+    entries: list[tuple[Path, dict]],
+    keys: tuple[str, ...],
+    kind: str,
+    where: Callable[[Path], Where],
+) -> None:
+    """An identity (a GitHub login, a commit address, a repository) names one entry only, so
+    that what it maps to is never a guess. Case does not matter, as on GitHub."""
+    seen: dict[str, Path] = {}
+    for path, item in entries:
+        mine: set[str] = set()
+        for key in keys:
+            value = item.get(key)
+            values = value if isinstance(value, list) else [value]
+            for i, v in enumerate(values):
+                if not isinstance(v, str) or not v:
+                    continue
+                at = (*path, key, i) if isinstance(value, list) else (*path, key)
+                folded = v.casefold()
+                if folded in seen and folded not in mine:
+                    line = where(seen[folded])[1]
+                    c.add(at, f"{v!r} is already another {kind}'s (line {line})")
+                seen.setdefault(folded, at)
+                mine.add(folded)
 
 
 def _check_extra(c: Checker, data: dict, ids: dict[str, dict[str, Path]]) -> None:
@@ -559,6 +611,8 @@ def build(data: dict) -> OrgSpec:
             ),
             holidays=opt(p.get("holidays")),
             roles=strs(p.get("roles")),
+            github=str(p.get("github") or ""),
+            emails=strs(p.get("emails")),
         )
         for p in data.get("people") or []
     ]
@@ -592,6 +646,7 @@ def build(data: dict) -> OrgSpec:
             ],
             system=str(k.get("system") or ""),
             description=str(k.get("description") or ""),
+            repos=strs(k.get("repos")),
         )
         for k in data.get("components") or []
     ]
@@ -658,6 +713,10 @@ def to_data(spec: OrgSpec) -> dict[str, Any]:
             out["holidays"] = p.holidays
         if p.roles:
             out["roles"] = p.roles
+        if p.github:
+            out["github"] = p.github
+        if p.emails:
+            out["emails"] = p.emails
         return out
 
     def compact(values: dict[str, Any]) -> dict[str, Any]:
@@ -691,6 +750,7 @@ def to_data(spec: OrgSpec) -> dict[str, Any]:
                 "system": k.system,
                 "description": k.description,
                 "links": [compact({"url": x.url, "title": x.title}) for x in k.links],
+                "repos": k.repos,
             }
         )
         for k in spec.components

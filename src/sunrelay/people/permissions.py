@@ -75,7 +75,18 @@ def require_absence_change(actor: Actor, person: Person) -> None:
     )
 
 
-OWN_FIELDS = {"name", "email", "timezone", "working_hours", "workdays", "holidays"}
+# what a person may change about themselves: their hours, and the identities that make their
+# pull requests, reviews and commits theirs
+OWN_FIELDS = {
+    "name",
+    "email",
+    "timezone",
+    "working_hours",
+    "workdays",
+    "holidays",
+    "github",
+    "emails",
+}
 
 
 def may_manage_person(

@@ -18,6 +18,8 @@ class PersonIn(Schema):
     workdays: list[str] | None = None
     holidays: str | None = None
     roles: list[str] = []
+    github: str = ""
+    emails: list[str] = []
 
 
 class PersonPatch(Schema):
@@ -28,6 +30,8 @@ class PersonPatch(Schema):
     workdays: list[str] | None = None
     holidays: str | None = None
     roles: list[str] | None = None
+    github: str | None = None
+    emails: list[str] | None = None
 
 
 class PersonOut(Schema):
@@ -39,6 +43,8 @@ class PersonOut(Schema):
     workdays: list[str]
     holidays: str | None
     roles: list[str]
+    github: str
+    emails: list[str]
 
     @staticmethod
     def resolve_id(obj: Any) -> str:
@@ -124,6 +130,7 @@ class ComponentIn(Schema):
     links: list[LinkSchema] = []
     system: str = ""
     description: str = ""
+    repos: list[str] = []
 
 
 class ComponentPatch(Schema):
@@ -135,6 +142,7 @@ class ComponentPatch(Schema):
     links: list[LinkSchema] | None = None
     system: str | None = None
     description: str | None = None
+    repos: list[str] | None = None
 
 
 class ComponentOut(Schema):
@@ -147,6 +155,7 @@ class ComponentOut(Schema):
     links: list[LinkSchema]
     system: str
     description: str
+    repos: list[str]
 
     @staticmethod
     def resolve_id(obj: Any) -> str:

@@ -140,6 +140,8 @@ def _create(kind: _Kind, item: dict[str, Any]) -> Any:
         if kind.model.objects.filter(slug=spec.id).exists():
             raise AlreadyExists(f"a {kind.name} with id {spec.id!r} exists", field="id")
         row = kind.model()
+        if kind.model in (Person, Component):
+            _require_unclaimed(kind, None, spec)
         kind.apply(row, spec)
     return row
 
@@ -147,7 +149,10 @@ def _create(kind: _Kind, item: dict[str, Any]) -> Any:
 def _update(kind: _Kind, slug: str, changes: dict[str, Any]) -> Any:
     with transaction.atomic():
         row = kind.get(slug)
-        kind.apply(row, _spec(kind, _merged(row.spec(), {**changes, "id": slug})))
+        spec = _spec(kind, _merged(row.spec(), {**changes, "id": slug}))
+        if kind.model in (Person, Component):
+            _require_unclaimed(kind, row.pk, spec)
+        kind.apply(row, spec)
     return row
 
 
@@ -160,6 +165,7 @@ def _apply_person(person: Person, spec: PersonSpec, prefix: str = "") -> None:
     person.slug, person.name, person.email = spec.id, spec.name, spec.email
     person.timezone, person.working_hours = spec.timezone, spec.working_hours
     person.holidays, person.roles = spec.holidays or "", spec.roles
+    person.github, person.emails = spec.github, spec.emails
     person.save()
 
 
@@ -181,8 +187,32 @@ def _apply_component(component: Component, spec: ComponentSpec, prefix: str = ""
     component.dri = _ref(Person, spec.dri, f"{prefix}dri")
     component.criticality, component.system = spec.criticality, spec.system
     component.links = [{"url": x.url, "title": x.title} for x in spec.links]
+    component.repos = spec.repos
     component.save()
     component.maintainers.set(_people(spec.maintainers, f"{prefix}maintainers"))
+
+
+def _require_unclaimed(kind: _Kind, pk: int | None, spec: Any) -> None:
+    """A GitHub login, a commit address or a repository belongs to one person or component, so
+    that delivery data is never attributed by guess. (An org file is checked as a whole by
+    ``orgfile.lint``.) Raises ValidationFailed naming the field."""
+    keys = ("github", "email", "emails") if kind.model is Person else ("repos",)
+    mine = {
+        v.casefold(): key
+        for key in keys
+        for v in (getattr(spec, key) if key.endswith("s") else [getattr(spec, key)])
+        if v
+    }
+    if not mine:
+        return
+    for row in kind.model.objects.exclude(pk=pk).values("slug", *keys):
+        theirs = {
+            v.casefold() for key in keys for v in (row[key] if key.endswith("s") else [row[key]])
+        }
+        for value in sorted(mine.keys() & theirs):
+            raise ValidationFailed(
+                f"{value!r} is already {kind.name} {row['slug']!r}'s", field=mine[value]
+            )
 
 
 def _people(slugs: list[str], where: str) -> list[Person]:

@@ -9,11 +9,15 @@ so problems point into the catalog. Sunrelay's own facts travel as annotations:
     sunrelay.dev/workdays       mon,tue,wed,thu,fri    (User)
     sunrelay.dev/holidays       PT                     (User)
     sunrelay.dev/roles          engineer,manager       (User)
+    github.com/user-login       mona                   (User: the GitHub login, Backstage's own)
+    sunrelay.dev/emails         mona@home.example      (User: other addresses on their commits)
     sunrelay.dev/lead, sunrelay.dev/wip-limit, sunrelay.dev/successor         (Group)
     sunrelay.dev/review-periods adr=3d;design-doc=72h  (Group: the team's review agreement)
     sunrelay.dev/status-due     mon 17:00              (Group: when weekly updates are due)
     sunrelay.dev/handoff-escalate-after  2h            (Group: hand-off acknowledgement time)
     sunrelay.dev/dri, sunrelay.dev/maintainers, sunrelay.dev/criticality      (Component)
+    github.com/project-slug     acme/payments          (Component: its repository, Backstage's
+                                own; more in sunrelay.dev/repos, comma-separated)
     backstage.io/adr-location   where the component's decision records live (Component; the
                                 ADR plugin reads it); kept as the component's "ADRs" link
 """
@@ -31,6 +35,8 @@ from sunrelay.people.orgfile import OrgFileInvalid, Problem
 
 A = "sunrelay.dev/"
 ADR_LOCATION = "backstage.io/adr-location"
+USER_LOGIN = "github.com/user-login"
+PROJECT_SLUG = "github.com/project-slug"
 ADR_LINK_TITLES = ("adrs", "adr", "decisions", "decision records")
 KINDS = {"user", "group", "component", "system", "domain", "location"}
 Path = tuple[str | int, ...]
@@ -165,9 +171,11 @@ def _user(data: dict[str, Any]) -> Converted:
         item["working_hours"] = hours
     if notes.get(A + "holidays") is not None:
         item["holidays"] = notes[A + "holidays"]
-    for key in ("workdays", "roles"):
+    for key in ("workdays", "roles", "emails"):
         if notes.get(A + key) is not None:
             item[key] = _split(notes[A + key])
+    if notes.get(USER_LOGIN):
+        item["github"] = notes[USER_LOGIN]
     return (
         "people",
         item,
@@ -180,6 +188,8 @@ def _user(data: dict[str, Any]) -> Converted:
             "workdays": (*ANN, A + "workdays"),
             "holidays": (*ANN, A + "holidays"),
             "roles": (*ANN, A + "roles"),
+            "emails": (*ANN, A + "emails"),
+            "github": (*ANN, USER_LOGIN),
         },
     )
 
@@ -248,6 +258,11 @@ def _component(data: dict[str, Any]) -> Converted:
         links.append({"url": adr, "title": "ADRs"})
     if links:
         item["links"] = [{"url": x.get("url"), "title": x.get("title") or ""} for x in links]
+    repos = ([notes[PROJECT_SLUG]] if notes.get(PROJECT_SLUG) else []) + (
+        _split(notes[A + "repos"]) if notes.get(A + "repos") else []
+    )
+    if repos:
+        item["repos"] = repos
     return (
         "components",
         item,
@@ -258,6 +273,7 @@ def _component(data: dict[str, Any]) -> Converted:
             "maintainers": (*ANN, A + "maintainers"),
             "criticality": (*ANN, A + "criticality"),
             "links": ("metadata", "links"),
+            "repos": (*ANN, PROJECT_SLUG),
         },
     )
 
@@ -395,6 +411,10 @@ def write_catalog(spec: OrgSpec, *, adr_location: str | None = None) -> str:
             notes[A + "holidays"] = p.holidays
         if p.roles:
             notes[A + "roles"] = ",".join(p.roles)
+        if p.github:
+            notes[USER_LOGIN] = p.github
+        if p.emails:
+            notes[A + "emails"] = ",".join(p.emails)
         profile = {"displayName": p.name, **({"email": p.email} if p.email else {})}
         member_of = sorted(t.id for t in spec.teams if p.id in t.members)
         docs.append(
@@ -405,6 +425,8 @@ def write_catalog(spec: OrgSpec, *, adr_location: str | None = None) -> str:
             A + "dri": k.dri,
             A + "maintainers": ",".join(k.maintainers),
             A + "criticality": k.criticality,
+            PROJECT_SLUG: k.repos[0] if k.repos else None,
+            A + "repos": ",".join(k.repos[1:]) or None,
             ADR_LOCATION: next(
                 (x.url for x in k.links if x.title.strip().lower() in ADR_LINK_TITLES),
                 adr_location,
