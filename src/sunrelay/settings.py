@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "sunrelay.cadence",
     "sunrelay.oncall",
     "sunrelay.incidents",
+    "sunrelay.delivery",
 ]
 
 MIDDLEWARE = [

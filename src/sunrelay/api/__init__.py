@@ -25,7 +25,7 @@ api = NinjaAPI(
     title="Sunrelay API",
     version=__version__,
     description="People, teams, components, absences, working-time queries, decisions, "
-    "the team cadence and notifications. "
+    "the team cadence, notifications, on-call, incidents and delivery metrics. "
     "Authenticate with `Authorization: Bearer <token>` (`sunrelay token create`).",
     auth=[BearerToken(), SessionUser()],
     parser=StrictParser(),
@@ -87,6 +87,8 @@ def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
 def _mount() -> None:
     from sunrelay.cadence.api import router as cadence_router
     from sunrelay.decisions.api import router as decisions_router
+    from sunrelay.delivery.api import metrics_router, webhook_router
+    from sunrelay.delivery.api import router as delivery_router
     from sunrelay.incidents.api import router as incidents_router
     from sunrelay.notify.api import router as notify_router
     from sunrelay.oncall.api import intake_router
@@ -102,6 +104,9 @@ def _mount() -> None:
     api.add_router("/oncall", oncall_router)
     api.add_router("/oncall", intake_router)
     api.add_router("/incidents", incidents_router)
+    api.add_router("/delivery", delivery_router)
+    api.add_router("/delivery", webhook_router)
+    api.add_router("/metrics", metrics_router)
 
 
 _mount()

@@ -33,6 +33,8 @@ DOMAINS = {
     "ritual": ("sunrelay.cadence.cli", "ritual_app"),
     "oncall": ("sunrelay.oncall.cli", "oncall_app"),
     "incident": ("sunrelay.incidents.cli", "incident_app"),
+    "delivery": ("sunrelay.delivery.cli", "delivery_app"),
+    "metrics": ("sunrelay.delivery.cli", "metrics_app"),
 }
 
 

@@ -1,0 +1,77 @@
+"""/api/v1/delivery and /api/v1/metrics: webhook sources, the GitHub webhook itself (its
+secret URL and signature are the credentials, no bearer token), and the DORA keys."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Query, Router, Schema, Status
+
+from sunrelay.api.auth import actor
+from sunrelay.core.errors import ValidationFailed
+from sunrelay.delivery import queries, service
+
+router = Router(tags=["delivery"])
+webhook_router = Router(tags=["delivery"], auth=None)
+metrics_router = Router(tags=["metrics"])
+Json = dict[str, Any]
+
+
+class SourceIn(Schema):
+    id: str
+    name: str = ""
+
+
+def _source(found: Any) -> Json:
+    return {"id": found.slug, "name": found.name, "last_received_at": found.last_received_at}
+
+
+@router.get("/sources", response=list[Json])
+def list_sources(request: HttpRequest) -> list[Json]:
+    return [_source(s) for s in service.sources()]
+
+
+@router.post("/sources", response={201: Json})
+def create_source(request: HttpRequest, payload: SourceIn) -> Status[Json]:
+    """Staff only. Returns the payload ``url`` and the signing ``secret`` this once."""
+    made = service.create_source(payload.id, payload.name, actor(request))
+    return Status(201, _source(made.source) | {"url": made.url, "secret": made.signing_secret})
+
+
+@webhook_router.post("/github/{secret}", response={202: Json})
+def github_webhook(request: HttpRequest, secret: str) -> Status[Json]:
+    """GitHub's webhook: ``X-GitHub-Event``, ``X-GitHub-Delivery`` and
+    ``X-Hub-Signature-256`` (HMAC-SHA256 of the raw body with the source's secret)."""
+    taken = service.receive_webhook(secret, request.headers, request.body)
+    return Status(
+        202, {"stored": taken.stored, "duplicate": taken.duplicate, "ignored": taken.ignored}
+    )
+
+
+def _day(text: str, field: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValidationFailed(f"{text!r} is not a date like 2026-01-31", field=field) from None
+
+
+@metrics_router.get("/dora", response=Json)
+def dora_keys(
+    request: HttpRequest,
+    start: str = Query("", alias="from"),
+    end: str = Query("", alias="to"),
+    team: str = "",
+    repo: str = "",
+    mode: str = "dora",
+    bands: str = "2024",
+) -> Json:
+    """The four keys over [from, to) (dates), as ``sunrelay metrics dora --json`` prints."""
+    return queries.dora_keys(
+        _day(start, "from"),
+        _day(end, "to"),
+        queries.scope(team or None, repo or None),
+        mode,
+        bands,
+    )

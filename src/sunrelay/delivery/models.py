@@ -1,0 +1,160 @@
+"""Delivery tables: sources, every delivery as received, and the facts derived from them.
+
+Facts keyed by GitHub's own ids are upserts (a pull request is one row however many
+deliveries describe it); the per-delivery facts (``Push``, ``Status``, ``IssueEvent``) are one
+row per delivery, because the Four Keys definitions count those.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class Source(models.Model):
+    """Where deliveries come from: a GitHub webhook with its own secret URL (only a SHA-256 of
+    the URL's secret is kept) and the secret GitHub signs each delivery with (kept as given:
+    the signature check needs it; never shown again, exported or logged)."""
+
+    slug = models.CharField("id", max_length=63, unique=True)
+    name = models.CharField(max_length=200)
+    url_hash = models.CharField(max_length=64, unique=True)
+    signing_secret = models.CharField(max_length=200)
+    created_at = models.DateTimeField()
+    last_received_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["slug"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Event(models.Model):
+    """One delivery, as received. ``delivery`` is GitHub's ``X-GitHub-Delivery`` (or the
+    generic deployment's own key): a repeat changes nothing."""
+
+    source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.SET_NULL)
+    delivery = models.CharField(max_length=100, unique=True)
+    event = models.CharField(max_length=40)
+    action = models.CharField(max_length=40, blank=True)
+    repo = models.CharField(max_length=200, blank=True, db_index=True)  # owner/name
+    received_at = models.DateTimeField()
+    # what Four Keys calls the event's time_created (e.g. a push's head commit time)
+    occurred_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    payload = models.JSONField()
+
+    class Meta:
+        indexes = [models.Index(fields=["event", "occurred_at"])]
+
+
+class Push(models.Model):
+    """One ``push`` delivery. ``main``: to the repository's default branch."""
+
+    event = models.OneToOneField(Event, primary_key=True, on_delete=models.CASCADE)
+    repo = models.CharField(max_length=200, db_index=True)
+    ref = models.CharField(max_length=300)
+    head = models.CharField(max_length=64, blank=True, db_index=True)  # head_commit.id
+    head_at = models.DateTimeField(null=True, blank=True)  # head_commit.timestamp
+    pushed_at = models.DateTimeField()
+    main = models.BooleanField(default=False)
+    forced = models.BooleanField(default=False)
+
+
+class PushCommit(models.Model):
+    push = models.ForeignKey(Push, on_delete=models.CASCADE, related_name="commits")
+    position = models.PositiveIntegerField()  # oldest first, as GitHub lists them
+    sha = models.CharField(max_length=64, db_index=True)
+    at = models.DateTimeField()  # the commit's own timestamp
+    email = models.CharField(max_length=254, blank=True)
+    login = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["push", "position"]
+
+
+class PullRequest(models.Model):
+    repo = models.CharField(max_length=200)
+    number = models.PositiveIntegerField()
+    github_id = models.BigIntegerField()
+    title = models.CharField(max_length=300)
+    author = models.CharField(max_length=100)
+    author_type = models.CharField(max_length=20, blank=True)  # "User", "Bot"
+    draft = models.BooleanField(default=False)
+    state = models.CharField(max_length=10)  # open, closed
+    created_at = models.DateTimeField()
+    # when a delivery said it became ready for review; None: never seen leaving draft (a pull
+    # request that is not a draft was then ready when it was opened)
+    ready_at = models.DateTimeField(null=True, blank=True)
+    merged_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    merge_sha = models.CharField(max_length=64, blank=True, db_index=True)
+    head_ref = models.CharField(max_length=300)
+    base_ref = models.CharField(max_length=300)
+    base_is_default = models.BooleanField(default=False)
+    additions = models.PositiveIntegerField(null=True, blank=True)
+    deletions = models.PositiveIntegerField(null=True, blank=True)
+    updated_at = models.DateTimeField()  # of the newest delivery applied: older ones are stale
+    body_links = models.JSONField(default=list, blank=True)  # decision records it links
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["repo", "number"], name="one_pr_number")]
+
+
+class ReviewRequest(models.Model):
+    pull = models.ForeignKey(PullRequest, on_delete=models.CASCADE, related_name="requests")
+    reviewer = models.CharField(max_length=100)
+    requested_at = models.DateTimeField()
+    removed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["requested_at"]
+
+
+class Review(models.Model):
+    pull = models.ForeignKey(PullRequest, on_delete=models.CASCADE, related_name="reviews")
+    github_id = models.BigIntegerField(unique=True)
+    reviewer = models.CharField(max_length=100)
+    reviewer_type = models.CharField(max_length=20, blank=True)
+    state = models.CharField(max_length=20)  # approved, changes_requested, commented, dismissed
+    submitted_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["submitted_at"]
+
+
+class Deployment(models.Model):
+    repo = models.CharField(max_length=200, db_index=True)
+    github_id = models.BigIntegerField(unique=True)
+    sha = models.CharField(max_length=64, db_index=True)
+    ref = models.CharField(max_length=300, blank=True)
+    environment = models.CharField(max_length=200)
+    production = models.BooleanField(default=False)
+    created_at = models.DateTimeField()
+    creator = models.CharField(max_length=100, blank=True)
+
+
+class Status(models.Model):
+    """One ``deployment_status`` delivery."""
+
+    event = models.OneToOneField(Event, primary_key=True, on_delete=models.CASCADE)
+    deployment = models.ForeignKey(Deployment, on_delete=models.CASCADE, related_name="statuses")
+    github_id = models.BigIntegerField()
+    state = models.CharField(max_length=20)  # success, failure, error, inactive, in_progress…
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["created_at", "github_id"]
+
+
+class IssueEvent(models.Model):
+    """One ``issues`` delivery: what Four Keys reads incidents from."""
+
+    event = models.OneToOneField(Event, primary_key=True, on_delete=models.CASCADE)
+    repo = models.CharField(max_length=200, db_index=True)
+    number = models.PositiveIntegerField()
+    incident = models.BooleanField(default=False)  # labelled exactly "Incident"
+    root_cause = models.CharField(max_length=64, null=True, blank=True)
+    created_at = models.DateTimeField()
+    closed_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField()

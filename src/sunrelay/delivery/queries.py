@@ -1,0 +1,185 @@
+"""Reading delivery facts for the metrics: the rows ``fourkeys`` and ``dora`` compute from."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from django.db.models import Min
+
+from sunrelay.core.errors import ValidationFailed
+from sunrelay.delivery import dora, fourkeys
+from sunrelay.delivery.models import (
+    Deployment,
+    Event,
+    IssueEvent,
+    PullRequest,
+    Push,
+    PushCommit,
+    Status,
+)
+from sunrelay.people.models import Component
+from sunrelay.people.service import get_team
+
+MODES = ("dora", "fourkeys")
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which repositories a figure covers: None for every one."""
+
+    repos: frozenset[str] | None
+
+    def filter(self, queryset: Any, field: str = "repo") -> Any:
+        if self.repos is None:
+            return queryset
+        return queryset.filter(**{f"{field}__in": sorted(self.repos)})
+
+
+def scope(team: str | None = None, repo: str | None = None) -> Scope:
+    """The repositories of ``team``'s components, or ``repo``, or both (their overlap).
+    Raises TeamNotFound."""
+    repos: set[str] | None = None
+    if team:
+        found = get_team(team)
+        repos = {r for c in Component.objects.filter(owner=found) for r in c.repos}
+    if repo:
+        repos = {repo} if repos is None else repos & {repo}
+    return Scope(None if repos is None else frozenset(repos))
+
+
+def window(start: date, end: date) -> None:
+    if end <= start:
+        raise ValidationFailed("'to' must be after 'from'", field="to")
+
+
+def dora_keys(
+    start: date, end: date, where: Scope, mode: str = "dora", bands: str = "2024"
+) -> dict[str, Any]:
+    """The four keys over ``[start, end)``. Raises ValidationFailed for a bad window, mode or
+    band table."""
+    window(start, end)
+    if mode not in MODES:
+        raise ValidationFailed(f"{mode!r} is not one of {', '.join(MODES)}", field="mode")
+    if bands not in dora.BANDS:
+        raise ValidationFailed(
+            f"{bands!r} is not one of {', '.join(sorted(dora.BANDS))}", field="bands"
+        )
+    if mode == "fourkeys":
+        return fourkeys.compute(*_fourkeys_rows(where), start, end)
+    return dora.compute(*_dora_rows(where), start, end, bands)
+
+
+# -- fourkeys: one row per delivery ----------------------------------------------------------------
+
+
+def _fourkeys_rows(
+    where: Scope,
+) -> tuple[list[fourkeys.StatusRow], list[fourkeys.PushRow], list[fourkeys.IssueRow], Any]:
+    statuses = [
+        fourkeys.StatusRow(gid, at, sha)
+        for gid, at, sha in where.filter(
+            Status.objects.filter(state="success"), "deployment__repo"
+        ).values_list("github_id", "updated_at", "deployment__sha")
+    ]
+    commits: dict[int, list[tuple[str, datetime]]] = defaultdict(list)
+    pushes = where.filter(Push.objects.exclude(head=""))
+    for push, sha, at in PushCommit.objects.filter(push__in=pushes).values_list(
+        "push_id", "sha", "at"
+    ):
+        commits[push].append((sha, at))
+    push_rows = [
+        fourkeys.PushRow(head, tuple(commits.get(pk, ())))
+        for pk, head in pushes.values_list("pk", "head")
+    ]
+    issues = [
+        fourkeys.IssueRow(n, created, closed, cause, incident)
+        for n, created, closed, cause, incident in where.filter(IssueEvent.objects).values_list(
+            "number", "created_at", "closed_at", "root_cause", "incident"
+        )
+    ]
+    earliest = where.filter(Event.objects).aggregate(first=Min("occurred_at"))["first"]
+    return statuses, push_rows, issues, earliest
+
+
+# -- dora: one row per logical fact ------------------------------------------------------------------
+
+
+def _dora_rows(
+    where: Scope,
+) -> tuple[list[dora.DeploymentRow], list[dora.MainCommit], list[dora.Change], list[dora.Failure]]:
+    statuses: dict[int, list[tuple[str, datetime]]] = defaultdict(list)
+    production = where.filter(Deployment.objects.filter(production=True))
+    for dep, state, at in Status.objects.filter(deployment__in=production).values_list(
+        "deployment_id", "state", "created_at"
+    ):
+        statuses[dep].append((state, at))
+    rows = [
+        dora.DeploymentRow(gid, repo, env, sha, tuple(statuses.get(pk, ())))
+        for pk, gid, repo, env, sha in production.values_list(
+            "pk", "github_id", "repo", "environment", "sha"
+        )
+    ]
+    main = [
+        dora.MainCommit(repo, sha)
+        for repo, sha in PushCommit.objects.filter(
+            push__in=where.filter(Push.objects.filter(main=True))
+        )
+        .order_by("push__pushed_at", "push_id", "position")
+        .values_list("push__repo", "sha")
+    ]
+    return rows, main, _changes(where), _failures(where)
+
+
+def _changes(where: Scope) -> list[dora.Change]:
+    """Merged pull requests into the default branch, each timed from the first commit pushed
+    to its branch before it merged (after an earlier pull request from the same branch
+    closed); with no push seen, from when it was opened."""
+    branch: dict[tuple[str, str], list[tuple[datetime, datetime]]] = defaultdict(list)
+    for repo, ref, pushed, first in (
+        where.filter(Push.objects.filter(main=False))
+        .annotate(first=Min("commits__at"))
+        .values_list("repo", "ref", "pushed_at", "first")
+    ):
+        if first is not None:
+            branch[(repo, ref.removeprefix("refs/heads/"))].append((pushed, first))
+    merged = where.filter(
+        PullRequest.objects.filter(merged_at__isnull=False, base_is_default=True)
+    ).order_by("created_at")
+    previous: dict[tuple[str, str], datetime] = {}
+    found = []
+    for pr in merged.only("repo", "number", "merge_sha", "head_ref", "created_at", "merged_at"):
+        key = (pr.repo, pr.head_ref)
+        after = previous.get(key)
+        firsts = [
+            first
+            for pushed, first in branch.get(key, ())
+            if pushed <= pr.merged_at and (after is None or pushed > after)
+        ]
+        previous[key] = pr.merged_at
+        found.append(
+            dora.Change(pr.repo, pr.number, pr.merge_sha, min(firsts, default=pr.created_at))
+        )
+    return found
+
+
+def _failures(where: Scope) -> list[dora.Failure]:
+    """Issues labelled ``Incident`` as their newest delivery says, with the newest root cause
+    any delivery named."""
+    latest: dict[tuple[str, int], tuple[bool, datetime | None]] = {}
+    causes: dict[tuple[str, int], str] = {}
+    for repo, number, incident, closed, cause in (
+        where.filter(IssueEvent.objects)
+        .order_by("updated_at", "event_id")
+        .values_list("repo", "number", "incident", "closed_at", "root_cause")
+    ):
+        latest[(repo, number)] = (incident, closed)
+        if cause:
+            causes[(repo, number)] = cause
+    return [
+        dora.Failure(repo, (causes[(repo, n)],), (), closed)
+        for (repo, n), (incident, closed) in latest.items()
+        if incident and (repo, n) in causes
+    ]

@@ -1,0 +1,261 @@
+"""Delivery use cases: sources, taking deliveries (webhook, file), deriving facts again.
+
+Every delivery, whichever way it comes, goes through ``_take``: parsed, checked for a repeat
+of its delivery id, and stored with its facts in one transaction. Writes are serialised (one
+writer at a time, ``core.locks``) so that two deliveries about the same pull request never
+race to create it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+
+from sunrelay.core import clock
+from sunrelay.core.errors import ValidationFailed
+from sunrelay.core.locks import serialise
+from sunrelay.core.permissions import Actor, require
+from sunrelay.delivery import github, store
+from sunrelay.delivery.errors import BadPayload, BadSignature, SourceNotFound
+from sunrelay.delivery.models import (
+    Deployment,
+    Event,
+    IssueEvent,
+    PullRequest,
+    Push,
+    Source,
+)
+
+ID_LIMIT = 100  # X-GitHub-Delivery is a GUID; leave room for other senders' keys
+CHUNK = 1000
+WRITES = "delivery.write"
+
+
+def _hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+# -- sources ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NewSource:
+    source: Source
+    url: str  # shown once: only its hash is kept
+    signing_secret: str  # shown once: GitHub's "Secret" field
+
+
+def create_source(slug: str, name: str = "", by: Actor | None = None) -> NewSource:
+    """A GitHub webhook source with its secret URL and signing secret. Staff only (no actor:
+    an operator at the command line). Raises ValidationFailed, PermissionDenied."""
+    require(by is None or by.staff, "staff", "add a delivery source")
+    from sunrelay.oncall.specs import ID
+
+    if not ID.match(slug or ""):
+        raise ValidationFailed(f"{slug!r} is not an id", field="id")
+    with transaction.atomic():
+        if Source.objects.filter(slug=slug).exists():
+            raise ValidationFailed(f"a source {slug!r} exists already", field="id")
+        url_secret, signing = secrets.token_urlsafe(24), secrets.token_urlsafe(32)
+        found = Source.objects.create(
+            slug=slug,
+            name=(name or "").strip()[:200] or slug,
+            url_hash=_hash(url_secret),
+            signing_secret=signing,
+            created_at=clock.now(),
+        )
+    return NewSource(found, webhook_url(url_secret), signing)
+
+
+def sources() -> list[Source]:
+    return list(Source.objects.order_by("slug"))
+
+
+def webhook_url(secret: str) -> str:
+    return f"{settings.SUNRELAY_URL}/api/v1/delivery/github/{secret}"
+
+
+# -- taking deliveries -----------------------------------------------------------------------------
+
+
+@dataclass
+class Taken:
+    stored: bool
+    duplicate: bool = False
+    ignored: str = ""  # why a delivery was not kept (a ping, an event Sunrelay does not read)
+
+
+def receive_webhook(secret: str, headers: Mapping[str, str], body: bytes) -> Taken:
+    """One GitHub webhook delivery. Raises SourceNotFound for an unknown URL, BadSignature
+    when ``X-Hub-Signature-256`` is missing or wrong, BadPayload naming the field."""
+    source = Source.objects.filter(url_hash=_hash(secret)).first()
+    if source is None:
+        raise SourceNotFound("no delivery source has this address", field="secret")
+    if not github.signature_ok(source.signing_secret, body, headers.get("X-Hub-Signature-256")):
+        raise BadSignature(
+            "X-Hub-Signature-256 is missing or does not match this source's secret",
+            field="X-Hub-Signature-256",
+        )
+    event = headers.get("X-GitHub-Event") or ""
+    if event == "ping":
+        return Taken(False, ignored="ping")
+    if event not in github.EVENTS:
+        return Taken(False, ignored=f"{event or 'no'} event is not read")
+    try:
+        payload = json.loads(body)
+    except (ValueError, RecursionError):
+        raise BadPayload("the body is not JSON", field="body") from None
+    delivery = _delivery_id(headers.get("X-GitHub-Delivery"), "X-GitHub-Delivery")
+    incoming = _parse(event, delivery, payload, source.pk)
+    with transaction.atomic():
+        serialise(WRITES)
+        if Event.objects.filter(delivery=delivery).exists():
+            return Taken(False, duplicate=True)
+        store.write([incoming], clock.now())
+        Source.objects.filter(pk=source.pk).update(last_received_at=clock.now())
+    return Taken(True)
+
+
+def _delivery_id(value: object, where: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise BadPayload("is required", field=where)
+    if len(value) > ID_LIMIT or "\x00" in value:
+        raise BadPayload(f"must be at most {ID_LIMIT} characters", field=where)
+    return value.strip()
+
+
+def _parse(event: str, delivery: str, payload: Any, source: int | None) -> store.Incoming:
+    try:
+        parsed = github.parse(event, payload)
+    except github.PayloadError as exc:
+        raise BadPayload(str(exc), field=exc.field) from None
+    except RecursionError:
+        raise BadPayload("the payload nests too deep", field="payload") from None
+    return store.Incoming(delivery, parsed, payload, source)
+
+
+@dataclass
+class Report:
+    new: int = 0
+    duplicate: int = 0
+    rejected: list[tuple[int, str]] = field(default_factory=list)  # (line, reason)
+
+    def json(self) -> dict[str, Any]:
+        return {
+            "new": self.new,
+            "duplicate": self.duplicate,
+            "rejected": [{"line": n, "reason": r} for n, r in self.rejected],
+        }
+
+
+def ingest(lines: Iterable[str], progress: Callable[[int], None] | None = None) -> Report:
+    """Deliveries from a JSONL file, one per line:
+    ``{"event": "<X-GitHub-Event>", "delivery": "<X-GitHub-Delivery>", "payload": {…}}``.
+    The same checks and the same writing as the webhook (less the signature: whoever runs
+    the command has the file). A bad line is reported with its number and reason and does
+    not stop the others; a repeated delivery id, in the file or already stored, is counted
+    as a duplicate. ``progress`` is told how many lines each chunk held."""
+    report = Report()
+    chunk: list[tuple[int, str]] = []
+    for number, line in enumerate(lines, start=1):
+        chunk.append((number, line))
+        if len(chunk) >= CHUNK:
+            _ingest_chunk(chunk, report)
+            if progress:
+                progress(len(chunk))
+            chunk = []
+    if chunk:
+        _ingest_chunk(chunk, report)
+        if progress:
+            progress(len(chunk))
+    return report
+
+
+def _line(text: str) -> tuple[str, str, Any]:
+    try:
+        item = json.loads(text)
+    except (ValueError, RecursionError):
+        raise BadPayload("the line is not JSON", field="line") from None
+    if not isinstance(item, dict) or set(item) != {"event", "delivery", "payload"}:
+        raise BadPayload('must be exactly {"event", "delivery", "payload"}', field="line") from None
+    event = item["event"]
+    if not isinstance(event, str) or event not in github.EVENTS:
+        raise BadPayload(f"{event!r} is not one of {', '.join(github.EVENTS)}", field="event")
+    return event, _delivery_id(item["delivery"], "delivery"), item["payload"]
+
+
+def _ingest_chunk(chunk: list[tuple[int, str]], report: Report) -> None:
+    parsed: list[store.Incoming] = []
+    seen: set[str] = set()
+    for number, text in chunk:
+        if not text.strip():
+            continue
+        try:
+            event, delivery, payload = _line(text)
+            if delivery in seen:
+                report.duplicate += 1
+                continue
+            seen.add(delivery)
+            parsed.append(_parse(event, delivery, payload, None))
+        except ValidationFailed as exc:
+            where = f"{exc.field}: " if exc.field and exc.field != "line" else ""
+            report.rejected.append((number, f"{where}{exc.message}"))
+    with transaction.atomic():
+        serialise(WRITES)
+        stored = set(
+            Event.objects.filter(delivery__in=[p.delivery for p in parsed]).values_list(
+                "delivery", flat=True
+            )
+        )
+        new = [p for p in parsed if p.delivery not in stored]
+        store.write(new, clock.now())
+    report.new += len(new)
+    report.duplicate += len(parsed) - len(new)
+
+
+# -- deriving facts again ---------------------------------------------------------------------------
+
+
+@dataclass
+class Rebuilt:
+    events: int = 0
+    unreadable: list[tuple[str, str]] = field(default_factory=list)  # (delivery, reason)
+
+
+def rebuild(progress: Callable[[int], None] | None = None) -> Rebuilt:
+    """Every fact derived again from the stored deliveries, in the order they arrived, all or
+    nothing: after a parser is fixed. A delivery the parser now refuses is reported and kept."""
+    done = Rebuilt()
+    with transaction.atomic():
+        serialise(WRITES)
+        for model in (Push, IssueEvent, Deployment, PullRequest):  # the rest cascade
+            model.objects.all().delete()
+        last = 0
+        while True:
+            batch = list(Event.objects.filter(pk__gt=last).order_by("pk")[:CHUNK])
+            if not batch:
+                break
+            last = batch[-1].pk
+            pairs, items = [], []
+            for event in batch:
+                try:
+                    incoming = _parse(event.event, event.delivery, event.payload, None)
+                except ValidationFailed as exc:
+                    done.unreadable.append((event.delivery, f"{exc.field}: {exc.message}"))
+                    continue
+                event.occurred_at = incoming.parsed.fourkeys_time
+                pairs.append((event, incoming.parsed.fact))
+                items.append(incoming)
+            Event.objects.bulk_update([e for e, _ in pairs], ["occurred_at"])
+            store.derive(pairs, items)
+            done.events += len(batch)
+            if progress:
+                progress(len(batch))
+    return done
