@@ -181,6 +181,7 @@ REFUSED: dict[str, list[tuple[str, str, dict[str, Any]]]] = {
     "api:create_integration": [
         ("post", "/api/v1/oncall/integrations", {"id": "x", "name": "x", "kind": "generic"})
     ],
+    "api:create_source": [("post", "/api/v1/delivery/sources", {"id": "gh"})],
     "api:move": [("post", "/api/v1/incidents/{incident}/state", {"state": "resolved"})],
     "api:assign_role": [
         (
@@ -232,6 +233,7 @@ OPEN = {
     "api:resolve": "acknowledging or resolving a page: whoever picks it up",
     "oncall:link": "a signed one-time link acts for the person it was sent to",
     "api:intake": "alert intake: the integration's secret URL is the credential",
+    "api:github_webhook": "GitHub's webhook: the secret URL and the delivery's signature",
     "incidents:list": "anyone may declare an incident",
     "api:declare": "anyone may declare an incident",
     "api:add_entry": "anyone may add to an incident's timeline",

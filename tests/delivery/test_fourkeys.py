@@ -33,6 +33,10 @@ def keys(**kw) -> dict:
     return queries.dora_keys(START, END, queries.scope(**kw), "fourkeys")
 
 
+def status(did: int, sha: str, env: str, state: str, t: datetime) -> tuple[str, dict]:
+    return ("deployment_status", P.deployment_status(REPO, did, sha, env, state, t))
+
+
 def history() -> list[tuple[str, dict]]:
     email = "ana@acme.test"
     return [
@@ -40,15 +44,15 @@ def history() -> list[tuple[str, dict]]:
                         [P.commit(C1, at(2, 8), email, "analima"),
                          P.commit(C2, at(2, 9), email, "analima")], at(2, 10))),
         # a success, the same deployment's success again, and staging: three deployments
-        ("deployment_status", P.deployment_status(REPO, 11, C2, "production", "success", at(2, 12))),
-        ("deployment_status", P.deployment_status(REPO, 11, C2, "production", "success", at(3, 12))),
-        ("deployment_status", P.deployment_status(REPO, 12, C2, "staging", "success", at(2, 11))),
+        status(11, C2, "production", "success", at(2, 12)),
+        status(11, C2, "production", "success", at(3, 12)),
+        status(12, C2, "staging", "success", at(2, 11)),
         ("push", P.push(REPO, "refs/heads/main", [P.commit(C3, at(10, 9, 30), email, None)],
                         at(10, 10))),
         # a failure is no deployment; a success whose sha heads no push is none either
-        ("deployment_status", P.deployment_status(REPO, 13, C3, "production", "failure", at(10, 11))),
-        ("deployment_status", P.deployment_status(REPO, 14, C3, "production", "success", at(10, 12))),
-        ("deployment_status", P.deployment_status(REPO, 15, C9, "production", "success", at(11, 9))),
+        status(13, C3, "production", "failure", at(10, 11)),
+        status(14, C3, "production", "success", at(10, 12)),
+        status(15, C9, "production", "success", at(11, 9)),
         # one incident, edited once: each delivery adds its root cause to the incident again
         ("issues", P.issue("opened", REPO, 5, created=at(10, 13), updated=at(10, 13),
                            labels=("Incident",), body=f"Checkout fails.\nroot cause: {C3}")),
@@ -65,14 +69,14 @@ def test_the_four_tiles_worked_out_by_hand():
 
     Lead time, minutes from each change to each deployment: 240, 180 (Mar 2 12:00); 1680,
     1620 (Mar 3 12:00); 180, 120 (staging, Mar 2 11:00); 150 (Mar 10 12:00). Interpolated
-    median of the seven: 180 min = 3 h; p90: 1620 + 0.4 × 60 = 1644 min = 27.4 h.
+    median of the seven: 180 min = 3 h; p90: 1620 + 0.4 x 60 = 1644 min = 27.4 h.
 
     Incident 5 starts at its root cause's deployment (Mar 10 12:00, before the issue) and is
     resolved at 16:30: 4 whole hours. Its three deliveries make three incident rows for C3,
     so the failure rate is 3 rows ÷ 4 deployments = 0.75.
 
     Frequency: the first stored event is the push's head commit (Mar 2 09:00), so the days
-    counted are Mar 3–28. Deploy days per week: 1 (Mar 3), 1 (Mar 10), 0, 0: median 0.5,
+    counted are Mar 3 to 28. Deploy days per week: 1 (Mar 3), 1 (Mar 10), 0, 0: median 0.5,
     not daily; weeks deployed 1, 1, 0, 0: median 0.5, not weekly; March's weeks deployed 2,
     median 2 ≥ 1: monthly.
     """
@@ -95,7 +99,7 @@ def test_repeated_incident_edits_push_its_failure_rate_past_one():
     ingest(
         ("push", P.push(REPO, "refs/heads/main", [P.commit(C1, at(2, 8), "a@acme.test", None)],
                         at(2, 8))),
-        ("deployment_status", P.deployment_status(REPO, 11, C1, "production", "success", at(2, 9))),
+        status(11, C1, "production", "success", at(2, 9)),
         *[
             ("issues", P.issue(action, REPO, 1, created=at(2, 10), updated=at(2, 10 + i),
                                labels=("Incident",), body=f"root cause: {C1}"))

@@ -56,7 +56,8 @@ def test_a_lead_adds_people_to_their_team_and_a_member_edits_only_their_own_hour
     mia = sign_in("mia")  # a member of payments, not its lead
     own = Person.objects.get(slug="mia")
     mine = {**NEW, "name": own.name, "email": own.email, "timezone": "Europe/London",
-            "holidays": own.holidays, "roles": " ".join(own.roles), "github": own.github}  # fmt: skip
+            "holidays": own.holidays, "roles": " ".join(own.roles),
+            "github": own.github}  # fmt: skip
     mia.post("/people/mia/edit/", mine)
     assert Person.objects.get(slug="mia").timezone == "Europe/London"
     mia.post("/people/mia/edit/", {**mine, "roles": "staff-engineer manager"})

@@ -60,7 +60,7 @@ def list_sources(as_json: bool = JSON) -> None:
         return
     table = Table("id", "name", "last delivery")
     for r in rows:
-        table.add_row(r["id"], r["name"], str(r["last_received_at"] or "never"))
+        table.add_row(str(r["id"]), str(r["name"]), str(r["last_received_at"] or "never"))
     out.print(table)
 
 

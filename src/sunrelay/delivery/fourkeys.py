@@ -91,7 +91,7 @@ def incidents(issues: Iterable[IssueRow], deploys: list[Deploy]) -> list[Inciden
             shipped[sha].append(d.at)
     groups: dict[int, list[tuple[IssueRow, datetime | None]]] = defaultdict(list)
     for row in issues:
-        roots = shipped.get(row.root_cause or "", []) if row.root_cause is not None else []
+        roots: list[datetime | None] = list(shipped.get(row.root_cause or "", []))
         for root_at in roots or [None]:
             groups[row.number].append((row, root_at))
     found = []

@@ -232,7 +232,7 @@ def parse(event: str, payload: Any) -> Parsed:
         raise PayloadError("the payload must be a JSON object", "payload")
     if event not in EVENTS:
         raise PayloadError(f"{event!r} is not one of {', '.join(EVENTS)}", "event")
-    action = payload.get("action") if isinstance(payload.get("action"), str) else ""
+    action = str(payload["action"]) if isinstance(payload.get("action"), str) else ""
     repo = _repository(payload)
     name = repo["full_name"]
     if event == "push":
@@ -325,7 +325,7 @@ def _pull(payload: dict[str, Any], repo: dict[str, Any], action: str) -> PullFac
         if isinstance(reviewer, dict):  # a team request names a team, not a person
             login = _login(reviewer, "requested_reviewer")[0]
             requested, unrequested = (login, "") if action == "review_requested" else ("", login)
-    body = pr.get("body") if isinstance(pr.get("body"), str) else ""
+    body = str(pr["body"]) if isinstance(pr.get("body"), str) else ""
     return PullFact(
         repo["full_name"],
         _int(pr, "number", "pull_request"),

@@ -72,7 +72,7 @@ def dora_keys(
     return dora.compute(*_dora_rows(where), start, end, bands)
 
 
-# -- fourkeys: one row per delivery ----------------------------------------------------------------
+# -- fourkeys: one row per delivery --------------------------------------------------------------
 
 
 def _fourkeys_rows(
@@ -104,7 +104,7 @@ def _fourkeys_rows(
     return statuses, push_rows, issues, earliest
 
 
-# -- dora: one row per logical fact ------------------------------------------------------------------
+# -- dora: one row per logical fact --------------------------------------------------------------
 
 
 def _dora_rows(

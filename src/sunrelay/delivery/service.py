@@ -32,6 +32,7 @@ from sunrelay.delivery.models import (
     Push,
     Source,
 )
+from sunrelay.people.orgfile import ID
 
 ID_LIMIT = 100  # X-GitHub-Delivery is a GUID; leave room for other senders' keys
 CHUNK = 1000
@@ -56,9 +57,7 @@ def create_source(slug: str, name: str = "", by: Actor | None = None) -> NewSour
     """A GitHub webhook source with its secret URL and signing secret. Staff only (no actor:
     an operator at the command line). Raises ValidationFailed, PermissionDenied."""
     require(by is None or by.staff, "staff", "add a delivery source")
-    from sunrelay.oncall.specs import ID
-
-    if not ID.match(slug or ""):
+    if not isinstance(slug, str) or not ID.match(slug):
         raise ValidationFailed(f"{slug!r} is not an id", field="id")
     with transaction.atomic():
         if Source.objects.filter(slug=slug).exists():
@@ -220,7 +219,7 @@ def _ingest_chunk(chunk: list[tuple[int, str]], report: Report) -> None:
     report.duplicate += len(parsed) - len(new)
 
 
-# -- deriving facts again ---------------------------------------------------------------------------
+# -- deriving facts again -------------------------------------------------------------------------
 
 
 @dataclass
