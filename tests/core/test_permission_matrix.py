@@ -124,6 +124,7 @@ REFUSED: dict[str, list[tuple[str, str, dict[str, Any]]]] = {
             {"action": "role", "role": "responder", "person": "liam"},
         ),
         ("post", "/incidents/{incident}/", {"action": "update", "text": "all good"}),
+        ("post", "/incidents/{incident}/", {"action": "cause", "deployment": "5"}),
         (
             "post",
             "/incidents/{incident}/",
@@ -183,6 +184,7 @@ REFUSED: dict[str, list[tuple[str, str, dict[str, Any]]]] = {
     ],
     "api:create_source": [("post", "/api/v1/delivery/sources", {"id": "gh"})],
     "api:move": [("post", "/api/v1/incidents/{incident}/state", {"state": "resolved"})],
+    "api:name_cause": [("post", "/api/v1/incidents/{incident}/cause", {"deployment": 1})],
     "api:assign_role": [
         (
             "post",

@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from sunrelay.core import clock
 from sunrelay.delivery import queries, service
 from tests.delivery import payloads as P
 
@@ -158,3 +159,32 @@ def test_a_team_sees_its_components_repositories_only(demo):
     assert keys(team="payments")["deployments"] == 5  # acme/ledger is the ledger's
     assert keys(team="mobile")["deployments"] == 0
     assert keys(repo="acme/other")["deployments"] == 0
+
+
+def test_a_sunrelay_incident_naming_a_deployment_or_a_commit_fails_it(demo):
+    from sunrelay.incidents import service as incidents
+    from sunrelay.people.models import Person
+
+    ingest(*baseline(), main((X1, at(3, 3, 11)), pushed=at(3, 3, 11)),
+           status(20, X1, "success", at(3, 3, 12)))  # fmt: skip
+    assert keys()["change_failure_rate"]["value"] == 0.0
+    ana = Person.objects.get(slug="ana")
+    with clock.frozen(at(3, 3, 13)):
+        found = incidents.declare("Ledger errors", "SEV3", ana, component="ledger")
+        incidents.name_cause(found.pk, ana, deployment=20)
+    assert keys()["change_failure_rate"]["value"] == 1.0
+    assert keys()["time_to_restore_hours"]["median"] is None  # not restored yet
+    with clock.frozen(at(3, 3, 15)):
+        incidents.move(found.pk, "resolved", ana)
+    assert keys()["time_to_restore_hours"]["median"] == pytest.approx(3.0)  # 12:00 → 15:00
+    with clock.frozen(at(3, 3, 16)):
+        incidents.name_cause(found.pk, ana, sha=X1[:10])  # the commit it shipped
+    assert keys()["change_failure_rate"]["value"] == 1.0
+    fourkeys = queries.dora_keys(START, END, queries.scope(), "fourkeys")
+    assert fourkeys["change_failure_rate"]["value"] == 0.0  # it joins whole shas only
+    with clock.frozen(at(3, 3, 16)):
+        incidents.name_cause(found.pk, ana, sha=X1)
+    fourkeys = queries.dora_keys(START, END, queries.scope(), "fourkeys")
+    assert fourkeys["change_failure_rate"]["value"] == 1.0
+    # from its root cause's deployment (12:00, before the declaration) to resolution: 3 h
+    assert fourkeys["time_to_restore_hours"]["median"] == 3.0

@@ -35,13 +35,15 @@ class PushRow:
 
 @dataclass(frozen=True)
 class IssueRow:
-    """An ``issues`` delivery."""
+    """An ``issues`` delivery, or a Sunrelay incident naming a commit (``source``
+    "sunrelay", as Four Keys keys incidents by source and id)."""
 
     number: int  # Four Keys' incident_id for GitHub: the number alone, whatever the repository
     created_at: datetime
     closed_at: datetime | None
     root_cause: str | None
     incident: bool
+    source: str = "github"
 
 
 @dataclass(frozen=True)
@@ -89,13 +91,13 @@ def incidents(issues: Iterable[IssueRow], deploys: list[Deploy]) -> list[Inciden
     for d in deploys:
         for sha in d.changes:
             shipped[sha].append(d.at)
-    groups: dict[int, list[tuple[IssueRow, datetime | None]]] = defaultdict(list)
+    groups: dict[tuple[str, int], list[tuple[IssueRow, datetime | None]]] = defaultdict(list)
     for row in issues:
         roots: list[datetime | None] = list(shipped.get(row.root_cause or "", []))
         for root_at in roots or [None]:
-            groups[row.number].append((row, root_at))
+            groups[(row.source, row.number)].append((row, root_at))
     found = []
-    for number, rows in groups.items():
+    for (_, number), rows in groups.items():
         if not any(row.incident for row, _ in rows):
             continue
         created = min(

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import Min
+from django.db.models import Min, Q
 
 from sunrelay.core.errors import ValidationFailed
 from sunrelay.delivery import dora, fourkeys
@@ -20,6 +20,7 @@ from sunrelay.delivery.models import (
     PushCommit,
     Status,
 )
+from sunrelay.incidents.models import Incident
 from sunrelay.people.models import Component
 from sunrelay.people.service import get_team
 
@@ -100,6 +101,13 @@ def _fourkeys_rows(
             "number", "created_at", "closed_at", "root_cause", "incident"
         )
     ]
+    issues += [
+        fourkeys.IssueRow(pk, declared, resolved, sha, True, "sunrelay")
+        for pk, declared, resolved, sha in _incidents(where).values_list(
+            "pk", "declared_at", "resolved_at", "cause_sha"
+        )
+        if sha
+    ]
     earliest = where.filter(Event.objects).aggregate(first=Min("occurred_at"))["first"]
     return statuses, push_rows, issues, earliest
 
@@ -178,8 +186,25 @@ def _failures(where: Scope) -> list[dora.Failure]:
         latest[(repo, number)] = (incident, closed)
         if cause:
             causes[(repo, number)] = cause
-    return [
+    found = [
         dora.Failure(repo, (causes[(repo, n)],), (), closed)
         for (repo, n), (incident, closed) in latest.items()
         if incident and (repo, n) in causes
     ]
+    for sha, deployment, resolved in _incidents(where).values_list(
+        "cause_sha", "cause_deployment", "resolved_at"
+    ):
+        found.append(
+            dora.Failure(None, (sha,) if sha else (), (deployment,) if deployment else (), resolved)
+        )
+    return found
+
+
+def _incidents(where: Scope) -> Any:
+    """Sunrelay incidents that name a cause (drills are exercises: left out), of the scope's
+    components when it has some."""
+    found = Incident.objects.filter(drill=False).exclude(cause_sha="", cause_deployment=None)
+    if where.repos is None:
+        return found
+    components = [c.pk for c in Component.objects.all() if set(c.repos) & where.repos]
+    return found.filter(Q(component__in=components) | Q(component__isnull=True))

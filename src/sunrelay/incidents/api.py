@@ -14,6 +14,7 @@ from sunrelay.incidents import followups, reports, service, timeline
 from sunrelay.incidents.schemas import (
     ActionItemIn,
     ActorIn,
+    CauseIn,
     DeclareIn,
     EntryIn,
     RoleIn,
@@ -80,6 +81,14 @@ def get_incident(request: HttpRequest, pk: int) -> Json:
 @router.post("/{pk}/state", response=Json)
 def move(request: HttpRequest, pk: int, payload: StateIn) -> Json:
     service.move(pk, payload.state, acting_actor(request, payload.actor), payload.note)
+    return _detail(pk)
+
+
+@router.post("/{pk}/cause", response=Json)
+def name_cause(request: HttpRequest, pk: int, payload: CauseIn) -> Json:
+    """The commit or deployment that caused it; delivery metrics count it as a failure."""
+    me = acting_actor(request, payload.actor)
+    service.name_cause(pk, me, sha=payload.sha, deployment=payload.deployment)
     return _detail(pk)
 
 

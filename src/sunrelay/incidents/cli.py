@@ -148,6 +148,24 @@ def state(
     _show(pk, as_json, f"#{pk} is {found.state}.")
 
 
+@incident_app.command("cause")
+@handles_errors
+def cause(
+    pk: int = typer.Argument(..., metavar="INCIDENT"),
+    sha: str = typer.Option("", "--sha", help="The commit that caused it (7+ hex digits)."),
+    deployment: int | None = typer.Option(None, "--deployment", help="GitHub deployment id."),
+    actor: str = AS,
+    as_json: bool = JSON,
+) -> None:
+    """Name the commit or deployment that caused an incident (delivery metrics count it)."""
+    django_setup()
+    from sunrelay.incidents import service
+    from sunrelay.people import service as people
+
+    service.name_cause(pk, people.get_person(actor), sha=sha, deployment=deployment)
+    _show(pk, as_json, f"#{pk}: cause recorded.")
+
+
 @incident_app.command("role")
 @handles_errors
 def role(

@@ -46,6 +46,10 @@ class Incident(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
     update_due_at = models.DateTimeField(null=True, blank=True)  # next status update
     update_reminded_at = models.DateTimeField(null=True, blank=True)
+    # what caused it, when known: a commit and/or a deployment (GitHub's id); delivery
+    # metrics count the deployment that shipped it as failed
+    cause_sha = models.CharField(max_length=64, blank=True)
+    cause_deployment = models.BigIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["-declared_at", "-pk"]

@@ -59,6 +59,12 @@ class ActorIn(Schema):
     actor: str | None = None
 
 
+class CauseIn(Schema):
+    sha: str = ""
+    deployment: int | None = None
+    actor: str | None = None
+
+
 def _slug(person: Any) -> str | None:
     return person.slug if person else None
 
@@ -107,6 +113,7 @@ def incident_json(i: Incident, *, detail: bool = False) -> dict[str, Any]:
         "resolved_at": format_optional(i.resolved_at),
         "closed_at": format_optional(i.closed_at),
         "next_update_due": format_optional(i.update_due_at),
+        "cause": {"sha": i.cause_sha or None, "deployment": i.cause_deployment},
     }
     if detail:
         out["summary"] = i.summary

@@ -5,6 +5,8 @@ Postmortems and action items live in ``followups``, lists, reports and reminders
 
 from __future__ import annotations
 
+import re
+
 from django.db import transaction
 
 from sunrelay.core import clock
@@ -219,6 +221,36 @@ def assign_role(pk: int, role: str, person: str, by: Actor | Person, note: str =
             )
         setattr(incident, role, who)
         incident.save()
+    return incident
+
+
+SHA = re.compile(r"^[0-9a-f]{7,64}$")
+
+
+def name_cause(
+    pk: int, by: Actor | Person, *, sha: str = "", deployment: int | None = None
+) -> Incident:
+    """Say which commit (seven hex digits or more) or which deployment (GitHub's id) caused
+    the incident; empty values clear it. Delivery metrics then count the deployment that
+    shipped it as failed. For those who run the incident. Raises ValidationFailed,
+    PermissionDenied."""
+    rights, actor = acting(by)
+    sha = (sha or "").strip().lower()
+    if sha and not SHA.match(sha):
+        raise ValidationFailed(f"{sha!r} is not a commit sha (7 to 64 hex digits)", field="sha")
+    if deployment is not None and not 0 < deployment < 2**63:
+        raise ValidationFailed("must be a deployment id, a positive number", field="deployment")
+    with transaction.atomic():
+        incident = timeline.get_incident(pk)
+        require_run(rights, incident, "name the cause of")
+        incident.cause_sha, incident.cause_deployment = sha, deployment
+        incident.save(update_fields=["cause_sha", "cause_deployment"])
+        named = " and ".join(
+            x for x in (f"commit {sha[:12]}" if sha else "", f"deployment {deployment}"
+                        if deployment else "") if x
+        )  # fmt: skip
+        text = f"caused by {named}" if named else "cause cleared"
+        timeline.entry(incident, "note", text, actor)
     return incident
 
 

@@ -97,6 +97,10 @@ def _act(request: HttpRequest, pk: int) -> None:
     elif action == "adr":
         record = service.promote_decision(whole_number(p.get("entry"), "entry"), _me(request))
         messages.success(request, f"Draft ADR created (record {record}).")
+    elif action == "cause":
+        raw = p.get("deployment", "").strip()
+        deployment = whole_number(raw, "deployment") if raw else None
+        service.name_cause(pk, me, sha=p.get("sha", ""), deployment=deployment)
     elif action == "item_done":
         followups.complete_action_item(whole_number(p.get("item"), "item"), me)
 
