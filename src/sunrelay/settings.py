@@ -11,6 +11,8 @@ SMTP_URL      smtp://host:25, smtp+starttls://user:pass@host:587 or smtps://…;
 SUNRELAY_MAIL_FROM  the sender of Sunrelay's email; default: sunrelay@localhost
 SUNRELAY_OUTBOUND_ALLOW  networks/hosts besides the public internet that Slack and webhook
               deliveries may reach, e.g. 10.0.0.0/8,hooks.internal; default: none
+SUNRELAY_BOTS GitHub logins that are machines though GitHub calls them users (comma-separated);
+              logins ending in [bot] and accounts of type Bot are machines anyway
 """
 
 from __future__ import annotations
@@ -179,6 +181,7 @@ SESSION_COOKIE_SECURE = _flag("SECURE_COOKIES")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
 SUNRELAY_URL = os.environ.get("SUNRELAY_URL", "http://localhost:8000").rstrip("/")
+SUNRELAY_BOTS = [x.strip() for x in os.environ.get("SUNRELAY_BOTS", "").split(",") if x.strip()]
 SMTP_URL = os.environ.get("SMTP_URL", "")
 SUNRELAY_MAIL_FROM = os.environ.get("SUNRELAY_MAIL_FROM", "sunrelay@localhost")
 # Slack and webhook deliveries go to public addresses only; these networks or host names are

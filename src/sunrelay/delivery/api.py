@@ -57,6 +57,29 @@ def _day(text: str, field: str) -> date:
         raise ValidationFailed(f"{text!r} is not a date like 2026-01-31", field=field) from None
 
 
+@metrics_router.get("/prs", response=Json)
+def pull_requests(
+    request: HttpRequest,
+    start: str = Query("", alias="from"),
+    end: str = Query("", alias="to"),
+    team: str = "",
+    repo: str = "",
+) -> Json:
+    """Pull-request flow, as ``sunrelay metrics prs --json`` prints."""
+    from sunrelay.delivery import prs
+
+    where = queries.scope(team or None, repo or None)
+    return prs.pr_flow(_day(start, "from"), _day(end, "to"), where, team or None)
+
+
+@metrics_router.get("/wip", response=list[Json])
+def work_in_progress(request: HttpRequest, team: str = "") -> list[Json]:
+    """Pull requests in flight per engineer now, against their team's agreement."""
+    from sunrelay.delivery import prs
+
+    return prs.wip(queries.scope(team or None), team or None)
+
+
 @metrics_router.get("/dora", response=Json)
 def dora_keys(
     request: HttpRequest,

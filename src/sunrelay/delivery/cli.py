@@ -151,5 +151,43 @@ def dora_keys(
     out.print(table)
 
 
+@metrics_app.command("prs")
+@handles_errors
+def pull_requests(
+    start: str = typer.Option(..., "--from", help="First day, YYYY-MM-DD (UTC)."),
+    end: str = typer.Option(..., "--to", help="The day after the last, YYYY-MM-DD."),
+    team: str | None = typer.Option(None, "--team", help="Only this team's repositories."),
+    repo: str | None = typer.Option(None, "--repo", help="Only OWNER/NAME."),
+    as_json: bool = JSON,
+) -> None:
+    """Pull-request flow over [--from, --to): each stage in the working time of whoever it
+    waited on and in calendar time, sizes, review requests against the team's agreement, and
+    work in progress per engineer now."""
+    django_setup()
+    from sunrelay.delivery import prs, queries
+
+    result = prs.pr_flow(_day(start, "from"), _day(end, "to"), queries.scope(team, repo), team)
+    if as_json:
+        print_json(result)
+        return
+    table = Table("stage", "count", "median (working h)", "p90 (working h)",
+                  "median (calendar h)", title=f"Pull requests {start} → {end}")  # fmt: skip
+    for stage, row in result["stages"].items():
+        working, calendar = row["working_hours"], row["calendar_hours"]
+        table.add_row(stage, str(row["count"]), _num(working["median"]), _num(working["p90"]),
+                      _num(calendar["median"]))  # fmt: skip
+    out.print(table)
+    sla = result["review_sla"]
+    out.print(
+        f"Review requests answered in time: {sla['in_time']} of {sla['requests']}"
+        + (f" ({sla['share']:.0%})" if sla["share"] is not None else "")
+    )
+    over = [w for w in result["wip"] if w["over"]]
+    for w in over:
+        out.print(f"{w['person']}: {w['total']} in flight (agreed {w['limit']})")
+    if result["unmapped"]:
+        err.print("Not in the directory (add github: to people): " + ", ".join(result["unmapped"]))
+
+
 def _num(value: float | None, shape: str = "{:.1f}") -> str:
     return "—" if value is None else shape.format(value)

@@ -70,7 +70,7 @@ def dora_keys(
         )
     if mode == "fourkeys":
         return fourkeys.compute(*_fourkeys_rows(where), start, end)
-    return dora.compute(*_dora_rows(where), start, end, bands)
+    return dora.compute(*dora_rows(where), start, end, bands)
 
 
 # -- fourkeys: one row per delivery --------------------------------------------------------------
@@ -115,7 +115,7 @@ def _fourkeys_rows(
 # -- dora: one row per logical fact --------------------------------------------------------------
 
 
-def _dora_rows(
+def dora_rows(
     where: Scope,
 ) -> tuple[list[dora.DeploymentRow], list[dora.MainCommit], list[dora.Change], list[dora.Failure]]:
     statuses: dict[int, list[tuple[str, datetime]]] = defaultdict(list)
@@ -141,10 +141,9 @@ def _dora_rows(
     return rows, main, _changes(where), _failures(where)
 
 
-def _changes(where: Scope) -> list[dora.Change]:
-    """Merged pull requests into the default branch, each timed from the first commit pushed
-    to its branch before it merged (after an earlier pull request from the same branch
-    closed); with no push seen, from when it was opened."""
+def first_commits(where: Scope) -> dict[tuple[str, int], datetime]:
+    """Each pull request's first commit: the earliest among pushes to its head branch before
+    it merged (or now), after an earlier pull request from the same branch merged."""
     branch: dict[tuple[str, str], list[tuple[datetime, datetime]]] = defaultdict(list)
     for repo, ref, pushed, first in (
         where.filter(Push.objects.filter(main=False))
@@ -153,24 +152,32 @@ def _changes(where: Scope) -> list[dora.Change]:
     ):
         if first is not None:
             branch[(repo, ref.removeprefix("refs/heads/"))].append((pushed, first))
-    merged = where.filter(
-        PullRequest.objects.filter(merged_at__isnull=False, base_is_default=True)
-    ).order_by("created_at")
     previous: dict[tuple[str, str], datetime] = {}
-    found = []
-    for pr in merged.only("repo", "number", "merge_sha", "head_ref", "created_at", "merged_at"):
-        key = (pr.repo, pr.head_ref)
-        after = previous.get(key)
+    found: dict[tuple[str, int], datetime] = {}
+    for repo, number, head, created, merged in (
+        where.filter(PullRequest.objects)
+        .order_by("created_at")
+        .values_list("repo", "number", "head_ref", "created_at", "merged_at")
+    ):
+        key, after = (repo, head), previous.get((repo, head))
         firsts = [
             first
             for pushed, first in branch.get(key, ())
-            if pushed <= pr.merged_at and (after is None or pushed > after)
+            if (merged is None or pushed <= merged) and (after is None or pushed > after)
         ]
-        previous[key] = pr.merged_at
-        found.append(
-            dora.Change(pr.repo, pr.number, pr.merge_sha, min(firsts, default=pr.created_at))
-        )
+        if merged is not None:
+            previous[key] = merged
+        found[(repo, number)] = min(firsts, default=created)
     return found
+
+
+def _changes(where: Scope) -> list[dora.Change]:
+    """Merged pull requests into the default branch, each timed from its first commit."""
+    firsts = first_commits(where)
+    merged = where.filter(
+        PullRequest.objects.filter(merged_at__isnull=False, base_is_default=True)
+    ).values_list("repo", "number", "merge_sha")
+    return [dora.Change(r, n, sha, firsts[(r, n)]) for r, n, sha in merged if (r, n) in firsts]
 
 
 def _failures(where: Scope) -> list[dora.Failure]:

@@ -258,3 +258,30 @@ def rebuild(progress: Callable[[int], None] | None = None) -> Rebuilt:
             if progress:
                 progress(len(batch))
     return done
+
+
+# -- reminders -------------------------------------------------------------------------------------
+
+
+def remind_overdue_reviews() -> int:
+    """Tell each reviewer of a review request past its agreed time, once per request, in their
+    working hours (the outbox holds it until then). Returns how many were queued."""
+    from sunrelay.delivery import prs
+    from sunrelay.notify import service as notify
+
+    sent = 0
+    for item in prs.overdue_reviews():
+        if item.person is None:
+            continue
+        pull = item.pull
+        notify.send(
+            item.person,
+            "review.overdue",
+            f"Review overdue: {pull.repo}#{pull.number} {pull.title}",
+            f"You were asked to review this on {item.request.at:%a %d %b %H:%M} UTC; the team "
+            f"agreed on {item.limit} of your working time, which ran out.",
+            url=f"https://github.com/{pull.repo}/pull/{pull.number}",
+            key=f"delivery:review:{item.request.id}",
+        )
+        sent += 1
+    return sent

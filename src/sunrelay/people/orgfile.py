@@ -112,8 +112,9 @@ def register_section(section: Section) -> None:
 
 
 def register_agreement(key: str, rules: dict[str, Callable[[object], object]]) -> None:
-    """Let a domain add keys to the teams' working agreement (``incident: {…}``)."""
-    AGREEMENT_KEYS[key] = rules
+    """Let a domain add keys to the teams' working agreement (``incident: {…}``), or names
+    to a section another owns (``review: {pr: …}``)."""
+    AGREEMENT_KEYS[key] = {**AGREEMENT_KEYS.get(key, {}), **rules}
 
 
 @dataclass(frozen=True, order=True)

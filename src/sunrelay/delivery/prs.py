@@ -1,0 +1,237 @@
+"""Reading pull-request flow: stages in working and calendar time, review requests against
+each team's agreement, work in progress per engineer, and overdue-review reminders."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from django.conf import settings
+
+from sunrelay.core import clock
+from sunrelay.delivery import dora, flow
+from sunrelay.delivery.models import PullRequest, Review, ReviewRequest
+from sunrelay.delivery.queries import Scope, dora_rows, first_commits, window
+from sunrelay.people.logic import Directory
+from sunrelay.people.models import Component, Team
+from sunrelay.people.queries import load_directory
+from sunrelay.worktime import NoWorkingTime, deadline, parse_period, usual_day
+
+DEFAULT_REVIEW, DEFAULT_WIP = "8h", 2  # seed 001: a pull request reviewed within 8 working hours
+
+
+def is_bot(login: str, kind: str = "") -> bool:
+    """GitHub Apps end in ``[bot]`` and are ``type: Bot``; ``SUNRELAY_BOTS`` names the rest
+    (a machine user that reviews, say)."""
+    return (
+        login.endswith("[bot]")
+        or kind == "Bot"
+        or login.casefold() in {b.casefold() for b in settings.SUNRELAY_BOTS}
+    )
+
+
+@dataclass
+class Identities:
+    """GitHub logins to people, as the directory maps them (never guessed)."""
+
+    directory: Directory
+    logins: dict[str, str]
+    unmapped: set[str]
+
+    @classmethod
+    def load(cls) -> Identities:
+        directory = load_directory()
+        logins = {p.github.casefold(): p.id for p in directory.people.values() if p.github}
+        return cls(directory, logins, set())
+
+    def person(self, login: str) -> str | None:
+        found = self.logins.get(login.casefold())
+        if found is None and not is_bot(login):
+            self.unmapped.add(login)
+        return found
+
+
+def _owners() -> dict[str, str]:
+    """Repository → the slug of the team that owns its component."""
+    return {
+        repo: owner
+        for repos, owner in Component.objects.filter(owner__isnull=False).values_list(
+            "repos", "owner__slug"
+        )
+        for repo in repos
+    }
+
+
+def _agreements() -> dict[str, dict[str, Any]]:
+    return dict(Team.objects.values_list("slug", "agreement"))
+
+
+def review_limit(agreement: dict[str, Any] | None) -> str:
+    return str(((agreement or {}).get("review") or {}).get("pr") or DEFAULT_REVIEW)
+
+
+def wip_limit(agreement: dict[str, Any] | None) -> int:
+    return int(((agreement or {}).get("wip") or {}).get("person") or DEFAULT_WIP)
+
+
+def pull_rows(where: Scope, pulls: Any) -> list[flow.PullRow]:
+    """``pulls`` (a queryset of PullRequest) as flow rows, with their requests, reviews,
+    first commits and the deployment that shipped each."""
+    pulls = list(pulls)
+    ids = [p.pk for p in pulls]
+    requests: dict[int, list[flow.RequestRow]] = defaultdict(list)
+    for r in ReviewRequest.objects.filter(pull__in=ids):
+        requests[r.pull_id].append(flow.RequestRow(r.pk, r.reviewer, r.requested_at, r.removed_at))
+    reviews: dict[int, list[flow.ReviewRow]] = defaultdict(list)
+    for pull, login, kind, state, at in Review.objects.filter(pull__in=ids).values_list(
+        "pull_id", "reviewer", "reviewer_type", "state", "submitted_at"
+    ):
+        reviews[pull].append(flow.ReviewRow(login, is_bot(login, kind), state, at))
+    firsts = first_commits(where)
+    shipped = _shipped(where, pulls)
+    owners = _owners()
+    return [
+        flow.PullRow(
+            p.repo,
+            p.number,
+            p.title,
+            p.author,
+            p.draft,
+            p.state,
+            p.created_at,
+            p.ready_at or (None if p.draft else p.created_at),
+            p.merged_at,
+            firsts.get((p.repo, p.number), p.created_at),
+            shipped.get((p.repo, p.merge_sha)) if p.merge_sha else None,
+            None if p.additions is None else p.additions + (p.deletions or 0),
+            owners.get(p.repo),
+            tuple(requests.get(p.pk, ())),
+            tuple(reviews.get(p.pk, ())),
+        )
+        for p in pulls
+    ]
+
+
+def _shipped(where: Scope, pulls: list[PullRequest]) -> dict[tuple[str, str], datetime]:
+    if not any(p.merge_sha for p in pulls):
+        return {}
+    rows, main, _, _ = dora_rows(where)
+    return {(d.row.repo, sha): d.at for d in dora.ship(rows, main) for sha in d.shipped}
+
+
+# -- the figures -----------------------------------------------------------------------------------
+
+
+def pr_flow(start: date, end: date, where: Scope, team: str | None = None) -> dict[str, Any]:
+    """Pull requests that became ready for review in [start, end): each stage in working and
+    calendar time, sizes against 200-400 lines, and the review requests made in the window
+    against each team's agreement (``review.pr``, default 8 working hours)."""
+    window(start, end)
+    now = clock.now()
+    lo = datetime.combine(start, datetime.min.time(), tzinfo=UTC)
+    hi = datetime.combine(end, datetime.min.time(), tzinfo=UTC)
+    who = Identities.load()
+    pulls = pull_rows(
+        where,
+        where.filter(PullRequest.objects).filter(created_at__lt=hi, updated_at__gte=lo),
+    )
+    ready = [p for p in pulls if p.ready_at is not None and lo <= p.ready_at < hi]
+    intervals = [i for p in ready for i in flow.stages(p, who.person)]
+    schedules = who.directory.schedules()
+    flow.measure(intervals, schedules)
+    requests = [a for p in pulls for a in flow.asked(p, who.person) if lo <= a.request.at < hi]
+    _set_due(requests, who.directory, _agreements())
+    overall, per = flow.comply(requests, now)
+    return {
+        "from": start.isoformat(),
+        "to": end.isoformat(),
+        "team": team,
+        "pulls": len(ready),
+        "stages": flow.summary(intervals),
+        "size": flow.sizes(ready),
+        "review_sla": {
+            **overall.json(),
+            "late": [flow.late_json(a) for a in overall.late[:200]],
+            "reviewers": {name: c.json() for name, c in sorted(per.items())},
+        },
+        "wip": wip(where, team),
+        "unmapped": sorted(who.unmapped),
+    }
+
+
+def _set_due(
+    found: list[flow.Asked], directory: Directory, agreements: dict[str, dict[str, Any]]
+) -> None:
+    for item in found:
+        if item.person is None or item.person not in directory.people:
+            continue
+        item.limit = review_limit(agreements.get(item.pull.team or ""))
+        period = parse_period(item.limit)
+        schedule = directory.schedule(item.person)
+        working = period.working_time(usual_day(directory.person(item.person).working_hours))
+        try:
+            item.due_at = deadline(schedule, item.request.at, working)
+        except NoWorkingTime:
+            item.due_at = None  # nobody can be late who never works: not judged
+
+
+def wip(where: Scope, team: str | None = None) -> list[dict[str, Any]]:
+    """Work in progress per engineer now: open pull requests they wrote (drafts aside) and
+    reviews they have been asked for and not yet given, against their team's agreement
+    (``wip.person``, default 2)."""
+    who = Identities.load()
+    open_ = list(where.filter(PullRequest.objects.filter(state="open")))
+    rows = pull_rows(where, open_)
+    authored: dict[str, list[str]] = defaultdict(list)
+    reviewing: dict[str, list[str]] = defaultdict(list)
+    for p in rows:
+        name = f"{p.repo}#{p.number}"
+        person = who.person(p.author)
+        if person and not p.draft:
+            authored[person].append(name)
+        for item in flow.asked(p, who.person):
+            if item.answered_at is None and item.person:
+                reviewing[item.person].append(name)
+    teams = {t.id: t for t in load_directory(team=team).teams.values()} if team else {}
+    members = {m for t in teams.values() for m in t.members} if team else None
+    agreements = _agreements()
+    home = _home_teams()
+    out = []
+    for person in sorted(set(authored) | set(reviewing)):
+        if members is not None and person not in members:
+            continue
+        limit = wip_limit(agreements.get(home.get(person, "")))
+        total = len(authored[person]) + len(reviewing[person])
+        out.append(
+            {
+                "person": person,
+                "authored": sorted(authored[person]),
+                "reviewing": sorted(reviewing[person]),
+                "total": total,
+                "limit": limit,
+                "over": total > limit,
+            }
+        )
+    return out
+
+
+def _home_teams() -> dict[str, str]:
+    """Each person's first team by id: whose agreement sets their WIP limit."""
+    found: dict[str, str] = {}
+    for slug, member in Team.objects.order_by("slug").values_list("slug", "members__slug"):
+        if member:
+            found.setdefault(member, slug)
+    return found
+
+
+def overdue_reviews(now: datetime | None = None) -> list[flow.Asked]:
+    """Review requests still open past their due time, on open pull requests."""
+    now = now or clock.now()
+    where = Scope(None)
+    pulls = pull_rows(where, PullRequest.objects.filter(state="open", draft=False))
+    who = Identities.load()
+    found = [a for p in pulls for a in flow.asked(p, who.person) if a.answered_at is None]
+    _set_due(found, who.directory, _agreements())
+    return [a for a in found if a.due_at is not None and a.due_at < now]
