@@ -80,8 +80,9 @@ def reviewed(number: int, created: datetime, who: str, state: str, at: datetime,
         head_ref=f"f-{number}",
         review_shape=True,
     )["pull_request"]
-    return ("pull_request_review", P.review(REPO, number, reviewer=who, state=state,
-                                            submitted=at, pull=pull, reviewer_type=kind))  # fmt: skip
+    made = P.review(REPO, number, reviewer=who, state=state, submitted=at, pull=pull,
+                    reviewer_type=kind)  # fmt: skip
+    return ("pull_request_review", made)
 
 
 FRIDAY_6PM_LISBON = datetime(2026, 1, 16, 18, tzinfo=UTC)  # winter: Lisbon is on UTC
@@ -194,8 +195,8 @@ def test_the_cli_and_the_api(org, reader):
     ingest(opened(1, FRIDAY_6PM_LISBON, reviewer="kenji"),
            reviewed(1, FRIDAY_6PM_LISBON, "kenji", "approved", MONDAY_0930_TOKYO))  # fmt: skip
     with clock.frozen(datetime(2026, 1, 20, tzinfo=UTC)):
-        done = CliRunner().invoke(app, ["metrics", "prs", "--from", "2026-01-12",
-                                        "--to", "2026-01-26", "--team", "payments", "--json"])  # fmt: skip
+        args = ["--from", "2026-01-12", "--to", "2026-01-26", "--team", "payments", "--json"]
+        done = CliRunner().invoke(app, ["metrics", "prs", *args])
         assert done.exit_code == 0, done.output
         found = json.loads(done.stdout)
         assert found["stages"]["pickup"]["working_hours"]["median"] == 0.5

@@ -186,7 +186,8 @@ teams:
     [vibes] = [p for p in found if "agreement.vibes" in p]
     # the keys a person can write, never Python internals (they read "<function …>" once)
     assert vibes.endswith(
-        "unknown agreement key; expected one of: handoff, incident, " + ("oncall, review, status")
+        "unknown agreement key; expected one of: handoff, incident, "
+        + ("oncall, review, status, wip")
     ), vibes
     assert "<function" not in "".join(found) and "escalate_after" in "".join(found)
     assert len(found) == 4, found
