@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from sunrelay.cli.main import app
 from sunrelay.delivery.models import Event, PullRequest
-from tests.delivery import payloads as P
+from sunrelay.demo import webhooks as P
 
 pytestmark = pytest.mark.django_db
 run = CliRunner().invoke

@@ -12,7 +12,7 @@ import pytest
 
 from sunrelay.core import clock
 from sunrelay.delivery import queries, service
-from tests.delivery import payloads as P
+from sunrelay.demo import webhooks as P
 
 pytestmark = pytest.mark.django_db
 REPO = "acme/ledger"

@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from sunrelay.delivery import queries, service
-from tests.delivery import payloads as P
+from sunrelay.demo import webhooks as P
 
 pytestmark = pytest.mark.django_db
 REPO = "acme/ledger"

@@ -15,7 +15,7 @@ from sunrelay.core import clock
 from sunrelay.delivery import prs, queries, service
 from sunrelay.notify.models import Notification
 from sunrelay.people import service as people
-from tests.delivery import payloads as P
+from sunrelay.demo import webhooks as P
 
 pytestmark = pytest.mark.django_db
 REPO = "acme/ledger"

@@ -12,7 +12,7 @@ from django.test import Client
 from sunrelay.delivery import github, service
 from sunrelay.delivery.models import Event, Push, PushCommit, Source
 from tests.conftest import sign_in
-from tests.delivery import payloads as P
+from sunrelay.demo import webhooks as P
 
 pytestmark = pytest.mark.django_db
 T = datetime(2026, 3, 2, 9, tzinfo=UTC)

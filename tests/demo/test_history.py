@@ -12,6 +12,8 @@ from django.db.models import F
 from sunrelay.cadence.models import Handoff, Occurrence, StatusUpdate
 from sunrelay.core import clock
 from sunrelay.decisions.models import Record
+from sunrelay.delivery import prs, queries
+from sunrelay.delivery.models import Deployment, PullRequest
 from sunrelay.demo import history
 from sunrelay.incidents.models import Incident
 from sunrelay.oncall.models import AlertGroup
@@ -27,7 +29,9 @@ def snapshot() -> dict[str, object]:
         "records": sorted(Record.objects.values_list("title", "status", "rung")),
         "handoffs": sorted(Handoff.objects.values_list("created_at", "acknowledged_by__slug")),
         "occurrences": sorted(Occurrence.objects.values_list("ritual__title", "start", "state")),
-        "incidents": sorted(Incident.objects.values_list("title", "state")),
+        "incidents": sorted(Incident.objects.values_list("title", "state", "cause_deployment")),
+        "pulls": sorted(PullRequest.objects.values_list("repo", "number", "merged_at", "author")),
+        "deployments": sorted(Deployment.objects.values_list("github_id", "sha", "created_at")),
     }
 
 
@@ -62,3 +66,19 @@ def test_the_history_has_every_state_a_page_can_show(demo):
         pairs = ana.get("/cadence/one-on-ones/").content.decode()
         assert "Bruno Costa</a>" in pairs and "% (" in pairs  # held in the last 90 days
     assert "Yuki Tanaka asked for changes on ADR-" in home  # her late, objected record
+
+
+def test_the_history_has_delivery_every_figure_can_show(demo):
+    with clock.frozen(NOW):
+        history.build(seed=7)
+        start, end = datetime(2026, 9, 1).date(), NOW.date()
+        keys = queries.dora_keys(start, end, queries.scope(team="payments"))
+        flow = prs.pr_flow(start, end, queries.scope(team="payments"), "payments")
+    assert keys["deployments"] > 20 and 0 < keys["change_failure_rate"]["value"] < 0.5
+    assert keys["lead_time_hours"]["median"] is not None
+    assert keys["time_to_restore_hours"]["median"] is not None
+    assert flow["pulls"] > 20 and flow["unmapped"] == []
+    pickup = flow["stages"]["pickup"]
+    assert pickup["working_hours"]["median"] < pickup["calendar_hours"]["median"]
+    assert 0 < flow["review_sla"]["in_time"] < flow["review_sla"]["requests"]  # some are late
+    assert Incident.objects.filter(cause_deployment__isnull=False).exists()

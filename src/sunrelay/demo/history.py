@@ -7,6 +7,7 @@ writes the same history. It composes every domain, so it lives outside them all 
 
 from __future__ import annotations
 
+import json
 import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -17,12 +18,15 @@ from sunrelay.cadence.logic import week_of
 from sunrelay.core import clock
 from sunrelay.decisions import review
 from sunrelay.decisions import service as decisions
+from sunrelay.delivery import service as delivery
+from sunrelay.delivery.models import Deployment
+from sunrelay.demo import delivery as github_history
 from sunrelay.incidents import followups
 from sunrelay.incidents import service as incidents
 from sunrelay.oncall import alerts, escalation
 from sunrelay.oncall import service as oncall
 from sunrelay.people import service as people
-from sunrelay.people.models import Person
+from sunrelay.people.models import Component, Person
 
 WEEKS = 12
 
@@ -77,6 +81,7 @@ def build(
         ("decisions", lambda: _decisions(rng, monday, now, done)),
         ("rituals and 1:1s", lambda: _rituals(rng, monday, now, done)),
         ("hand-offs", lambda: _handoffs(rng, monday, now, done)),
+        ("GitHub deliveries", lambda: _delivery(rng, monday, now, done)),
         ("alerts and incidents", lambda: _incidents(rng, monday, now, done)),
         ("on-call overrides", lambda: _overrides(now, done)),
     ]
@@ -230,6 +235,16 @@ def _handoffs(rng: random.Random, monday: date, now: datetime, done: Summary) ->
                         handoffs.acknowledge(handoff.pk, receiver)
 
 
+def _delivery(rng: random.Random, monday: date, now: datetime, done: Summary) -> None:
+    """Pull requests, reviews, pushes and deployments of the six repositories, and the
+    incidents some deployments caused, taken in as a GitHub backfill would be."""
+    delivery.create_source("github", "GitHub (acme)")
+    found = github_history.build(rng, _at(monday, 0), now)
+    lines = (json.dumps({"event": e, "delivery": d, "payload": p}) for e, d, p in found)
+    report = delivery.ingest(lines)
+    done.add("GitHub deliveries", report.new)
+
+
 def _incidents(rng: random.Random, monday: date, now: datetime, done: Summary) -> None:
     _, secret = alerts.create_integration("prometheus", "Prometheus", "alertmanager")
     for i, (title, severity, component) in enumerate(
@@ -240,6 +255,9 @@ def _incidents(rng: random.Random, monday: date, now: datetime, done: Summary) -
         ana = Person.objects.get(slug="ana")
         with clock.frozen(start):
             incident = incidents.declare(title, severity, ana, component=component)
+            cause = _last_deployment(component, start)
+            if cause is not None:  # what changed just before
+                incidents.name_cause(incident.pk, ana, deployment=cause)
             incidents.add_entry(incident.pk, "decision", "Roll back the last deploy", ana,
                                 "the errors began with it")  # fmt: skip
         with clock.frozen(start + timedelta(minutes=40)):
@@ -267,6 +285,17 @@ def _incidents(rng: random.Random, monday: date, now: datetime, done: Summary) -
         alerts.receive(secret, payload)
         escalation.escalate_due()
         done.add("alerts firing")
+
+
+def _last_deployment(component: str | None, before: datetime) -> int | None:
+    repos = Component.objects.get(slug=component).repos if component else []
+    found = (
+        Deployment.objects.filter(repo__in=repos, production=True, created_at__lt=before)
+        .order_by("-created_at")
+        .values_list("github_id", flat=True)
+        .first()
+    )
+    return found
 
 
 def _overrides(now: datetime, done: Summary) -> None:

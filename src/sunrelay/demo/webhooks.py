@@ -1,6 +1,7 @@
 """GitHub webhook payloads in the exact shape GitHub sends (api.github.com, as documented and
-as the octokit/webhooks examples show), with the values a test needs. Every object carries
-GitHub's keys, URL templates included, so parsers meet what production meets."""
+as the octokit/webhooks examples show), with the values the demo history and the tests need.
+Every object carries GitHub's keys, URL templates included, so parsers meet what production
+meets."""
 
 from __future__ import annotations
 
