@@ -13,9 +13,9 @@ from typer.testing import CliRunner
 from sunrelay.cli.main import app
 from sunrelay.core import clock
 from sunrelay.delivery import prs, queries, service
+from sunrelay.demo import webhooks as P
 from sunrelay.notify.models import Notification
 from sunrelay.people import service as people
-from sunrelay.demo import webhooks as P
 
 pytestmark = pytest.mark.django_db
 REPO = "acme/ledger"

@@ -11,8 +11,8 @@ from django.test import Client
 
 from sunrelay.delivery import github, service
 from sunrelay.delivery.models import Event, Push, PushCommit, Source
-from tests.conftest import sign_in
 from sunrelay.demo import webhooks as P
+from tests.conftest import sign_in
 
 pytestmark = pytest.mark.django_db
 T = datetime(2026, 3, 2, 9, tzinfo=UTC)

@@ -3,7 +3,7 @@ the same seed, and something true on every hub page."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from django.db import transaction
@@ -71,7 +71,7 @@ def test_the_history_has_every_state_a_page_can_show(demo):
 def test_the_history_has_delivery_every_figure_can_show(demo):
     with clock.frozen(NOW):
         history.build(seed=7)
-        start, end = datetime(2026, 9, 1).date(), NOW.date()
+        start, end = date(2026, 9, 1), NOW.date()
         keys = queries.dora_keys(start, end, queries.scope(team="payments"))
         flow = prs.pr_flow(start, end, queries.scope(team="payments"), "payments")
     assert keys["deployments"] > 20 and 0 < keys["change_failure_rate"]["value"] < 0.5
