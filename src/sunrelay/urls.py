@@ -26,5 +26,6 @@ urlpatterns = [
     path("notifications/", include("sunrelay.notify.urls")),
     path("oncall/", include("sunrelay.oncall.urls")),
     path("incidents/", include("sunrelay.incidents.urls")),
+    path("health/", include("sunrelay.delivery.urls")),
     path("", include("sunrelay.people.urls")),
 ]

@@ -56,10 +56,12 @@ class ReviewMetrics:
     cross_team_adrs: float | None  # share of those that are ADRs gone through review
 
 
-def review_metrics(since: datetime, until: datetime) -> ReviewMetrics:
-    """What the metrics area reads about decisions, for records decided in [since, until)."""
+def review_metrics(since: datetime, until: datetime, team: str | None = None) -> ReviewMetrics:
+    """What the metrics area reads about decisions, for records decided in [since, until)
+    (of ``team``: written by it)."""
+    records = Record.objects.filter(team__slug=team) if team else Record.objects.all()
     decided = list(
-        Record.objects.filter(
+        records.filter(
             decided_at__gte=since, decided_at__lt=until, review_requested_at__isnull=False
         ).select_related("dri")
     )

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sunrelay.delivery.stats import percentile
@@ -155,7 +155,7 @@ def _names(failure: Failure, d: Deployed) -> bool:
     )
 
 
-def _mark_failures(found: list[Deployed], failures: list[Failure]) -> None:
+def mark_failures(found: list[Deployed], failures: list[Failure]) -> None:
     by_place: dict[tuple[str, str], list[Deployed]] = defaultdict(list)
     for d in found:
         by_place[(d.row.repo, d.row.environment)].append(d)
@@ -180,7 +180,7 @@ def compute(
     bands: str = "2024",
 ) -> dict[str, Any]:
     found = ship(rows, main)
-    _mark_failures(found, failures)
+    mark_failures(found, failures)
     window = [d for d in found if start <= d.at.date() < end]
     by_merge = {(c.repo, c.merge_sha): c for c in changes if c.merge_sha}
     lead = [
@@ -211,3 +211,36 @@ def compute(
         "change_failure_rate": {"value": rate, "bucket": band(bands, "cfr", rate)},
         "time_to_restore_hours": {"median": restored, "bucket": band(bands, "restore", restored)},
     }
+
+
+def weekly(
+    rows: list[DeploymentRow],
+    main: list[MainCommit],
+    changes: list[Change],
+    failures: list[Failure],
+    start: date,
+    weeks: int,
+) -> list[dict[str, Any]]:
+    """The keys week by week from ``start``: for the trend charts."""
+    found = ship(rows, main)
+    mark_failures(found, failures)
+    by_merge = {(c.repo, c.merge_sha): c for c in changes if c.merge_sha}
+    out = []
+    for n in range(weeks):
+        a, b = start + timedelta(weeks=n), start + timedelta(weeks=n + 1)
+        mine = [d for d in found if a <= d.at.date() < b]
+        lead = [
+            (d.at - by_merge[(d.row.repo, sha)].first_commit_at).total_seconds() / 3600
+            for d in mine
+            for sha in d.shipped
+            if (d.row.repo, sha) in by_merge
+        ]
+        out.append(
+            {
+                "week": a.isoformat(),
+                "deployments": len(mine),
+                "failed": sum(1 for d in mine if d.failed),
+                "lead_time_hours": percentile(lead, 0.5),
+            }
+        )
+    return out

@@ -1,0 +1,162 @@
+"""Async health, for a team or the whole organisation: the DORA keys and their trend, pull
+requests in working and calendar time, review requests against the agreement, sizes, work in
+progress, design-review cycle time, cross-team changes with a decision record, and weekly
+update participation. Reads only; every figure links to the rows behind it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from sunrelay.cadence import status
+from sunrelay.cadence.logic import week_of
+from sunrelay.core import clock
+from sunrelay.decisions.queries import review_metrics
+from sunrelay.delivery import charts, dora, flow, prs
+from sunrelay.delivery.models import PullRequest
+from sunrelay.delivery.queries import Scope, dora_keys, dora_rows, scope
+from sunrelay.people.models import Component, Team
+
+WEEKS = 12
+SHOWN = ("coding", "pickup", "review")  # the stages the rows page shows
+
+
+@dataclass(frozen=True)
+class Window:
+    start: date
+    end: date  # exclusive
+
+    @classmethod
+    def last_weeks(cls, weeks: int = WEEKS, today: date | None = None) -> Window:
+        """``weeks`` whole weeks, Monday to Sunday, ending with the current one."""
+        today = today or clock.now().date()
+        monday = today - timedelta(days=today.weekday())
+        return cls(monday - timedelta(weeks=weeks - 1), monday + timedelta(weeks=1))
+
+    def instants(self) -> tuple[datetime, datetime]:
+        return (
+            datetime.combine(self.start, datetime.min.time(), tzinfo=UTC),
+            datetime.combine(self.end, datetime.min.time(), tzinfo=UTC),
+        )
+
+
+def page(team: str | None) -> dict[str, Any]:
+    """Everything the health page shows. Raises TeamNotFound."""
+    where = scope(team)
+    window = Window.last_weeks()
+    keys = dora_keys(window.start, window.end, where)
+    trend = dora.weekly(*dora_rows(where), window.start, WEEKS)
+    flow = prs.pr_flow(window.start, window.end, where, team)
+    since, until = window.instants()
+    decisions = review_metrics(since, until, team)
+    return {
+        "team": Team.objects.get(slug=team) if team else None,
+        "window": window,
+        "repos": sorted(where.repos) if where.repos is not None else None,
+        "keys": keys,
+        "deploy_chart": charts.bars(
+            [(w["week"][5:], float(w["deployments"])) for w in trend], "deploys"
+        ),
+        "lead_chart": charts.bars([(w["week"][5:], w["lead_time_hours"]) for w in trend], "h"),
+        "flow": flow,
+        "stages": [(name, flow["stages"][name]) for name in ("coding", "pickup", "review")],
+        "decisions": decisions,
+        "cross_team": cross_team(where, window),
+        "participation": _participation(team, window),
+        "teams": _teams_table(window) if team is None else [],
+    }
+
+
+def cross_team(where: Scope, window: Window) -> dict[str, Any]:
+    """Merged pull requests by someone outside the team that owns the repository: how many
+    link a decision record (an ADR, RFC or design doc) in their description."""
+    since, until = window.instants()
+    owners = {
+        repo: owner
+        for repos, owner in Component.objects.filter(owner__isnull=False).values_list(
+            "repos", "owner__slug"
+        )
+        for repo in repos
+    }
+    who = prs.Identities.load()
+    homes: dict[str, set[str]] = {}
+    for slug, member in Team.objects.values_list("slug", "members__slug"):
+        if member:
+            homes.setdefault(member, set()).add(slug)
+    total = linked = 0
+    for repo, author, links in where.filter(
+        PullRequest.objects.filter(merged_at__gte=since, merged_at__lt=until)
+    ).values_list("repo", "author", "body_links"):
+        person = who.person(author)
+        owner = owners.get(repo)
+        if person is None or owner is None or owner in homes.get(person, set()):
+            continue
+        total += 1
+        linked += bool(links)
+    return {"changes": total, "with_record": linked, "share": linked / total if total else None}
+
+
+def _participation(team: str | None, window: Window) -> dict[str, Any] | None:
+    if team is None:
+        return None
+    weeks = [week_of(window.end - timedelta(weeks=n + 1)) for n in range(8)][::-1]
+    return status.participation(team, weeks)
+
+
+def _teams_table(window: Window) -> list[dict[str, Any]]:
+    """The organisation page's table: each team that owns a repository, its keys."""
+    rows = []
+    for team in Team.objects.filter(components__isnull=False).distinct().order_by("name"):
+        keys = dora_keys(window.start, window.end, scope(team.slug))
+        rows.append({"team": team, "keys": keys})
+    return rows
+
+
+# -- the rows behind the figures -------------------------------------------------------------------
+
+
+def deployment_rows(team: str | None) -> list[dict[str, Any]]:
+    """Each production deployment of the window, newest first: what it shipped, whether it
+    failed, when it was restored."""
+    window = Window.last_weeks()
+    rows, main, changes, failures = dora_rows(scope(team))
+    found = dora.ship(rows, main)
+    dora.mark_failures(found, failures)
+    merged = {(c.repo, c.merge_sha): c.number for c in changes}
+    return [
+        {
+            "id": d.row.id,
+            "repo": d.row.repo,
+            "sha": d.row.sha,
+            "at": d.at,
+            "shipped": len(d.shipped),
+            "pulls": [merged[(d.row.repo, s)] for s in d.shipped if (d.row.repo, s) in merged],
+            "failed": d.failed,
+            "restored_at": d.restored_at,
+        }
+        for d in sorted(found, key=lambda d: d.at, reverse=True)
+        if window.start <= d.at.date() < window.end
+    ]
+
+
+def pull_rows(team: str | None) -> list[dict[str, Any]]:
+    """Each pull request that became ready in the window, newest first, with its stages in
+    working and calendar hours."""
+    window = Window.last_weeks()
+    since, until = window.instants()
+    where = scope(team)
+    who = prs.Identities.load()
+    pulls = prs.pull_rows(where, where.filter(PullRequest.objects.filter(created_at__lt=until)))
+    ready = [p for p in pulls if p.ready_at is not None and since <= p.ready_at < until]
+    ready.sort(key=lambda p: p.ready_at or p.created_at, reverse=True)
+    stages = [flow.stages(p, who.person) for p in ready]
+    flow.measure([i for found in stages for i in found], who.directory.schedules())
+    return [
+        {
+            "pull": p,
+            "stages": [next((i for i in found if i.stage == s), None) for s in SHOWN],
+            "author": who.person(p.author),
+        }
+        for p, found in zip(ready, stages, strict=True)
+    ]

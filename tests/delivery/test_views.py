@@ -1,0 +1,59 @@
+"""The async health pages: the organisation, a team, and the rows behind the figures."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from sunrelay.core import clock
+from sunrelay.demo import history
+from tests.conftest import sign_in
+
+pytestmark = pytest.mark.django_db
+NOW = datetime(2026, 11, 25, 11, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def lived_in(demo):
+    with clock.frozen(NOW):
+        history.build(seed=7)
+
+
+def test_a_team_page_shows_every_figure_and_links_to_its_rows(lived_in):
+    ana = sign_in("ana")
+    with clock.frozen(NOW):
+        page = ana.get("/health/payments/")
+        assert page.status_code == 200
+        text = page.content.decode()
+        for expected in ("Payments: async health", "Change failure rate", "Pickup",
+                         "the reviewer's hours", "Review requests answered within the agreement",
+                         "Work in progress now", "Design reviews decided",
+                         "Cross-team changes linking a decision record", "Weekly updates posted",
+                         'data-testid="deploy-chart"', "acme/ledger"):  # fmt: skip
+            assert expected in text, expected
+        assert "/health/deployments/?team=payments" in text
+        rows = ana.get("/health/deployments/?team=payments").content.decode()
+        assert "acme/ledger" in rows and "acme/mobile-app" not in rows
+        assert "failed" in rows  # the demo has failed rollouts
+        pulls = ana.get("/health/pulls/?team=payments").content.decode()
+        assert "acme/checkout-api#" in pulls and " h · " in pulls
+
+
+def test_the_organisation_page_compares_teams(lived_in):
+    with clock.frozen(NOW):
+        text = sign_in("olivia").get("/health/").content.decode()
+    assert "Async health: the organisation" in text
+    assert 'href="/health/payments/"' in text and 'href="/health/mobile/"' in text
+
+
+def test_empty_states_unknown_teams_and_sign_in(demo):
+    ana = sign_in("ana")
+    with clock.frozen(NOW):
+        text = ana.get("/health/payments/").content.decode()
+        assert "No production deployments in these weeks" in text
+        assert "Nothing in flight." in text
+        assert ana.get("/health/no-such-team/").status_code == 404
+    from django.test import Client
+
+    assert Client().get("/health/").status_code == 302  # to the sign-in page
