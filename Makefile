@@ -28,7 +28,7 @@ lint: install
 	$(BIN)/lint-imports
 
 test: lint
-	@bash scripts/ensure-debian "chromium:$${SUNRELAY_CHROMIUM:-/usr/bin/chromium}" faketime:faketime
+	@bash scripts/ensure-debian "chromium:$${SUNRELAY_CHROMIUM:-/usr/bin/chromium}" faketime:faketime prometheus:prometheus
 	$(BIN)/pytest
 
 bench: install

@@ -6,6 +6,7 @@ from django.urls import include, path
 
 from sunrelay.api import api
 from sunrelay.core import views as core_views
+from sunrelay.delivery import exporter
 
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(template_name="core/login.html"), name="login"),
@@ -27,5 +28,6 @@ urlpatterns = [
     path("oncall/", include("sunrelay.oncall.urls")),
     path("incidents/", include("sunrelay.incidents.urls")),
     path("health/", include("sunrelay.delivery.urls")),
+    path("metrics", exporter.metrics, name="metrics"),
     path("", include("sunrelay.people.urls")),
 ]

@@ -271,6 +271,11 @@ def _api_writes() -> set[str]:
 
 READ_ONLY = {
     "preview",
+    "delivery:health",
+    "delivery:team",
+    "delivery:deployments",
+    "delivery:pulls",
+    "metrics",
     "cadence:recurrence",
     "people:search",
     "people:home",
