@@ -183,6 +183,19 @@ REFUSED: dict[str, list[tuple[str, str, dict[str, Any]]]] = {
         ("post", "/api/v1/oncall/integrations", {"id": "x", "name": "x", "kind": "generic"})
     ],
     "api:create_source": [("post", "/api/v1/delivery/sources", {"id": "gh"})],
+    "api:record_deployment": [
+        (
+            "post",
+            "/api/v1/delivery/deployments",
+            {
+                "repo": "a/b",
+                "sha": "abcdef0",
+                "environment": "production",
+                "status": "success",
+                "time": "2026-03-02T10:00:00Z",
+            },
+        )
+    ],
     "api:move": [("post", "/api/v1/incidents/{incident}/state", {"state": "resolved"})],
     "api:name_cause": [("post", "/api/v1/incidents/{incident}/cause", {"deployment": 1})],
     "api:assign_role": [

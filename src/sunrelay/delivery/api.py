@@ -7,9 +7,9 @@ from datetime import date
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema, Status
+from ninja import Body, Query, Router, Schema, Status
 
-from sunrelay.api.auth import actor
+from sunrelay.api.auth import actor, require_write
 from sunrelay.core.errors import ValidationFailed
 from sunrelay.delivery import queries, service
 
@@ -38,6 +38,15 @@ def create_source(request: HttpRequest, payload: SourceIn) -> Status[Json]:
     """Staff only. Returns the payload ``url`` and the signing ``secret`` this once."""
     made = service.create_source(payload.id, payload.name, actor(request))
     return Status(201, _source(made.source) | {"url": made.url, "secret": made.signing_secret})
+
+
+@router.post("/deployments", response={202: Json})
+def record_deployment(request: HttpRequest, payload: Json = Body(...)) -> Status[Json]:
+    """A deployment from a CI system other than GitHub (write scope): ``{"repo", "sha",
+    "environment", "status", "time", "id"}``."""
+    require_write(request)
+    taken = service.record_deployment(payload)
+    return Status(202, {"stored": taken.stored, "duplicate": taken.duplicate})
 
 
 @webhook_router.post("/github/{secret}", response={202: Json})

@@ -99,6 +99,43 @@ def ingest(
         raise typer.Exit(1)
 
 
+@delivery_app.command("ingest-git")
+@handles_errors
+def ingest_git(
+    path: Path = typer.Argument(..., help="A local clone."),
+    repo: str | None = typer.Option(None, "--repo", help="OWNER/NAME (default: from origin)."),
+) -> None:
+    """Backfill the default branch's commits and merged branches from a local repository."""
+    django_setup()
+    from sunrelay.delivery import service
+
+    with err.status("Reading the repository…"):
+        report = service.ingest_git(str(path), repo)
+    out.print(f"{report.new:,} new, {report.duplicate:,} already known")
+
+
+@delivery_app.command("deploy")
+@handles_errors
+def deploy(
+    repo: str = typer.Option(..., "--repo", help="OWNER/NAME"),
+    sha: str = typer.Option(..., "--sha", help="The commit deployed."),
+    environment: str = typer.Option("production", "--environment"),
+    status: str = typer.Option(..., "--status", help="success, failure, error, in_progress"),
+    at: str = typer.Option("", "--at", help="ISO-8601 instant (default: now)."),
+    deployment: str = typer.Option("", "--id", help="Names the deployment across statuses."),
+) -> None:
+    """Record a deployment from a CI system other than GitHub."""
+    django_setup()
+    from sunrelay.core import clock
+    from sunrelay.delivery import service
+
+    when = clock.read_instant(at or None, "at", default_now=True)
+    payload = {"repo": repo, "sha": sha, "environment": environment, "status": status,
+               "time": when.isoformat(), "id": deployment or None}  # fmt: skip
+    taken = service.record_deployment(payload)
+    out.print("recorded" if taken.stored else "already recorded")
+
+
 @delivery_app.command("rebuild")
 @handles_errors
 def rebuild() -> None:

@@ -82,7 +82,8 @@ def _fourkeys_rows(
     statuses = [
         fourkeys.StatusRow(gid, at, sha)
         for gid, at, sha in where.filter(
-            Status.objects.filter(state="success"), "deployment__repo"
+            Status.objects.filter(state="success", event__event="deployment_status"),
+            "deployment__repo",
         ).values_list("github_id", "updated_at", "deployment__sha")
     ]
     commits: dict[int, list[tuple[str, datetime]]] = defaultdict(list)

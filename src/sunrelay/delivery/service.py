@@ -22,7 +22,7 @@ from sunrelay.core import clock
 from sunrelay.core.errors import ValidationFailed
 from sunrelay.core.locks import serialise
 from sunrelay.core.permissions import Actor, require
-from sunrelay.delivery import github, store
+from sunrelay.delivery import generic, github, store
 from sunrelay.delivery.errors import BadPayload, BadSignature, SourceNotFound
 from sunrelay.delivery.models import (
     Deployment,
@@ -131,8 +131,9 @@ def _delivery_id(value: object, where: str) -> str:
 
 
 def _parse(event: str, delivery: str, payload: Any, source: int | None) -> store.Incoming:
+    readers = {generic.DEPLOYMENT: generic.deployment, generic.GIT: generic.git}
     try:
-        parsed = github.parse(event, payload)
+        parsed = readers[event](payload) if event in readers else github.parse(event, payload)
     except github.PayloadError as exc:
         raise BadPayload(str(exc), field=exc.field) from None
     except RecursionError:
@@ -154,7 +155,11 @@ class Report:
         }
 
 
-def ingest(lines: Iterable[str], progress: Callable[[int], None] | None = None) -> Report:
+def ingest(
+    lines: Iterable[str],
+    progress: Callable[[int], None] | None = None,
+    events: tuple[str, ...] = github.EVENTS,
+) -> Report:
     """Deliveries from a JSONL file, one per line:
     ``{"event": "<X-GitHub-Event>", "delivery": "<X-GitHub-Delivery>", "payload": {…}}``.
     The same checks and the same writing as the webhook (less the signature: whoever runs
@@ -166,18 +171,18 @@ def ingest(lines: Iterable[str], progress: Callable[[int], None] | None = None) 
     for number, line in enumerate(lines, start=1):
         chunk.append((number, line))
         if len(chunk) >= CHUNK:
-            _ingest_chunk(chunk, report)
+            _ingest_chunk(chunk, report, events)
             if progress:
                 progress(len(chunk))
             chunk = []
     if chunk:
-        _ingest_chunk(chunk, report)
+        _ingest_chunk(chunk, report, events)
         if progress:
             progress(len(chunk))
     return report
 
 
-def _line(text: str) -> tuple[str, str, Any]:
+def _line(text: str, events: tuple[str, ...]) -> tuple[str, str, Any]:
     try:
         item = json.loads(text)
     except (ValueError, RecursionError):
@@ -185,19 +190,19 @@ def _line(text: str) -> tuple[str, str, Any]:
     if not isinstance(item, dict) or set(item) != {"event", "delivery", "payload"}:
         raise BadPayload('must be exactly {"event", "delivery", "payload"}', field="line") from None
     event = item["event"]
-    if not isinstance(event, str) or event not in github.EVENTS:
-        raise BadPayload(f"{event!r} is not one of {', '.join(github.EVENTS)}", field="event")
+    if not isinstance(event, str) or event not in events:
+        raise BadPayload(f"{event!r} is not one of {', '.join(events)}", field="event")
     return event, _delivery_id(item["delivery"], "delivery"), item["payload"]
 
 
-def _ingest_chunk(chunk: list[tuple[int, str]], report: Report) -> None:
+def _ingest_chunk(chunk: list[tuple[int, str]], report: Report, events: tuple[str, ...]) -> None:
     parsed: list[store.Incoming] = []
     seen: set[str] = set()
     for number, text in chunk:
         if not text.strip():
             continue
         try:
-            event, delivery, payload = _line(text)
+            event, delivery, payload = _line(text, events)
             if delivery in seen:
                 report.duplicate += 1
                 continue
@@ -285,3 +290,45 @@ def remind_overdue_reviews() -> int:
         )
         sent += 1
     return sent
+
+
+# -- other CI systems, local repositories ---------------------------------------------------------
+
+
+def record_deployment(payload: Any) -> Taken:
+    """A deployment status from a CI system other than GitHub: ``{"repo", "sha",
+    "environment", "status", "time", "id"}`` (``id`` optional: names the deployment across
+    its statuses). The same status sent twice is stored once. Raises BadPayload naming the
+    field."""
+    incoming = _parse(generic.DEPLOYMENT, "pending", payload, None)
+    status = incoming.parsed.fact
+    assert isinstance(status, github.StatusFact)
+    key = f"{status.deployment.github_id}:{status.state}:{status.created_at.isoformat()}"
+    delivery = "deploy:" + hashlib.sha256(key.encode()).hexdigest()[:40]
+    incoming = store.Incoming(delivery, incoming.parsed, payload, None)
+    with transaction.atomic():
+        serialise(WRITES)
+        if Event.objects.filter(delivery=delivery).exists():
+            return Taken(False, duplicate=True)
+        store.write([incoming], clock.now())
+    return Taken(True)
+
+
+def ingest_git(path: str, repo: str | None = None) -> Report:
+    """The default branch's commits of a local repository (and the branches its GitHub merge
+    commits brought in), taken in like any delivery: what ships when, and where each pull
+    request's first commit was, for history the webhooks never saw. Raises ValidationFailed
+    for a folder that is not a git repository or a repository that cannot be named."""
+    from pathlib import Path
+
+    from sunrelay.delivery import gitlog
+
+    where = Path(path)
+    name = repo or gitlog.repository_name(where)
+    if not generic.REPO.match(name):
+        raise ValidationFailed(f"{name!r} is not a repository like 'owner/name'", field="repo")
+    lines = (
+        json.dumps({"event": e, "delivery": d, "payload": p})
+        for e, d, p in gitlog.deliveries(where, name)
+    )
+    return ingest(lines, events=(generic.GIT,))
