@@ -41,7 +41,8 @@ class Event(models.Model):
     received_at = models.DateTimeField()
     # what Four Keys calls the event's time_created (e.g. a push's head commit time)
     occurred_at = models.DateTimeField(null=True, blank=True, db_index=True)
-    payload = models.JSONField()
+    # the payload's JSON text: a webhook's body byte for byte, a file line's payload as parsed
+    payload = models.TextField()
 
     class Meta:
         indexes = [models.Index(fields=["event", "occurred_at"])]

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
 from django.conf import settings
 from django.db import transaction
 
@@ -108,11 +109,11 @@ def receive_webhook(secret: str, headers: Mapping[str, str], body: bytes) -> Tak
     if event not in github.EVENTS:
         return Taken(False, ignored=f"{event or 'no'} event is not read")
     try:
-        payload = json.loads(body)
-    except (ValueError, RecursionError):
+        payload, text = orjson.loads(body), body.decode("utf-8")
+    except (ValueError, UnicodeDecodeError):
         raise BadPayload("the body is not JSON", field="body") from None
     delivery = _delivery_id(headers.get("X-GitHub-Delivery"), "X-GitHub-Delivery")
-    incoming = _parse(event, delivery, payload, source.pk)
+    incoming = _parse(event, delivery, payload, source.pk, text)
     with transaction.atomic():
         serialise(WRITES)
         if Event.objects.filter(delivery=delivery).exists():
@@ -130,7 +131,10 @@ def _delivery_id(value: object, where: str) -> str:
     return value.strip()
 
 
-def _parse(event: str, delivery: str, payload: Any, source: int | None) -> store.Incoming:
+def _parse(
+    event: str, delivery: str, payload: Any, source: int | None, text: str | None = None
+) -> store.Incoming:
+    """``text``: the payload's JSON as received (default: ``payload`` written out)."""
     readers = {generic.DEPLOYMENT: generic.deployment, generic.GIT: generic.git}
     try:
         parsed = readers[event](payload) if event in readers else github.parse(event, payload)
@@ -138,7 +142,9 @@ def _parse(event: str, delivery: str, payload: Any, source: int | None) -> store
         raise BadPayload(str(exc), field=exc.field) from None
     except RecursionError:
         raise BadPayload("the payload nests too deep", field="payload") from None
-    return store.Incoming(delivery, parsed, payload, source)
+    if text is None:
+        text = orjson.dumps(payload).decode()
+    return store.Incoming(delivery, parsed, text, source)
 
 
 @dataclass
@@ -184,8 +190,8 @@ def ingest(
 
 def _line(text: str, events: tuple[str, ...]) -> tuple[str, str, Any]:
     try:
-        item = json.loads(text)
-    except (ValueError, RecursionError):
+        item = orjson.loads(text)
+    except ValueError:
         raise BadPayload("the line is not JSON", field="line") from None
     if not isinstance(item, dict) or set(item) != {"event", "delivery", "payload"}:
         raise BadPayload('must be exactly {"event", "delivery", "payload"}', field="line") from None
@@ -250,7 +256,8 @@ def rebuild(progress: Callable[[int], None] | None = None) -> Rebuilt:
             pairs, items = [], []
             for event in batch:
                 try:
-                    incoming = _parse(event.event, event.delivery, event.payload, None)
+                    payload = orjson.loads(event.payload)
+                    incoming = _parse(event.event, event.delivery, payload, None, event.payload)
                 except ValidationFailed as exc:
                     done.unreadable.append((event.delivery, f"{exc.field}: {exc.message}"))
                     continue
@@ -305,7 +312,7 @@ def record_deployment(payload: Any) -> Taken:
     assert isinstance(status, github.StatusFact)
     key = f"{status.deployment.github_id}:{status.state}:{status.created_at.isoformat()}"
     delivery = "deploy:" + hashlib.sha256(key.encode()).hexdigest()[:40]
-    incoming = store.Incoming(delivery, incoming.parsed, payload, None)
+    incoming = store.Incoming(delivery, incoming.parsed, incoming.payload, None)
     with transaction.atomic():
         serialise(WRITES)
         if Event.objects.filter(delivery=delivery).exists():

@@ -30,7 +30,7 @@ from sunrelay.delivery.models import (
 class Incoming:
     delivery: str
     parsed: github.Parsed
-    payload: Any
+    payload: str  # the JSON text kept
     source_id: int | None
 
 
