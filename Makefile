@@ -43,6 +43,7 @@ bench: install
 	$(BIN)/python benchmarks/outbox.py
 	$(BIN)/python benchmarks/memory.py
 	$(BIN)/python benchmarks/scaleout.py
+	$(BIN)/python benchmarks/delivery.py
 
 clean:
 	rm -rf $(VENV) var

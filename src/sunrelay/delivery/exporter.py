@@ -18,7 +18,7 @@ from prometheus_client.registry import Collector
 
 from sunrelay.core import tokens
 from sunrelay.delivery import health, prs
-from sunrelay.delivery.queries import dora_keys, scope
+from sunrelay.delivery.queries import dora_keys, reading, scope
 from sunrelay.people.models import Team
 
 ALL = "*"
@@ -26,6 +26,10 @@ ALL = "*"
 
 class Figures(Collector):
     def collect(self) -> Iterator[GaugeMetricFamily]:
+        with reading():
+            yield from self._collect()
+
+    def _collect(self) -> Iterator[GaugeMetricFamily]:
         window = health.Window.last_weeks()
         teams = list(
             Team.objects.filter(components__isnull=False)

@@ -170,16 +170,19 @@ class Asked:
     request: RequestRow
     person: str | None
     answered_at: datetime | None
-    due_at: datetime | None = None  # when the agreement's working time ran out
     limit: str = ""  # the agreement, "8h"
+    allowed: float | None = None  # the agreement in the reviewer's working seconds
+    waited: float | None = None  # working seconds from the request to the answer (or now)
+    due_at: datetime | None = None  # when the allowance ran out: worked out for late ones
 
-    def in_time(self, now: datetime) -> bool | None:
-        """True or False once it can be judged; None while it is open and not yet due."""
-        if self.due_at is None:
+    def in_time(self) -> bool | None:
+        """True or False once it can be judged; None while it is open and not yet due (or
+        the reviewer is not in the directory)."""
+        if self.allowed is None or self.waited is None:
             return None
         if self.answered_at is not None:
-            return self.answered_at <= self.due_at
-        return False if now > self.due_at else None
+            return self.waited <= self.allowed
+        return False if self.waited > self.allowed else None
 
 
 def asked(pull: PullRow, person: Callable[[str], str | None]) -> list[Asked]:
@@ -218,12 +221,29 @@ class Compliance:
         }
 
 
-def comply(found: list[Asked], now: datetime) -> tuple[Compliance, dict[str, Compliance]]:
+def waited(found: list[Asked], schedules: Mapping[str, Schedule], now: datetime) -> None:
+    """Each request's wait in its reviewer's working time, to the answer or to ``now``, in
+    one pass of the bulk kernel."""
+    rows = [a for a in found if a.person is not None and a.person in schedules]
+    if not rows:
+        return
+    people = list(dict.fromkeys(a.person for a in rows if a.person is not None))
+    code = {p: n for n, p in enumerate(people)}
+    starts = np.array([epoch(a.request.at) for a in rows], dtype=np.int64)
+    ends = np.array([epoch(a.answered_at or now) for a in rows], dtype=np.int64)
+    ends = np.maximum(ends, starts)
+    codes = np.array([code[a.person] for a in rows if a.person is not None], dtype=np.int64)
+    seconds = business_seconds_coded([schedules[p] for p in people], codes, starts, ends)
+    for item, value in zip(rows, seconds.tolist(), strict=True):
+        item.waited = float(value)
+
+
+def comply(found: list[Asked]) -> tuple[Compliance, dict[str, Compliance]]:
     """Requests that can be judged (answered, or open past due), overall and per reviewer."""
     overall = Compliance()
     per: dict[str, Compliance] = {}
     for item in found:
-        verdict = item.in_time(now)
+        verdict = item.in_time()
         if verdict is None:
             continue
         for bucket in (overall, per.setdefault(item.person or item.request.reviewer, Compliance())):

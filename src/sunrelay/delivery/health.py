@@ -15,7 +15,7 @@ from sunrelay.core import clock
 from sunrelay.decisions.queries import review_metrics
 from sunrelay.delivery import charts, dora, flow, prs
 from sunrelay.delivery.models import PullRequest
-from sunrelay.delivery.queries import Scope, dora_keys, dora_rows, scope
+from sunrelay.delivery.queries import Scope, dora_keys, dora_rows, reading, scope
 from sunrelay.people.models import Component, Team
 
 WEEKS = 12
@@ -43,6 +43,11 @@ class Window:
 
 def page(team: str | None) -> dict[str, Any]:
     """Everything the health page shows. Raises TeamNotFound."""
+    with reading():
+        return _page(team)
+
+
+def _page(team: str | None) -> dict[str, Any]:
     where = scope(team)
     window = Window.last_weeks()
     keys = dora_keys(window.start, window.end, where)
@@ -105,10 +110,23 @@ def _participation(team: str | None, window: Window) -> dict[str, Any] | None:
 
 
 def _teams_table(window: Window) -> list[dict[str, Any]]:
-    """The organisation page's table: each team that owns a repository, its keys."""
+    """The organisation page's table: each team that owns a repository, its keys, from the
+    organisation's rows read once."""
+    deployments, main, changes, failures = dora_rows(scope(None))
+    repos: dict[int, set[str]] = {}
+    for owner, found in Component.objects.filter(owner__isnull=False).values_list("owner", "repos"):
+        repos.setdefault(owner, set()).update(found)
     rows = []
-    for team in Team.objects.filter(components__isnull=False).distinct().order_by("name"):
-        keys = dora_keys(window.start, window.end, scope(team.slug))
+    for team in Team.objects.filter(pk__in=list(repos)).order_by("name"):
+        mine = repos[team.pk]
+        keys = dora.compute(
+            [d for d in deployments if d.repo in mine],
+            [c for c in main if c.repo in mine],
+            [c for c in changes if c.repo in mine],
+            [f for f in failures if f.repo is None or f.repo in mine],
+            window.start,
+            window.end,
+        )
         rows.append({"team": team, "keys": keys})
     return rows
 
@@ -147,7 +165,10 @@ def pull_rows(team: str | None) -> list[dict[str, Any]]:
     since, until = window.instants()
     where = scope(team)
     who = prs.Identities.load()
-    pulls = prs.pull_rows(where, where.filter(PullRequest.objects.filter(created_at__lt=until)))
+    pulls = prs.pull_rows(
+        where,
+        where.filter(PullRequest.objects.filter(created_at__lt=until, updated_at__gte=since)),
+    )
     ready = [p for p in pulls if p.ready_at is not None and since <= p.ready_at < until]
     ready.sort(key=lambda p: p.ready_at or p.created_at, reverse=True)
     stages = [flow.stages(p, who.person) for p in ready]

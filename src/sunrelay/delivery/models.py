@@ -56,6 +56,7 @@ class Push(models.Model):
     ref = models.CharField(max_length=300)
     head = models.CharField(max_length=64, blank=True, db_index=True)  # head_commit.id
     head_at = models.DateTimeField(null=True, blank=True)  # head_commit.timestamp
+    first_at = models.DateTimeField(null=True, blank=True)  # its earliest commit's timestamp
     pushed_at = models.DateTimeField()
     main = models.BooleanField(default=False)
     forced = models.BooleanField(default=False)

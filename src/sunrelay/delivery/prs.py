@@ -3,9 +3,10 @@ each team's agreement, work in progress per engineer, and overdue-review reminde
 
 from __future__ import annotations
 
+import contextlib
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -76,16 +77,24 @@ def wip_limit(agreement: dict[str, Any] | None) -> int:
     return int(((agreement or {}).get("wip") or {}).get("person") or DEFAULT_WIP)
 
 
+PULL_COLUMNS = (
+    "repo", "number", "title", "author", "draft", "state", "created_at", "ready_at",
+    "merged_at", "merge_sha", "additions", "deletions",
+)  # fmt: skip
+
+
 def pull_rows(where: Scope, pulls: Any) -> list[flow.PullRow]:
     """``pulls`` (a queryset of PullRequest) as flow rows, with their requests, reviews,
     first commits and the deployment that shipped each."""
-    pulls = list(pulls)
-    ids = [p.pk for p in pulls]
+    chosen = pulls.values("pk")  # a subquery: no list of ids, however many
+    pulls = list(pulls.only(*PULL_COLUMNS))
     requests: dict[int, list[flow.RequestRow]] = defaultdict(list)
-    for r in ReviewRequest.objects.filter(pull__in=ids):
-        requests[r.pull_id].append(flow.RequestRow(r.pk, r.reviewer, r.requested_at, r.removed_at))
+    for pk, pull, login, at, removed in ReviewRequest.objects.filter(pull__in=chosen).values_list(
+        "pk", "pull_id", "reviewer", "requested_at", "removed_at"
+    ):
+        requests[pull].append(flow.RequestRow(pk, login, at, removed))
     reviews: dict[int, list[flow.ReviewRow]] = defaultdict(list)
-    for pull, login, kind, state, at in Review.objects.filter(pull__in=ids).values_list(
+    for pull, login, kind, state, at in Review.objects.filter(pull__in=chosen).values_list(
         "pull_id", "reviewer", "reviewer_type", "state", "submitted_at"
     ):
         reviews[pull].append(flow.ReviewRow(login, is_bot(login, kind), state, at))
@@ -142,8 +151,10 @@ def pr_flow(start: date, end: date, where: Scope, team: str | None = None) -> di
     schedules = who.directory.schedules()
     flow.measure(intervals, schedules)
     requests = [a for p in pulls for a in flow.asked(p, who.person) if lo <= a.request.at < hi]
-    _set_due(requests, who.directory, _agreements())
-    overall, per = flow.comply(requests, now)
+    _allow(requests, who.directory, _agreements())
+    flow.waited(requests, schedules, now)
+    overall, per = flow.comply(requests)
+    _set_due(overall.late[:200], who.directory)
     return {
         "from": start.isoformat(),
         "to": end.isoformat(),
@@ -161,20 +172,30 @@ def pr_flow(start: date, end: date, where: Scope, team: str | None = None) -> di
     }
 
 
-def _set_due(
+def _allow(
     found: list[flow.Asked], directory: Directory, agreements: dict[str, dict[str, Any]]
 ) -> None:
+    """Each request's allowance: its team's agreement in its reviewer's working time."""
+    seen: dict[tuple[str, str], float] = {}
     for item in found:
         if item.person is None or item.person not in directory.people:
             continue
         item.limit = review_limit(agreements.get(item.pull.team or ""))
-        period = parse_period(item.limit)
+        key = (item.person, item.limit)
+        if key not in seen:
+            day = usual_day(directory.person(item.person).working_hours)
+            seen[key] = parse_period(item.limit).working_time(day).total_seconds()
+        item.allowed = seen[key]
+
+
+def _set_due(found: list[flow.Asked], directory: Directory) -> None:
+    """When each allowance ran out: for the late ones a page lists."""
+    for item in found:
+        if item.person is None or item.allowed is None:
+            continue
         schedule = directory.schedule(item.person)
-        working = period.working_time(usual_day(directory.person(item.person).working_hours))
-        try:
-            item.due_at = deadline(schedule, item.request.at, working)
-        except NoWorkingTime:
-            item.due_at = None  # nobody can be late who never works: not judged
+        with contextlib.suppress(NoWorkingTime):
+            item.due_at = deadline(schedule, item.request.at, timedelta(seconds=item.allowed))
 
 
 def wip(where: Scope, team: str | None = None) -> list[dict[str, Any]]:
@@ -182,8 +203,7 @@ def wip(where: Scope, team: str | None = None) -> list[dict[str, Any]]:
     reviews they have been asked for and not yet given, against their team's agreement
     (``wip.person``, default 2)."""
     who = Identities.load()
-    open_ = list(where.filter(PullRequest.objects.filter(state="open")))
-    rows = pull_rows(where, open_)
+    rows = pull_rows(where, where.filter(PullRequest.objects.filter(state="open")))
     authored: dict[str, list[str]] = defaultdict(list)
     reviewing: dict[str, list[str]] = defaultdict(list)
     for p in rows:
@@ -233,5 +253,8 @@ def overdue_reviews(now: datetime | None = None) -> list[flow.Asked]:
     pulls = pull_rows(where, PullRequest.objects.filter(state="open", draft=False))
     who = Identities.load()
     found = [a for p in pulls for a in flow.asked(p, who.person) if a.answered_at is None]
-    _set_due(found, who.directory, _agreements())
-    return [a for a in found if a.due_at is not None and a.due_at < now]
+    _allow(found, who.directory, _agreements())
+    flow.waited(found, who.directory.schedules(), now)
+    late = [a for a in found if a.in_time() is False]
+    _set_due(late, who.directory)
+    return late

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
+import functools
 from collections import defaultdict
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db.models import Min, Q
 
@@ -25,6 +29,33 @@ from sunrelay.people.models import Component
 from sunrelay.people.service import get_team
 
 MODES = ("dora", "fourkeys")
+F = TypeVar("F", bound=Callable[..., Any])
+_MEMO: contextvars.ContextVar[dict[Any, Any] | None] = contextvars.ContextVar("memo", default=None)
+
+
+@contextlib.contextmanager
+def reading() -> Iterator[None]:
+    """One page or one scrape: rows read for a scope are read once, however many figures use
+    them. Nothing is kept after it."""
+    token = _MEMO.set({})
+    try:
+        yield
+    finally:
+        _MEMO.reset(token)
+
+
+def _memoized(func: F) -> F:
+    @functools.wraps(func)
+    def wrapper(where: Scope) -> Any:
+        memo = _MEMO.get()
+        if memo is None:
+            return func(where)
+        key = (func.__name__, where)
+        if key not in memo:
+            memo[key] = func(where)
+        return memo[key]
+
+    return wrapper  # type: ignore[return-value]
 
 
 @dataclass(frozen=True)
@@ -116,6 +147,7 @@ def _fourkeys_rows(
 # -- dora: one row per logical fact --------------------------------------------------------------
 
 
+@_memoized
 def dora_rows(
     where: Scope,
 ) -> tuple[list[dora.DeploymentRow], list[dora.MainCommit], list[dora.Change], list[dora.Failure]]:
@@ -142,15 +174,14 @@ def dora_rows(
     return rows, main, _changes(where), _failures(where)
 
 
+@_memoized
 def first_commits(where: Scope) -> dict[tuple[str, int], datetime]:
     """Each pull request's first commit: the earliest among pushes to its head branch before
     it merged (or now), after an earlier pull request from the same branch merged."""
     branch: dict[tuple[str, str], list[tuple[datetime, datetime]]] = defaultdict(list)
-    for repo, ref, pushed, first in (
-        where.filter(Push.objects.filter(main=False))
-        .annotate(first=Min("commits__at"))
-        .values_list("repo", "ref", "pushed_at", "first")
-    ):
+    for repo, ref, pushed, first in where.filter(
+        Push.objects.filter(main=False, first_at__isnull=False)
+    ).values_list("repo", "ref", "pushed_at", "first_at"):
         if first is not None:
             branch[(repo, ref.removeprefix("refs/heads/"))].append((pushed, first))
     previous: dict[tuple[str, str], datetime] = {}

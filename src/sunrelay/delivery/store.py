@@ -85,6 +85,7 @@ class _Chunk:
                 ref=fact.ref[:300],
                 head=fact.head,
                 head_at=fact.head_at,
+                first_at=min((c.at for c in fact.commits), default=None),
                 pushed_at=fact.pushed_at,
                 main=fact.main,
                 forced=fact.forced,
