@@ -57,3 +57,35 @@ def test_empty_states_unknown_teams_and_sign_in(demo):
     from django.test import Client
 
     assert Client().get("/health/").status_code == 302  # to the sign-in page
+
+
+def test_pages_read_kept_figures_until_they_are_stale(demo, django_assert_max_num_queries):
+    from datetime import timedelta
+
+    from sunrelay.delivery import service
+    from sunrelay.delivery.models import Figures
+    from sunrelay.demo import webhooks as W
+
+    ana = sign_in("ana")
+    with clock.frozen(NOW):
+        assert "No production deployments" in ana.get("/health/payments/").content.decode()
+        kept = Figures.objects.get(scope="payments")
+        sha = "a" * 40
+        lines = [
+            W.line("push", "p", W.push("acme/ledger", "refs/heads/main",
+                                       [W.commit(sha, NOW, "a@acme.test", None)], NOW)),
+            W.line("deployment_status", "s",
+                   W.deployment_status("acme/ledger", 1, sha, "production", "success", NOW)),
+        ]  # fmt: skip
+        service.ingest(lines)
+        with django_assert_max_num_queries(12):  # the kept figures, not a year of history
+            text = ana.get("/health/payments/").content.decode()
+        assert "No production deployments" in text  # five minutes old at most: as kept
+    with clock.frozen(NOW + timedelta(minutes=11)):
+        text = ana.get("/health/payments/").content.decode()
+        assert "No production deployments" not in text  # stale: computed again
+        assert Figures.objects.get(scope="payments").computed_at > kept.computed_at
+        assert service.refresh_all_figures() == 4  # the organisation and three teams
+    assert set(Figures.objects.values_list("scope", flat=True)) == {
+        "*", "payments", "platform", "mobile",
+    }  # fmt: skip

@@ -5,7 +5,7 @@ update participation. Reads only; every figure links to the rows behind it."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -41,35 +41,38 @@ class Window:
         )
 
 
-def page(team: str | None) -> dict[str, Any]:
-    """Everything the health page shows. Raises TeamNotFound."""
+def figures(team: str | None) -> dict[str, Any]:
+    """Every figure the health page shows, as JSON: what ``Figures`` keeps. Raises
+    TeamNotFound."""
     with reading():
-        return _page(team)
+        where = scope(team)
+        window = Window.last_weeks()
+        since, until = window.instants()
+        found = team and Team.objects.get(slug=team)
+        return {
+            "team": {"slug": found.slug, "name": found.name} if found else None,
+            "window": {"start": window.start.isoformat(), "end": window.end.isoformat()},
+            "repos": sorted(where.repos) if where.repos is not None else None,
+            "keys": dora_keys(window.start, window.end, where),
+            "trend": dora.weekly(*dora_rows(where), window.start, WEEKS),
+            "flow": prs.pr_flow(window.start, window.end, where, team),
+            "decisions": asdict(review_metrics(since, until, team)),
+            "cross_team": cross_team(where, window),
+            "participation": _participation(team, window),
+            "teams": _teams_table(window) if team is None else [],
+        }
 
 
-def _page(team: str | None) -> dict[str, Any]:
-    where = scope(team)
-    window = Window.last_weeks()
-    keys = dora_keys(window.start, window.end, where)
-    trend = dora.weekly(*dora_rows(where), window.start, WEEKS)
-    flow = prs.pr_flow(window.start, window.end, where, team)
-    since, until = window.instants()
-    decisions = review_metrics(since, until, team)
+def page(data: dict[str, Any]) -> dict[str, Any]:
+    """The page's context from kept figures: the charts drawn, the stages in order."""
+    trend, flow = data["trend"], data["flow"]
     return {
-        "team": Team.objects.get(slug=team) if team else None,
-        "window": window,
-        "repos": sorted(where.repos) if where.repos is not None else None,
-        "keys": keys,
+        **data,
         "deploy_chart": charts.bars(
             [(w["week"][5:], float(w["deployments"])) for w in trend], "deploys"
         ),
         "lead_chart": charts.bars([(w["week"][5:], w["lead_time_hours"]) for w in trend], "h"),
-        "flow": flow,
-        "stages": [(name, flow["stages"][name]) for name in ("coding", "pickup", "review")],
-        "decisions": decisions,
-        "cross_team": cross_team(where, window),
-        "participation": _participation(team, window),
-        "teams": _teams_table(window) if team is None else [],
+        "stages": [(name, flow["stages"][name]) for name in SHOWN],
     }
 
 
@@ -127,7 +130,7 @@ def _teams_table(window: Window) -> list[dict[str, Any]]:
             window.start,
             window.end,
         )
-        rows.append({"team": team, "keys": keys})
+        rows.append({"team": {"slug": team.slug, "name": team.name}, "keys": keys})
     return rows
 
 

@@ -160,3 +160,13 @@ class IssueEvent(models.Model):
     created_at = models.DateTimeField()
     closed_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField()
+
+
+class Figures(models.Model):
+    """A scope's health figures as last computed (``scope``: a team's id, or "*" for the
+    organisation): pages and scrapes read these instead of a year of history. Refreshed every
+    few minutes by a job, and by a page that finds them missing or stale."""
+
+    scope = models.CharField(max_length=63, unique=True)
+    computed_at = models.DateTimeField()
+    data = models.JSONField()

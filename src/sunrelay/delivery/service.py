@@ -13,11 +13,12 @@ import json
 import secrets
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
 import orjson
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from sunrelay.core import clock
 from sunrelay.core.errors import ValidationFailed
@@ -339,3 +340,50 @@ def ingest_git(path: str, repo: str | None = None) -> Report:
         for e, d, p in gitlog.deliveries(where, name)
     )
     return ingest(lines, events=(generic.GIT,))
+
+
+# -- health figures --------------------------------------------------------------------------------
+
+FRESH_FOR = timedelta(minutes=10)  # the job refreshes every five minutes
+ALL = "*"
+
+
+def current_figures(team: str | None) -> tuple[dict[str, Any], datetime]:
+    """A scope's health figures and when they were computed: as kept when fresh, computed
+    (and kept) when missing or stale. Raises TeamNotFound."""
+    from sunrelay.delivery.models import Figures
+
+    kept = Figures.objects.filter(scope=team or ALL).first()
+    if kept is not None and kept.computed_at > clock.now() - FRESH_FOR:
+        return kept.data, kept.computed_at
+    return refresh_figures(team)
+
+
+def refresh_figures(team: str | None) -> tuple[dict[str, Any], datetime]:
+    """Compute a scope's figures and keep them. Raises TeamNotFound."""
+    from sunrelay.delivery import health
+    from sunrelay.delivery.models import Figures
+
+    data, now = health.figures(team), clock.now()
+    values = {"computed_at": now, "data": data}
+    try:
+        with transaction.atomic():
+            Figures.objects.update_or_create(scope=team or ALL, defaults=values)
+    except IntegrityError:  # another view kept the same scope's figures a moment before
+        Figures.objects.filter(scope=team or ALL).update(**values)
+    return data, now
+
+
+def refresh_all_figures() -> int:
+    """The organisation's figures and each team's that owns a repository (the job). Scopes
+    of teams that no longer own one are dropped. Returns how many were computed."""
+    from sunrelay.delivery.models import Figures
+    from sunrelay.people.models import Team
+
+    teams = list(
+        Team.objects.filter(components__isnull=False).distinct().values_list("slug", flat=True)
+    )
+    for team in [None, *teams]:
+        refresh_figures(team)
+    Figures.objects.exclude(scope__in=[ALL, *teams]).delete()
+    return len(teams) + 1

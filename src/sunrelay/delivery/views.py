@@ -6,17 +6,23 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from sunrelay.delivery import health
+from sunrelay.delivery import health, service
+
+
+def _health(request: HttpRequest, team: str | None) -> HttpResponse:
+    data, computed = service.current_figures(team)
+    context = {**health.page(data), "computed_at": computed, "here": "health"}
+    return render(request, "delivery/health.html", context)
 
 
 @login_required
 def organisation(request: HttpRequest) -> HttpResponse:
-    return render(request, "delivery/health.html", {**health.page(None), "here": "health"})
+    return _health(request, None)
 
 
 @login_required
 def team(request: HttpRequest, slug: str) -> HttpResponse:
-    return render(request, "delivery/health.html", {**health.page(slug), "here": "health"})
+    return _health(request, slug)
 
 
 @login_required
