@@ -12,7 +12,7 @@ from django.db.models import F
 from sunrelay.cadence.models import Handoff, Occurrence, StatusUpdate
 from sunrelay.core import clock
 from sunrelay.decisions.models import Record
-from sunrelay.delivery import prs, queries
+from sunrelay.delivery import health, prs, queries
 from sunrelay.delivery.models import Deployment, PullRequest
 from sunrelay.demo import history
 from sunrelay.incidents.models import Incident
@@ -74,6 +74,7 @@ def test_the_history_has_delivery_every_figure_can_show(demo):
         start, end = date(2026, 9, 1), NOW.date()
         keys = queries.dora_keys(start, end, queries.scope(team="payments"))
         flow = prs.pr_flow(start, end, queries.scope(team="payments"), "payments")
+        cross = health.figures("payments")["cross_team"]
     assert keys["deployments"] > 20 and 0 < keys["change_failure_rate"]["value"] < 0.5
     assert keys["lead_time_hours"]["median"] is not None
     assert keys["time_to_restore_hours"]["median"] is not None
@@ -82,3 +83,4 @@ def test_the_history_has_delivery_every_figure_can_show(demo):
     assert pickup["working_hours"]["median"] < pickup["calendar_hours"]["median"]
     assert 0 < flow["review_sla"]["in_time"] < flow["review_sla"]["requests"]  # some are late
     assert Incident.objects.filter(cause_deployment__isnull=False).exists()
+    assert 0 < cross["with_record"] < cross["changes"]  # some cross-team changes link a record

@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from typing import Any
 
+from django.conf import settings
+
 from sunrelay.demo import webhooks as W
 from sunrelay.people.logic import Directory
 from sunrelay.people.models import Component
@@ -35,6 +37,7 @@ def _sha(*parts: object) -> str:
 class _Repo:
     name: str
     team: list[str]  # people with a GitHub login, authors and reviewers
+    outsiders: list[str] = field(default_factory=list)  # others who sometimes send a change
     main: str = ""  # the default branch's head, as generated
     merges: list[tuple[datetime, str]] = field(default_factory=list)  # (when, squash commit)
     deployed: datetime | None = None  # when the newest deployed merge landed
@@ -76,7 +79,8 @@ def build(rng: random.Random, start: datetime, now: datetime) -> list[tuple[str,
             for p in (component.owner.members.all() if component.owner else [])
             if directory.people.get(p.slug) and directory.people[p.slug].github
         ]
-        repos += [_Repo(name, sorted(team)) for name in component.repos if len(team) >= 2]
+        others = sorted(p for p, spec in directory.people.items() if spec.github and p not in team)
+        repos += [_Repo(name, sorted(team), others) for name in component.repos if len(team) >= 2]
     for repo in repos:
         _history(writer, repo, start)
     writer.out.sort(key=lambda x: x[0])
@@ -109,8 +113,13 @@ def _history(w: _Writer, repo: _Repo, start: datetime) -> None:
 
 def _pull(w: _Writer, repo: _Repo, day: datetime) -> None:
     rng = w.rng
-    author = rng.choice(repo.team)
+    # now and then a change from another team, which should link the decision behind it
+    outsider = bool(repo.outsiders) and rng.random() < 0.12
+    author = rng.choice(repo.outsiders if outsider else repo.team)
     reviewer = rng.choice([p for p in repo.team if p != author])
+    body = None
+    if outsider and rng.random() < 0.6:
+        body = f"Implements the decision: {settings.SUNRELAY_URL}/decisions/{rng.randint(1, 9)}/"
     number, branch = next(repo.numbers), f"{author}/change-{rng.randint(100, 999)}"
     began = w.local(author, day, rng.uniform(9.5, 13))
     commits = [
@@ -143,6 +152,7 @@ def _pull(w: _Writer, repo: _Repo, day: datetime) -> None:
             head_ref=branch,
             additions=int(size * 0.8),
             deletions=size - int(size * 0.8),
+            body=body,
             **kw,
         )
 
