@@ -89,3 +89,12 @@ def test_pages_read_kept_figures_until_they_are_stale(demo, django_assert_max_nu
     assert set(Figures.objects.values_list("scope", flat=True)) == {
         "*", "payments", "platform", "mobile",
     }  # fmt: skip
+
+
+def test_the_rows_come_a_hundred_to_a_page(lived_in):
+    ana = sign_in("ana")
+    with clock.frozen(NOW):
+        first = ana.get("/health/pulls/").content.decode()
+        assert "page 1 of" in first and "team=&amp;page=2" in first
+        second = ana.get("/health/pulls/?team=&page=2")
+        assert second.status_code == 200 and "page 2 of" in second.content.decode()

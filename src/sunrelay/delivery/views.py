@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -25,23 +28,26 @@ def team(request: HttpRequest, slug: str) -> HttpResponse:
     return _health(request, slug)
 
 
+def _rows(request: HttpRequest, template: str, read: Callable[[str | None], list]) -> HttpResponse:
+    """The rows behind a figure, a hundred to a page, newest first."""
+    slug = request.GET.get("team") or None
+    page = Paginator(read(slug), 100).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "rows": page.object_list,
+        "team": slug,
+        "param": f"team={slug or ''}&page",
+        "window": health.Window.last_weeks(),
+        "here": "health",
+    }
+    return render(request, template, context)
+
+
 @login_required
 def deployments(request: HttpRequest) -> HttpResponse:
-    slug = request.GET.get("team") or None
-    found = health.deployment_rows(slug)
-    return render(
-        request,
-        "delivery/deployments.html",
-        {"rows": found, "team": slug, "window": health.Window.last_weeks(), "here": "health"},
-    )
+    return _rows(request, "delivery/deployments.html", health.deployment_rows)
 
 
 @login_required
 def pulls(request: HttpRequest) -> HttpResponse:
-    slug = request.GET.get("team") or None
-    found = health.pull_rows(slug)
-    return render(
-        request,
-        "delivery/pulls.html",
-        {"rows": found, "team": slug, "window": health.Window.last_weeks(), "here": "health"},
-    )
+    return _rows(request, "delivery/pulls.html", health.pull_rows)
