@@ -30,6 +30,7 @@ def test_a_team_page_shows_every_figure_and_links_to_its_rows(lived_in):
                          "the reviewer's hours", "Review requests answered within the agreement",
                          "Work in progress now", "Design reviews decided",
                          "Cross-team changes linking a decision record", "Weekly updates posted",
+                         "Meeting load (rituals, 1:1s aside)",
                          'data-testid="deploy-chart"', "acme/ledger"):  # fmt: skip
             assert expected in text, expected
         assert "/health/deployments/?team=payments" in text
@@ -98,3 +99,32 @@ def test_the_rows_come_a_hundred_to_a_page(lived_in):
         assert "page 1 of" in first and "team=&amp;page=2" in first
         second = ana.get("/health/pulls/?team=&page=2")
         assert second.status_code == 200 and "page 2 of" in second.content.decode()
+
+
+def test_meeting_load_is_each_members_share_of_their_working_time(demo):
+    from datetime import date, time
+
+    from sunrelay.cadence.models import Ritual
+    from sunrelay.delivery import health
+    from sunrelay.people.models import Person, Team
+
+    payments = Team.objects.get(slug="payments")
+    ana = Person.objects.get(slug="ana")
+    standup = Ritual.objects.create(team=payments, title="Daily sync", kind="other",
+                                    rrule="FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR",
+                                    start_date=date(2026, 1, 5), start_time=time(13),
+                                    timezone="UTC", duration_minutes=120, created_at=NOW)  # fmt: skip
+    standup.owners.add(ana)
+    pair = Ritual.objects.create(team=None, title="Ana and Bruno", kind="one-on-one",
+                                 rrule="FREQ=WEEKLY;BYDAY=MO", start_date=date(2026, 1, 5),
+                                 start_time=time(14), timezone="UTC", duration_minutes=60,
+                                 created_at=NOW)  # fmt: skip
+    pair.attendees.add(ana, Person.objects.get(slug="bruno"))
+    window = health.Window(date(2026, 11, 2), date(2026, 11, 9))  # one week, Monday to Monday
+    found = health.meeting_load("payments", window)
+    people = {r["person"]: r for r in found["people"]}
+    assert people["ana"]["hours"] == 10.0  # five syncs of two hours; the 1:1 is left out
+    # Ana works 09:00-18:00 in São Paulo; Monday 2 November is a public holiday there (Finados):
+    # four days of nine hours
+    assert people["ana"]["share"] == pytest.approx(10 / 36)
+    assert found["over"] == 4 and found["target"] == 0.2  # every member: 10 h of at most 45

@@ -9,14 +9,20 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sunrelay.cadence import status
+from django.db.models import Q
+
+from sunrelay.cadence import rituals, status
 from sunrelay.cadence.logic import week_of
+from sunrelay.cadence.models import Ritual
 from sunrelay.core import clock
 from sunrelay.decisions.queries import review_metrics
 from sunrelay.delivery import charts, dora, flow, prs
 from sunrelay.delivery.models import PullRequest
 from sunrelay.delivery.queries import Scope, dora_keys, dora_rows, reading, scope
+from sunrelay.delivery.stats import percentile
 from sunrelay.people.models import Component, Team
+from sunrelay.people.queries import load_directory
+from sunrelay.worktime import business_seconds
 
 WEEKS = 12
 SHOWN = ("coding", "pickup", "review")  # the stages the rows page shows
@@ -59,6 +65,7 @@ def figures(team: str | None) -> dict[str, Any]:
             "decisions": asdict(review_metrics(since, until, team)),
             "cross_team": cross_team(where, window),
             "participation": _participation(team, window),
+            "meetings": meeting_load(team, window) if team else None,
             "teams": _teams_table(window) if team is None else [],
         }
 
@@ -103,6 +110,45 @@ def cross_team(where: Scope, window: Window) -> dict[str, Any]:
         total += 1
         linked += bool(links)
     return {"changes": total, "with_record": linked, "share": linked / total if total else None}
+
+
+MEETING_TARGET = 0.2  # seed 001: less than a fifth of anyone's working time in meetings
+
+
+def meeting_load(team: str, window: Window) -> dict[str, Any]:
+    """Each member's hours in the team's rituals and the other rituals they attend, and their
+    share of that member's working time in the window. 1:1s are left out: they are their two
+    attendees' alone (docs/permissions.md)."""
+    since, until = window.instants()
+    directory = load_directory(team=team)
+    members = set(directory.teams[team].members) if team in directory.teams else set()
+    hours: dict[str, float] = dict.fromkeys(members, 0.0)
+    held = (
+        Ritual.objects.exclude(kind="one-on-one")
+        .filter(Q(team__slug=team) | Q(attendees__slug__in=members))
+        .distinct()
+        .select_related("team")
+        .prefetch_related("attendees")
+    )
+    for ritual in held:
+        count = len(rituals.occurrences(ritual, since, until))
+        for person in rituals.participants(ritual):
+            if person.slug in hours:
+                hours[person.slug] += count * ritual.duration_minutes / 60
+    rows: list[dict[str, Any]] = []
+    shares: list[float] = []
+    for slug in sorted(hours):
+        working = business_seconds(directory.schedule(slug), since, until) / 3600
+        share = hours[slug] / working if working else None
+        rows.append({"person": slug, "hours": round(hours[slug], 1), "share": share})
+        if share is not None:
+            shares.append(share)
+    return {
+        "people": rows,
+        "median_share": percentile(shares, 0.5),
+        "over": sum(1 for s in shares if s > MEETING_TARGET),
+        "target": MEETING_TARGET,
+    }
 
 
 def _participation(team: str | None, window: Window) -> dict[str, Any] | None:
