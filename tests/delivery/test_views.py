@@ -110,10 +110,11 @@ def test_meeting_load_is_each_members_share_of_their_working_time(demo):
 
     payments = Team.objects.get(slug="payments")
     ana = Person.objects.get(slug="ana")
-    standup = Ritual.objects.create(team=payments, title="Daily sync", kind="other",
-                                    rrule="FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR",
-                                    start_date=date(2026, 1, 5), start_time=time(13),
-                                    timezone="UTC", duration_minutes=120, created_at=NOW)  # fmt: skip
+    standup = Ritual.objects.create(
+        team=payments, title="Daily sync", kind="other", rrule="FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR",
+        start_date=date(2026, 1, 5), start_time=time(13), timezone="UTC",
+        duration_minutes=120, created_at=NOW,
+    )  # fmt: skip
     standup.owners.add(ana)
     pair = Ritual.objects.create(team=None, title="Ana and Bruno", kind="one-on-one",
                                  rrule="FREQ=WEEKLY;BYDAY=MO", start_date=date(2026, 1, 5),
