@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, TypeVar
 
-from django.db.models import Min, Q
+from django.db import connection
+from django.db.models import Min, Q, TextField
+from django.db.models.functions import Cast
 
 from sunrelay.core.errors import ValidationFailed
 from sunrelay.delivery import dora, fourkeys
@@ -147,15 +149,43 @@ def _fourkeys_rows(
 # -- dora: one row per logical fact --------------------------------------------------------------
 
 
+def _fast(queryset: Any, *fields: str, times: tuple[str, ...] = ()) -> list[tuple[Any, ...]]:
+    """``queryset.values_list(*fields)`` for reads of hundreds of thousands of rows: the
+    ORM writes the SQL, the rows come straight from the cursor, and on SQLite the ``times``
+    columns are read as text with ``datetime.fromisoformat`` (they are kept as UTC text)
+    instead of Django's converters, which cost ten times as much."""
+    sqlite = connection.vendor == "sqlite"
+    if sqlite and times:
+        queryset = queryset.annotate(**{f"text_{t}": Cast(t, TextField()) for t in times})
+        fields = tuple(f"text_{f}" if f in times else f for f in fields)
+    sql, params = queryset.values_list(*fields).query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    if not (sqlite and times):
+        return rows
+    columns = [i for i, f in enumerate(fields) if f.startswith("text_")]
+    read = datetime.fromisoformat
+    out = []
+    for row in rows:
+        values = list(row)
+        for i in columns:
+            if values[i] is not None:
+                values[i] = read(values[i] + "+00:00")
+        out.append(tuple(values))
+    return out
+
+
 @_memoized
 def dora_rows(
     where: Scope,
 ) -> tuple[list[dora.DeploymentRow], list[dora.MainCommit], list[dora.Change], list[dora.Failure]]:
     statuses: dict[int, list[tuple[str, datetime]]] = defaultdict(list)
     production = where.filter(Deployment.objects.filter(production=True))
-    for dep, state, at in Status.objects.filter(deployment__in=production).values_list(
-        "deployment_id", "state", "created_at"
-    ):
+    for dep, state, at in _fast(
+        Status.objects.filter(deployment__in=production),
+        "deployment_id", "state", "created_at", times=("created_at",),
+    ):  # fmt: skip
         statuses[dep].append((state, at))
     rows = [
         dora.DeploymentRow(gid, repo, env, sha, tuple(statuses.get(pk, ())))
@@ -165,11 +195,13 @@ def dora_rows(
     ]
     main = [
         dora.MainCommit(repo, sha)
-        for repo, sha in PushCommit.objects.filter(
-            push__in=where.filter(Push.objects.filter(main=True))
+        for repo, sha in _fast(
+            PushCommit.objects.filter(
+                push__in=where.filter(Push.objects.filter(main=True))
+            ).order_by("push__pushed_at", "push_id", "position"),
+            "push__repo",
+            "sha",
         )
-        .order_by("push__pushed_at", "push_id", "position")
-        .values_list("push__repo", "sha")
     ]
     return rows, main, _changes(where), _failures(where)
 
@@ -179,18 +211,19 @@ def first_commits(where: Scope) -> dict[tuple[str, int], datetime]:
     """Each pull request's first commit: the earliest among pushes to its head branch before
     it merged (or now), after an earlier pull request from the same branch merged."""
     branch: dict[tuple[str, str], list[tuple[datetime, datetime]]] = defaultdict(list)
-    for repo, ref, pushed, first in where.filter(
-        Push.objects.filter(main=False, first_at__isnull=False)
-    ).values_list("repo", "ref", "pushed_at", "first_at"):
+    for repo, ref, pushed, first in _fast(
+        where.filter(Push.objects.filter(main=False, first_at__isnull=False)),
+        "repo", "ref", "pushed_at", "first_at", times=("pushed_at", "first_at"),
+    ):  # fmt: skip
         if first is not None:
             branch[(repo, ref.removeprefix("refs/heads/"))].append((pushed, first))
     previous: dict[tuple[str, str], datetime] = {}
     found: dict[tuple[str, int], datetime] = {}
-    for repo, number, head, created, merged in (
-        where.filter(PullRequest.objects)
-        .order_by("created_at")
-        .values_list("repo", "number", "head_ref", "created_at", "merged_at")
-    ):
+    for repo, number, head, created, merged in _fast(
+        where.filter(PullRequest.objects).order_by("created_at"),
+        "repo", "number", "head_ref", "created_at", "merged_at",
+        times=("created_at", "merged_at"),
+    ):  # fmt: skip
         key, after = (repo, head), previous.get((repo, head))
         firsts = [
             first
@@ -206,9 +239,10 @@ def first_commits(where: Scope) -> dict[tuple[str, int], datetime]:
 def _changes(where: Scope) -> list[dora.Change]:
     """Merged pull requests into the default branch, each timed from its first commit."""
     firsts = first_commits(where)
-    merged = where.filter(
-        PullRequest.objects.filter(merged_at__isnull=False, base_is_default=True)
-    ).values_list("repo", "number", "merge_sha")
+    merged = _fast(
+        where.filter(PullRequest.objects.filter(merged_at__isnull=False, base_is_default=True)),
+        "repo", "number", "merge_sha",
+    )  # fmt: skip
     return [dora.Change(r, n, sha, firsts[(r, n)]) for r, n, sha in merged if (r, n) in firsts]
 
 
