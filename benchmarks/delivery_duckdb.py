@@ -166,7 +166,7 @@ def main() -> None:
         made.django()
         from django.db import connection
 
-        from sunrelay.delivery import queries
+        from sunrelay.delivery.metrics import queries
         from sunrelay.people import orgfile, service
 
         service.import_org(orgfile.parse(org_file(engineers)))

@@ -6,7 +6,7 @@ from django.urls import include, path
 
 from sunrelay.api import api
 from sunrelay.core import views as core_views
-from sunrelay.delivery import exporter
+from sunrelay.delivery.pages import exporter
 
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(template_name="core/login.html"), name="login"),

@@ -10,7 +10,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from sunrelay.delivery import queries, service
+from sunrelay.delivery import service
+from sunrelay.delivery.metrics import queries
 from sunrelay.demo import webhooks as P
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,8 @@ import pytest
 from typer.testing import CliRunner
 
 from sunrelay.cli.main import app
-from sunrelay.delivery import queries, service
+from sunrelay.delivery import service
+from sunrelay.delivery.metrics import queries
 from sunrelay.delivery.models import Deployment, Push, Status
 from sunrelay.demo import webhooks as W
 

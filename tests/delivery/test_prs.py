@@ -12,7 +12,8 @@ from typer.testing import CliRunner
 
 from sunrelay.cli.main import app
 from sunrelay.core import clock
-from sunrelay.delivery import prs, queries, service
+from sunrelay.delivery import service
+from sunrelay.delivery.metrics import prs, queries
 from sunrelay.demo import webhooks as P
 from sunrelay.notify.models import Notification
 from sunrelay.people import service as people

@@ -105,7 +105,7 @@ def test_meeting_load_is_each_members_share_of_their_working_time(demo):
     from datetime import date, time
 
     from sunrelay.cadence.models import Ritual
-    from sunrelay.delivery import health
+    from sunrelay.delivery.pages import health
     from sunrelay.people.models import Person, Team
 
     payments = Team.objects.get(slug="payments")

@@ -9,7 +9,8 @@ from datetime import UTC, datetime
 import pytest
 from django.test import Client
 
-from sunrelay.delivery import github, service
+from sunrelay.delivery import service
+from sunrelay.delivery.ingest import github
 from sunrelay.delivery.models import Event, Push, PushCommit, Source
 from sunrelay.demo import webhooks as P
 from tests.conftest import sign_in

@@ -12,8 +12,9 @@ from django.db.models import F
 from sunrelay.cadence.models import Handoff, Occurrence, StatusUpdate
 from sunrelay.core import clock
 from sunrelay.decisions.models import Record
-from sunrelay.delivery import health, prs, queries
+from sunrelay.delivery.metrics import prs, queries
 from sunrelay.delivery.models import Deployment, PullRequest
+from sunrelay.delivery.pages import health
 from sunrelay.demo import history
 from sunrelay.incidents.models import Incident
 from sunrelay.oncall.models import AlertGroup

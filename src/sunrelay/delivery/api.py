@@ -11,7 +11,8 @@ from ninja import Body, Query, Router, Schema, Status
 
 from sunrelay.api.auth import actor, require_write
 from sunrelay.core.errors import ValidationFailed
-from sunrelay.delivery import queries, service
+from sunrelay.delivery import service
+from sunrelay.delivery.metrics import queries
 
 router = Router(tags=["delivery"])
 webhook_router = Router(tags=["delivery"], auth=None)
@@ -75,7 +76,7 @@ def pull_requests(
     repo: str = "",
 ) -> Json:
     """Pull-request flow, as ``sunrelay metrics prs --json`` prints."""
-    from sunrelay.delivery import prs
+    from sunrelay.delivery.metrics import prs
 
     where = queries.scope(team or None, repo or None)
     return prs.pr_flow(_day(start, "from"), _day(end, "to"), where, team or None)
@@ -84,7 +85,7 @@ def pull_requests(
 @metrics_router.get("/wip", response=list[Json])
 def work_in_progress(request: HttpRequest, team: str = "") -> list[Json]:
     """Pull requests in flight per engineer now, against their team's agreement."""
-    from sunrelay.delivery import prs
+    from sunrelay.delivery.metrics import prs
 
     return prs.wip(queries.scope(team or None), team or None)
 

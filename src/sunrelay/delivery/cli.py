@@ -169,7 +169,7 @@ def dora_keys(
 ) -> None:
     """The four DORA keys over [--from, --to)."""
     django_setup()
-    from sunrelay.delivery import queries
+    from sunrelay.delivery.metrics import queries
 
     result = queries.dora_keys(
         _day(start, "from"), _day(end, "to"), queries.scope(team, repo), mode, bands
@@ -201,7 +201,7 @@ def pull_requests(
     waited on and in calendar time, sizes, review requests against the team's agreement, and
     work in progress per engineer now."""
     django_setup()
-    from sunrelay.delivery import prs, queries
+    from sunrelay.delivery.metrics import prs, queries
 
     result = prs.pr_flow(_day(start, "from"), _day(end, "to"), queries.scope(team, repo), team)
     if as_json:

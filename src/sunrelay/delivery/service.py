@@ -24,8 +24,8 @@ from sunrelay.core import clock
 from sunrelay.core.errors import ValidationFailed
 from sunrelay.core.locks import serialise
 from sunrelay.core.permissions import Actor, require
-from sunrelay.delivery import generic, github, store
 from sunrelay.delivery.errors import BadPayload, BadSignature, SourceNotFound
+from sunrelay.delivery.ingest import generic, github, store
 from sunrelay.delivery.models import (
     Deployment,
     Event,
@@ -279,7 +279,7 @@ def rebuild(progress: Callable[[int], None] | None = None) -> Rebuilt:
 def remind_overdue_reviews() -> int:
     """Tell each reviewer of a review request past its agreed time, once per request, in their
     working hours (the outbox holds it until then). Returns how many were queued."""
-    from sunrelay.delivery import prs
+    from sunrelay.delivery.metrics import prs
     from sunrelay.notify import service as notify
 
     sent = 0
@@ -329,7 +329,7 @@ def ingest_git(path: str, repo: str | None = None) -> Report:
     for a folder that is not a git repository or a repository that cannot be named."""
     from pathlib import Path
 
-    from sunrelay.delivery import gitlog
+    from sunrelay.delivery.ingest import gitlog
 
     where = Path(path)
     name = repo or gitlog.repository_name(where)
@@ -361,8 +361,8 @@ def current_figures(team: str | None) -> tuple[dict[str, Any], datetime]:
 
 def refresh_figures(team: str | None) -> tuple[dict[str, Any], datetime]:
     """Compute a scope's figures and keep them. Raises TeamNotFound."""
-    from sunrelay.delivery import health
     from sunrelay.delivery.models import Figures
+    from sunrelay.delivery.pages import health
 
     data, now = health.figures(team), clock.now()
     values = {"computed_at": now, "data": data}

@@ -9,7 +9,8 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from sunrelay.delivery import health, service
+from sunrelay.delivery import service
+from sunrelay.delivery.pages import health
 
 
 def _health(request: HttpRequest, team: str | None) -> HttpResponse:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sunrelay.delivery.stats import percentile
+from sunrelay.delivery.metrics.stats import percentile
 
 SUCCESS, FAILED = ("success",), ("failure", "error")
 SHORT_SHA = 7  # a root cause may name a commit by its first seven characters or more

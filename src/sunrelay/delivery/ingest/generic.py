@@ -15,7 +15,7 @@ import hashlib
 import re
 from typing import Any
 
-from sunrelay.delivery.github import (
+from sunrelay.delivery.ingest.github import (
     CommitFact,
     DeploymentFact,
     Parsed,

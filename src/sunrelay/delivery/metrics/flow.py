@@ -14,7 +14,7 @@ from datetime import datetime
 
 import numpy as np
 
-from sunrelay.delivery.stats import percentile
+from sunrelay.delivery.metrics.stats import percentile
 from sunrelay.worktime import Schedule, business_seconds_coded, epoch
 
 STAGES = ("coding", "pickup", "review", "merge", "deploy")

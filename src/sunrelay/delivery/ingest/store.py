@@ -12,7 +12,7 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
 
-from sunrelay.delivery import github
+from sunrelay.delivery.ingest import github
 from sunrelay.delivery.models import (
     Deployment,
     Event,

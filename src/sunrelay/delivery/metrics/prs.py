@@ -12,9 +12,9 @@ from typing import Any
 from django.conf import settings
 
 from sunrelay.core import clock
-from sunrelay.delivery import dora, flow
+from sunrelay.delivery.metrics import dora, flow
+from sunrelay.delivery.metrics.queries import Scope, dora_rows, first_commits, window
 from sunrelay.delivery.models import PullRequest, Review, ReviewRequest
-from sunrelay.delivery.queries import Scope, dora_rows, first_commits, window
 from sunrelay.people.logic import Directory
 from sunrelay.people.models import Component, Team
 from sunrelay.people.queries import load_directory

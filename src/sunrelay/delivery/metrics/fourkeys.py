@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sunrelay.delivery.stats import percentile
+from sunrelay.delivery.metrics.stats import percentile
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from django.db.models import Min, Q, TextField
 from django.db.models.functions import Cast
 
 from sunrelay.core.errors import ValidationFailed
-from sunrelay.delivery import dora, fourkeys
+from sunrelay.delivery.metrics import dora, fourkeys
 from sunrelay.delivery.models import (
     Deployment,
     Event,

@@ -16,10 +16,11 @@ from sunrelay.cadence.logic import week_of
 from sunrelay.cadence.models import Ritual
 from sunrelay.core import clock
 from sunrelay.decisions.queries import review_metrics
-from sunrelay.delivery import charts, dora, flow, prs
+from sunrelay.delivery.metrics import dora, flow, prs
+from sunrelay.delivery.metrics.queries import Scope, dora_keys, dora_rows, reading, scope
+from sunrelay.delivery.metrics.stats import percentile
 from sunrelay.delivery.models import PullRequest
-from sunrelay.delivery.queries import Scope, dora_keys, dora_rows, reading, scope
-from sunrelay.delivery.stats import percentile
+from sunrelay.delivery.pages import charts
 from sunrelay.people.models import Component, Team
 from sunrelay.people.queries import load_directory
 from sunrelay.worktime import business_seconds

@@ -1,0 +1,1 @@
+"""The async health pages' figures and charts, and ``/metrics`` for Prometheus."""
