@@ -23,6 +23,7 @@ from sunrelay.cadence import rituals, status
 from sunrelay.core import clock
 from sunrelay.decisions import review
 from sunrelay.decisions import service as decisions
+from sunrelay.delivery import service as delivery
 from sunrelay.incidents import followups
 from sunrelay.incidents import service as incidents
 from sunrelay.notify import service as notify
@@ -183,6 +184,7 @@ REFUSED: dict[str, list[tuple[str, str, dict[str, Any]]]] = {
         ("post", "/api/v1/oncall/integrations", {"id": "x", "name": "x", "kind": "generic"})
     ],
     "api:create_source": [("post", "/api/v1/delivery/sources", {"id": "gh"})],
+    "api:rotate_source": [("post", "/api/v1/delivery/sources/{source}/rotate", {})],
     "api:record_deployment": [
         (
             "post",
@@ -360,6 +362,7 @@ def world(demo) -> dict[str, Any]:
             ).pk,
             "policy": EscalationPolicy.objects.filter(team__slug="payments").first().slug,
             "note": note.pk,
+            "source": delivery.create_source("github-matrix").source.slug,
         }
 
 

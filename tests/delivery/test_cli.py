@@ -132,3 +132,11 @@ def test_add_source_prints_its_url_and_secret_once():
     listed = run(app, ["delivery", "sources", "--json"])
     assert json.loads(listed.stdout)[0]["id"] == "github"
     assert "Secret" not in listed.stdout
+
+
+def test_rotate_source_prints_new_ones():
+    run(app, ["delivery", "add-source", "github"])
+    done = run(app, ["delivery", "rotate-source", "github"])
+    assert done.exit_code == 0 and "Payload URL:   http" in done.stdout
+    missing = run(app, ["delivery", "rotate-source", "nope"])
+    assert missing.exit_code == 1 and "id: no delivery source 'nope'" in missing.stderr

@@ -151,3 +151,17 @@ def test_only_staff_add_a_source_from_the_hub(demo):
     boss = sign_in("boss", staff=True)
     made = boss.post("/api/v1/delivery/sources", {"id": "x"}, content_type="application/json")
     assert made.status_code == 201
+
+
+def test_rotating_a_source_retires_its_url_and_secret(source, writer, reader):
+    url, secret = source
+    payload = P.push("acme/ledger", "refs/heads/main", [P.commit("1" * 40, T, "a@x.io", "ana")], T)
+    made = writer.post("/api/v1/delivery/sources/github/rotate")
+    assert made.status_code == 200
+    new_url = made.json()["url"].split("localhost:8000", 1)[1]
+    new_secret = made.json()["secret"]
+    assert post(url, "push", payload, secret).status_code == 404  # the old address is gone
+    assert post(new_url, "push", payload, secret).status_code == 401  # so is the old secret
+    assert post(new_url, "push", payload, new_secret).status_code == 202
+    assert reader.post("/api/v1/delivery/sources/github/rotate").status_code == 403
+    assert writer.post("/api/v1/delivery/sources/nope/rotate").status_code == 404

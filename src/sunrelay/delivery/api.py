@@ -41,6 +41,13 @@ def create_source(request: HttpRequest, payload: SourceIn) -> Status[Json]:
     return Status(201, _source(made.source) | {"url": made.url, "secret": made.signing_secret})
 
 
+@router.post("/sources/{slug}/rotate", response=Json)
+def rotate_source(request: HttpRequest, slug: str) -> Json:
+    """Staff only. A new ``url`` and ``secret``, shown this once; the old ones stop working."""
+    made = service.rotate_source(slug, actor(request))
+    return _source(made.source) | {"url": made.url, "secret": made.signing_secret}
+
+
 @router.post("/deployments", response={202: Json})
 def record_deployment(request: HttpRequest, payload: Json = Body(...)) -> Status[Json]:
     """A deployment from a CI system other than GitHub (write scope): ``{"repo", "sha",

@@ -43,6 +43,20 @@ def add_source(
     err.print("Both are shown this once; Sunrelay keeps only what it needs to check them.")
 
 
+@delivery_app.command("rotate-source")
+@handles_errors
+def rotate_source(source_id: str = typer.Argument(..., metavar="ID")) -> None:
+    """A new payload URL and secret for a source; the old ones stop working at once."""
+    django_setup()
+    from sunrelay.delivery import service
+
+    made = service.rotate_source(source_id)
+    out.print(f"Payload URL:   {made.url}")
+    out.print(f"Secret:        {made.signing_secret}")
+    err.print("Both are shown this once. Update the webhook on GitHub: until then its deliveries "
+              "are refused.")  # fmt: skip
+
+
 @delivery_app.command("sources")
 @handles_errors
 def list_sources(as_json: bool = JSON) -> None:

@@ -75,6 +75,20 @@ def create_source(slug: str, name: str = "", by: Actor | None = None) -> NewSour
     return NewSource(found, webhook_url(url_secret), signing)
 
 
+def rotate_source(slug: str, by: Actor | None = None) -> NewSource:
+    """A new payload URL and signing secret for a source (after a leak, say): the old ones
+    stop working at once. Staff only. Raises SourceNotFound, PermissionDenied."""
+    require(by is None or by.staff, "staff", "rotate a delivery source's secrets")
+    with transaction.atomic():
+        found = Source.objects.select_for_update().filter(slug=slug).first()
+        if found is None:
+            raise SourceNotFound(f"no delivery source {slug!r}", field="id")
+        url_secret, signing = secrets.token_urlsafe(24), secrets.token_urlsafe(32)
+        found.url_hash, found.signing_secret = _hash(url_secret), signing
+        found.save(update_fields=["url_hash", "signing_secret"])
+    return NewSource(found, webhook_url(url_secret), signing)
+
+
 def sources() -> list[Source]:
     return list(Source.objects.order_by("slug"))
 
