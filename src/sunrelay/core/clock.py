@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sunrelay.core.errors import ValidationFailed
 from sunrelay.worktime.instants import parse_instant
@@ -30,6 +30,14 @@ def frozen(at: datetime) -> Iterator[None]:
         yield
     finally:
         _frozen = previous
+
+
+def read_date(text: str | None, field: str) -> date:
+    """A day (``2026-01-31``) from a surface. Raises ValidationFailed naming ``field``."""
+    try:
+        return date.fromisoformat(text or "")
+    except ValueError:
+        raise ValidationFailed(f"{text!r} is not a date like 2026-01-31", field=field) from None
 
 
 def read_instant(text: str | None, field: str, *, default_now: bool = False) -> datetime:

@@ -3,14 +3,12 @@ secret URL and signature are the credentials, no bearer token), and the DORA key
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from django.http import HttpRequest
 from ninja import Body, Query, Router, Schema, Status
 
 from sunrelay.api.auth import actor, require_write
-from sunrelay.core.errors import ValidationFailed
 from sunrelay.delivery import service
 from sunrelay.delivery.metrics import queries
 
@@ -67,13 +65,6 @@ def github_webhook(request: HttpRequest, secret: str) -> Status[Json]:
     )
 
 
-def _day(text: str, field: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise ValidationFailed(f"{text!r} is not a date like 2026-01-31", field=field) from None
-
-
 @metrics_router.get("/prs", response=Json)
 def pull_requests(
     request: HttpRequest,
@@ -85,8 +76,7 @@ def pull_requests(
     """Pull-request flow, as ``sunrelay metrics prs --json`` prints."""
     from sunrelay.delivery.metrics import prs
 
-    where = queries.scope(team or None, repo or None)
-    return prs.pr_flow(_day(start, "from"), _day(end, "to"), where, team or None)
+    return prs.pr_flow(*queries.asked(start, end, team or None, repo or None), team or None)
 
 
 @metrics_router.get("/wip", response=list[Json])
@@ -108,10 +98,4 @@ def dora_keys(
     bands: str = "2024",
 ) -> Json:
     """The four keys over [from, to) (dates), as ``sunrelay metrics dora --json`` prints."""
-    return queries.dora_keys(
-        _day(start, "from"),
-        _day(end, "to"),
-        queries.scope(team or None, repo or None),
-        mode,
-        bands,
-    )
+    return queries.dora_keys(*queries.asked(start, end, team or None, repo or None), mode, bands)

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import sys
-from datetime import date
 from pathlib import Path
 
 import typer
@@ -20,6 +19,10 @@ delivery_app = typer.Typer(
 metrics_app = typer.Typer(no_args_is_help=True, help="Delivery metrics: the DORA keys.")
 
 JSON = typer.Option(False, "--json", help="Print JSON.")
+FROM = typer.Option(..., "--from", help="First day, YYYY-MM-DD (UTC).")
+TO = typer.Option(..., "--to", help="The day after the last, YYYY-MM-DD.")
+TEAM = typer.Option(None, "--team", help="Only this team's repositories.")
+REPO = typer.Option(None, "--repo", help="Only OWNER/NAME.")
 
 
 @delivery_app.command("add-source")
@@ -163,20 +166,13 @@ def rebuild() -> None:
         err.print(f"{delivery}: {reason}", markup=False)
 
 
-def _day(text: str, field: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise ValidationFailed(f"{text!r} is not a date like 2026-01-31", field=field) from None
-
-
 @metrics_app.command("dora")
 @handles_errors
 def dora_keys(
-    start: str = typer.Option(..., "--from", help="First day, YYYY-MM-DD (UTC)."),
-    end: str = typer.Option(..., "--to", help="The day after the last, YYYY-MM-DD."),
-    team: str | None = typer.Option(None, "--team", help="Only this team's repositories."),
-    repo: str | None = typer.Option(None, "--repo", help="Only OWNER/NAME."),
+    start: str = FROM,
+    end: str = TO,
+    team: str | None = TEAM,
+    repo: str | None = REPO,
     mode: str = typer.Option("dora", "--mode", help="dora (Sunrelay's) or fourkeys."),
     bands: str = typer.Option("2024", "--bands", help="The DORA report whose bands: 2024, …"),
     as_json: bool = JSON,
@@ -185,9 +181,7 @@ def dora_keys(
     django_setup()
     from sunrelay.delivery.metrics import queries
 
-    result = queries.dora_keys(
-        _day(start, "from"), _day(end, "to"), queries.scope(team, repo), mode, bands
-    )
+    result = queries.dora_keys(*queries.asked(start, end, team, repo), mode, bands)
     if as_json:
         print_json(result)
         return
@@ -205,10 +199,10 @@ def dora_keys(
 @metrics_app.command("prs")
 @handles_errors
 def pull_requests(
-    start: str = typer.Option(..., "--from", help="First day, YYYY-MM-DD (UTC)."),
-    end: str = typer.Option(..., "--to", help="The day after the last, YYYY-MM-DD."),
-    team: str | None = typer.Option(None, "--team", help="Only this team's repositories."),
-    repo: str | None = typer.Option(None, "--repo", help="Only OWNER/NAME."),
+    start: str = FROM,
+    end: str = TO,
+    team: str | None = TEAM,
+    repo: str | None = REPO,
     as_json: bool = JSON,
 ) -> None:
     """Pull-request flow over [--from, --to): each stage in the working time of whoever it
@@ -217,7 +211,7 @@ def pull_requests(
     django_setup()
     from sunrelay.delivery.metrics import prs, queries
 
-    result = prs.pr_flow(_day(start, "from"), _day(end, "to"), queries.scope(team, repo), team)
+    result = prs.pr_flow(*queries.asked(start, end, team, repo), team)
     if as_json:
         print_json(result)
         return

@@ -15,6 +15,7 @@ from django.db import connection
 from django.db.models import Min, Q, TextField
 from django.db.models.functions import Cast
 
+from sunrelay.core import clock
 from sunrelay.core.errors import ValidationFailed
 from sunrelay.delivery.metrics import dora, fourkeys
 from sunrelay.delivery.models import (
@@ -82,6 +83,14 @@ def scope(team: str | None = None, repo: str | None = None) -> Scope:
     if repo:
         repos = {repo} if repos is None else repos & {repo}
     return Scope(None if repos is None else frozenset(repos))
+
+
+def asked(
+    start: str | None, end: str | None, team: str | None = None, repo: str | None = None
+) -> tuple[date, date, Scope]:
+    """What a surface asked for: ``[from, to)`` as days and the scope. Raises
+    ValidationFailed naming the field, TeamNotFound."""
+    return clock.read_date(start, "from"), clock.read_date(end, "to"), scope(team, repo)
 
 
 def window(start: date, end: date) -> None:
