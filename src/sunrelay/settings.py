@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "sunrelay.oncall",
     "sunrelay.incidents",
     "sunrelay.delivery",
+    "sunrelay.work",
 ]
 
 MIDDLEWARE = [

@@ -187,7 +187,7 @@ teams:
     # the keys a person can write, never Python internals (they read "<function …>" once)
     assert vibes.endswith(
         "unknown agreement key; expected one of: handoff, incident, "
-        + ("oncall, review, status, wip")
+        + ("oncall, review, status, wip, work")
     ), vibes
     assert "<function" not in "".join(found) and "escalate_after" in "".join(found)
     assert len(found) == 4, found
@@ -286,3 +286,17 @@ def test_identities_parse_and_round_trip():
     assert spec.components[0].repos == ["acme/ledger"]
     again = orgfile.parse(orgfile.dump(spec))
     assert (again.people, again.components) == (spec.people, spec.components)
+
+
+def test_the_organisations_agreement_is_checked_and_round_trips():
+    text = (
+        "version: 1\norganization:\n  name: Acme\n  agreement:\n    work: {per_person: 3}\n"
+        "people: []\nteams: []\n"
+    )
+    spec = orgfile.parse(text)
+    assert spec.agreement == {"work": {"per_person": 3}}
+    assert orgfile.parse(orgfile.dump(spec)).agreement == spec.agreement
+    assert orgfile.parse("version: 1\norganization: {name: Acme}\n").agreement is None
+    with pytest.raises(orgfile.OrgFileInvalid) as caught:
+        orgfile.parse(text.replace("per_person: 3", "per_person: many"))
+    assert "organization.agreement.work.per_person" in str(caught.value.problems[0])

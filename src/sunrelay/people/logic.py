@@ -129,6 +129,9 @@ class OrgSpec:
     # Sections other domains add to the file (``schedules:``, …), as written: each domain
     # reads its own (see ``orgfile.register_section``).
     extra: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    # the organisation's working agreement: the default of every team's (``organization:
+    # {agreement: …}``); None when the source does not say, so an import leaves it alone
+    agreement: dict[str, Any] | None = None
 
 
 def absence_instants(timezone: str, first: date, last: date) -> tuple[int, int]:

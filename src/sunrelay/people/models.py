@@ -22,6 +22,8 @@ class Organization(models.Model):
     file_sections = models.JSONField(default=list, blank=True)
     file_name = models.CharField(max_length=300, blank=True)
     file_imported_at = models.DateTimeField(null=True, blank=True)
+    # the default of every team's working agreement, key by key (``organization: {agreement}``)
+    agreement = models.JSONField(default=dict, blank=True)
 
     def __str__(self) -> str:
         return self.name or "Organisation"

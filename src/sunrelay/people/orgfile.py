@@ -486,6 +486,10 @@ def lint(data: Any, where: Callable[[Path], Where]) -> list[Problem]:
     org = data.get("organization", {})
     if not isinstance(org, dict) or not isinstance(org.get("name", ""), str):
         c.add(("organization",), "must be a mapping like {name: Acme}")
+    else:
+        c.keys(org, ("organization",), {"name", "agreement"})
+        if "agreement" in org:  # the default of every team's agreement
+            _check_agreement(c, org["agreement"], ("organization", "agreement"))
     entries = {key: _entries(c, data, key) for key in SECTIONS}
     checks = {"people": check_person, "teams": check_team, "components": check_component}
     ids: dict[str, dict[str, Path]] = {}
@@ -660,7 +664,16 @@ def build(data: dict) -> OrgSpec:
     org = data.get("organization") or {}
     sections = frozenset(key for key in (*SECTIONS, *EXTRA_SECTIONS) if key in data)
     extra = {key: list(data.get(key) or []) for key in EXTRA_SECTIONS if key in data}
-    return OrgSpec(str(org.get("name") or ""), people, teams, components, absences, sections, extra)
+    return OrgSpec(
+        str(org.get("name") or ""),
+        people,
+        teams,
+        components,
+        absences,
+        sections,
+        extra,
+        agreement=dict(org.get("agreement") or {}) if "agreement" in org else None,
+    )
 
 
 def parse(text: str, filename: str = "org.yaml") -> OrgSpec:
@@ -762,7 +775,7 @@ def to_data(spec: OrgSpec) -> dict[str, Any]:
     ]
     return {
         "version": 1,
-        "organization": {"name": spec.name},
+        "organization": compact({"name": spec.name, "agreement": spec.agreement or None}),
         "people": [person(p) for p in spec.people],
         "teams": teams,
         "components": components,

@@ -439,6 +439,7 @@ def export_org() -> OrgSpec:
         ],
         absences=[a.spec() for a in Absence.objects.select_related("person")],
         extra={key: dump() for key, (_, dump) in IMPORTERS.items()},
+        agreement=dict(org.agreement) if org and org.agreement else None,
     )
 
 
@@ -461,6 +462,9 @@ def import_org(spec: OrgSpec, *, dry_run: bool = False, source: str = "") -> Imp
         if spec.name and org.name != spec.name:
             org.name = spec.name
             report.updated.append(f"organization name → {spec.name!r}")
+        if spec.agreement is not None and org.agreement != spec.agreement:
+            org.agreement = spec.agreement
+            report.updated.append("organization agreement")
         if source:
             org.file_sections = sorted(set(spec.sections) & set(FILE_OWNED))
             org.file_name, org.file_imported_at = source[:300], clock.now()

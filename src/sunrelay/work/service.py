@@ -1,0 +1,570 @@
+"""Initiatives: add, start (or queue), pause, finish, drop, assign, exit criteria, target
+dates and what a slip tells the teams that depend on it. The team's queue starts by itself
+when a slot frees. Capacity signals live in ``capacity``, valves in ``valves``.
+
+Every function here commits once and raises: InitiativeNotFound, ValidationFailed (naming the
+field), PermissionDenied, StateNotAllowed, OverLimit, NotDone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db import transaction
+
+from sunrelay.core import clock
+from sunrelay.core.errors import ValidationFailed
+from sunrelay.core.permissions import Actor, require
+from sunrelay.decisions.models import Record
+from sunrelay.notify import service as notify
+from sunrelay.people import service as people
+from sunrelay.people.models import Organization, Person, Team
+from sunrelay.people.permissions import acting, actor_of, leads
+from sunrelay.work import logic
+from sunrelay.work.errors import InitiativeNotFound, NotDone, OverLimit, StateNotAllowed
+from sunrelay.work.models import Criterion, Event, Initiative, Progress, ValveOpening
+from sunrelay.work.permissions import (
+    is_member,
+    may_change,
+    require_change,
+    require_exception,
+    require_plan,
+)
+
+Who = Actor | Person | str | None
+
+
+def rules_for(team: Team) -> logic.Rules:
+    """The team's ``work`` rules: its agreement, then the teams above it, then the
+    organisation's, then the defaults."""
+    chain: list[dict] = []
+    seen: set[int] = set()
+    current: Team | None = team
+    while current is not None and current.pk not in seen:
+        seen.add(current.pk)
+        chain.append(current.agreement or {})
+        current = current.parent
+    org = Organization.objects.first()
+    chain.append(org.agreement if org else {})
+    return logic.rules(*chain)
+
+
+def get_initiative(pk: int) -> Initiative:
+    found = Initiative.objects.select_related("team", "dri").filter(pk=pk).first()
+    if found is None:
+        raise InitiativeNotFound(f"no initiative {pk}", field="id")
+    return found
+
+
+def _locked(pk: int) -> Initiative:
+    get_initiative(pk)
+    return Initiative.objects.select_for_update().select_related("team", "dri").get(pk=pk)
+
+
+def record(
+    initiative: Initiative, kind: str, actor: Person | None, text: str, reason: str = ""
+) -> Event:
+    return Event.objects.create(
+        initiative=initiative,
+        at=clock.now(),
+        kind=kind,
+        actor=actor,
+        text=text[:500],
+        reason=reason.strip()[:500],
+    )
+
+
+def _tell(
+    person: Person | None, initiative: Initiative, kind: str, subject: str, body: str = ""
+) -> None:
+    if person is not None:
+        notify.send(
+            person,
+            f"work.{kind}",
+            subject,
+            body,
+            url=f"/work/{initiative.pk}/",
+            key=f"work.{kind}:{initiative.pk}:{clock.now().isoformat()}:{person.slug}",
+        )
+
+
+def _acting_person(who: Who) -> tuple[Actor, Person | None]:
+    actor = actor_of(who)
+    if isinstance(who, Person):
+        return actor, who
+    person = Person.objects.filter(slug=actor.person).first() if actor.person else None
+    return actor, person
+
+
+# -- add ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class Draft:
+    """What an initiative is made of, as every surface hands it in."""
+
+    title: str
+    team: str
+    dri: str
+    klass: str | None = None
+    target: date | None = None
+    description: str = ""
+    criteria: list[str] = field(default_factory=list)
+    people: list[str] = field(default_factory=list)
+    components: list[str] = field(default_factory=list)
+    decisions: list[int] = field(default_factory=list)
+    depends_on: list[int] = field(default_factory=list)
+    migration: bool = False
+    progress_teams: list[str] = field(default_factory=list)
+    progress_components: list[str] = field(default_factory=list)
+
+
+def _check_class(klass: str | None, rules: logic.Rules) -> str:
+    chosen = (klass or "").strip() or rules.classes[len(rules.classes) // 2]
+    if chosen not in rules.classes:
+        raise ValidationFailed(
+            f"{chosen!r} is not one of the team's classes: {', '.join(rules.classes)}",
+            field="class",
+        )
+    return chosen
+
+
+def _people(slugs: Sequence[str], field_name: str) -> list[Person]:
+    found = {p.slug: p for p in Person.objects.filter(slug__in=list(slugs))}
+    for slug in slugs:
+        if slug not in found:
+            raise ValidationFailed(f"{slug!r} is not a person", field=field_name)
+    return [found[s] for s in dict.fromkeys(slugs)]
+
+
+def add_initiative(draft: Draft, actor: Who) -> Initiative:
+    """A proposed initiative with its criteria, people, components, decisions, dependencies
+    and (for a migration) one progress row per team or component. Raises ValidationFailed,
+    TeamNotFound, PersonNotFound, ComponentNotFound, PermissionDenied."""
+    title = draft.title.strip()
+    if not title:
+        raise ValidationFailed("an initiative needs a title", field="title")
+    if len(title) > 200:
+        raise ValidationFailed("the title is longer than 200 characters", field="title")
+    who, person = _acting_person(actor)
+    with transaction.atomic():
+        team = people.get_team(draft.team)
+        require_plan(who, team)
+        rules = rules_for(team)
+        initiative = Initiative.objects.create(
+            title=title,
+            description=draft.description.strip(),
+            team=team,
+            dri=_people([draft.dri], "dri")[0],
+            klass=_check_class(draft.klass, rules),
+            target=draft.target,
+            migration=draft.migration or bool(draft.progress_teams or draft.progress_components),
+            created_at=clock.now(),
+        )
+        for i, text in enumerate(t.strip() for t in draft.criteria):
+            if not text:
+                raise ValidationFailed(f"exit criterion {i + 1} is empty", field="criteria")
+            Criterion.objects.create(initiative=initiative, position=i + 1, text=text[:300])
+        initiative.people.set(_people(draft.people, "people"))
+        initiative.components.set([people.get_component(c) for c in draft.components])
+        _link_decisions(initiative, draft.decisions)
+        _link_dependencies(initiative, draft.depends_on)
+        _add_progress(initiative, draft.progress_teams, draft.progress_components)
+        record(
+            initiative,
+            "proposed",
+            person,
+            f"proposed by {person.slug if person else 'an operator'}",
+        )
+    return initiative
+
+
+def _link_decisions(initiative: Initiative, pks: Sequence[int]) -> None:
+    found = {r.pk: r for r in Record.objects.filter(pk__in=list(pks))}
+    for pk in pks:
+        if pk not in found:
+            raise ValidationFailed(f"no decision record {pk}", field="decisions")
+    initiative.decisions.add(*found.values())
+
+
+def _link_dependencies(initiative: Initiative, pks: Sequence[int]) -> None:
+    for pk in pks:
+        other = Initiative.objects.filter(pk=pk).first()
+        if other is None:
+            raise ValidationFailed(f"no initiative {pk}", field="depends_on")
+        if other.pk == initiative.pk or _reaches(other, initiative.pk):
+            raise ValidationFailed(
+                f"initiative {pk} already depends on this one: a cycle", field="depends_on"
+            )
+        initiative.depends_on.add(other)
+
+
+def _reaches(start: Initiative, target: int) -> bool:
+    frontier, seen = {start.pk}, set()
+    while frontier:
+        if target in frontier:
+            return True
+        seen |= frontier
+        frontier = (
+            set(
+                Initiative.depends_on.through.objects.filter(
+                    from_initiative__in=frontier
+                ).values_list("to_initiative", flat=True)
+            )
+            - seen
+        )
+    return False
+
+
+def _add_progress(initiative: Initiative, teams: Sequence[str], components: Sequence[str]) -> None:
+    now = clock.now()
+    for slug in dict.fromkeys(teams):
+        Progress.objects.create(initiative=initiative, team=people.get_team(slug), updated_at=now)
+    for slug in dict.fromkeys(components):
+        Progress.objects.create(
+            initiative=initiative, component=people.get_component(slug), updated_at=now
+        )
+
+
+# -- limits -------------------------------------------------------------------------------------
+
+
+def carrying(person: Person, but: Initiative | None = None) -> list[Initiative]:
+    """The active initiatives a person is assigned to (other than ``but``)."""
+    found = Initiative.objects.filter(people=person, state=logic.ACTIVE).order_by("pk")
+    return list(found.exclude(pk=but.pk) if but is not None else found)
+
+
+def over_their_limit(
+    initiative: Initiative, candidates: Sequence[Person]
+) -> tuple[Person, list[Initiative]] | None:
+    """The first person who would carry more than their limit were ``initiative`` active."""
+    limit = rules_for(initiative.team).per_person
+    for person in candidates:
+        theirs = carrying(person, but=initiative)
+        if len(theirs) >= limit:
+            return person, theirs
+    return None
+
+
+def _refuse_over(found: tuple[Person, list[Initiative]], limit: int) -> OverLimit:
+    person, theirs = found
+    names = ", ".join(f"#{i.pk} {i.title}" for i in theirs)
+    return OverLimit(
+        f"{person.slug} already carries {len(theirs)} active initiative"
+        f"{'s' if len(theirs) != 1 else ''} (the limit is {limit}): {names}",
+        field="people",
+    )
+
+
+def frozen_by(team: Team) -> ValveOpening | None:
+    """The open valve that freezes the team's starts, if any."""
+    rules = rules_for(team)
+    for opening in ValveOpening.objects.filter(team=team, state=ValveOpening.OPEN):
+        valve = rules.valve(opening.name)
+        if valve is not None and valve.freeze_starts:
+            return opening
+    return None
+
+
+def active_of(team: Team) -> list[Initiative]:
+    return list(
+        Initiative.objects.filter(team=team, state=logic.ACTIVE).order_by("started_at", "pk")
+    )
+
+
+# -- moves --------------------------------------------------------------------------------------
+
+
+def _move(initiative: Initiative, to: str) -> None:
+    if to not in logic.MOVES[initiative.state]:
+        raise StateNotAllowed(f"a {initiative.state} initiative cannot become {to}", field="state")
+
+
+def start(pk: int, actor: Who, *, reason: str = "", force: bool = False) -> Initiative:
+    """Start it if the team has a free slot and no valve freezes starts; otherwise put it in
+    the team's queue (by class, then by who asked first), saying what it waits for. With
+    ``force`` and a reason, the team's lead or staff start it beyond the limit, counted as an
+    exception. A person already at their own limit is refused either way."""
+    who, person = _acting_person(actor)
+    with transaction.atomic():
+        initiative = _locked(pk)
+        require_change(who, initiative, "start")
+        _move(initiative, logic.ACTIVE)
+        rules = rules_for(initiative.team)
+        over = over_their_limit(initiative, list(initiative.people.all()))
+        if over is not None:
+            raise _refuse_over(over, rules.per_person)
+        now = clock.now()
+        initiative.asked_at = initiative.asked_at or now
+        limit = initiative.team.wip_limit
+        active = active_of(initiative.team)
+        frozen = frozen_by(initiative.team)
+        full = limit is not None and len(active) >= limit
+        if force:
+            if not reason.strip():
+                raise ValidationFailed("starting beyond a limit needs a reason", field="reason")
+            require_exception(
+                who, initiative.team, f"start initiative {pk} beyond {initiative.team.slug}'s limit"
+            )
+        if (full or frozen) and not force:
+            initiative.state = logic.QUEUED
+            initiative.save()
+            waits = (
+                f"valve {frozen.name} to close"
+                if frozen
+                else ("a free slot: " + ", ".join(f"#{i.pk}" for i in active))
+            )
+            record(initiative, "queued", person, f"queued; waits for {waits}", reason)
+            return initiative
+        initiative.state, initiative.started_at = logic.ACTIVE, now
+        if full or frozen:
+            initiative.exception = reason.strip()[:300]
+            record(initiative, "exception", person, "started beyond the team's limit", reason)
+        initiative.save()
+        record(initiative, "started", person, "started", reason)
+    return initiative
+
+
+def fill_queue(team: Team) -> list[Initiative]:
+    """Start queued initiatives while the team has free slots, no valve is open, and their
+    people are under their own limits; each DRI is told. Call inside the changing
+    transaction."""
+    started: list[Initiative] = []
+    if ValveOpening.objects.filter(team=team, state=ValveOpening.OPEN).exists():
+        return started  # an open valve holds the queue until it closes
+    rules = rules_for(team)
+    limit = team.wip_limit
+    queued = {
+        i.pk: i
+        for i in Initiative.objects.filter(team=team, state=logic.QUEUED).select_related(
+            "dri", "team"
+        )
+    }
+    order = logic.queue_order(
+        [logic.Item(i.pk, i.klass, i.asked_at) for i in queued.values()], rules
+    )
+    active = len(active_of(team))
+    for item in order:
+        if limit is not None and active >= limit:
+            break
+        initiative = queued[item.pk]
+        if over_their_limit(initiative, list(initiative.people.all())) is not None:
+            continue
+        initiative.state, initiative.started_at = logic.ACTIVE, clock.now()
+        initiative.save()
+        record(initiative, "started", None, "started from the queue: a slot freed")
+        _tell(initiative.dri, initiative, "started", f"Started from the queue: {initiative.title}")
+        started.append(initiative)
+        active += 1
+    return started
+
+
+def _leave_active(pk: int, actor: Who, to: str, verb: str, reason: str) -> Initiative:
+    who, person = _acting_person(actor)
+    with transaction.atomic():
+        initiative = _locked(pk)
+        require_change(who, initiative, verb)
+        _move(initiative, to)
+        was = initiative.state
+        if to == logic.DONE:
+            open_ = [c for c in initiative.criteria.all() if not c.settled]
+            if open_:
+                raise NotDone(
+                    "every exit criterion must be met or waived first; open: "
+                    + "; ".join(f"{c.position}. {c.text}" for c in open_),
+                    field="criteria",
+                )
+        if to == logic.DROPPED and not reason.strip():
+            raise ValidationFailed("dropping an initiative needs a reason", field="reason")
+        initiative.state = to
+        if to in (logic.DONE, logic.DROPPED):
+            initiative.finished_at = clock.now()
+        initiative.save()
+        record(initiative, to, person, f"{to} (was {was})", reason)
+        if to == logic.PAUSED:
+            _tell_dependents(initiative, "paused", reason)
+        fill_queue(initiative.team)
+    return initiative
+
+
+def pause(pk: int, actor: Who, *, reason: str = "") -> Initiative:
+    return _leave_active(pk, actor, logic.PAUSED, "pause", reason)
+
+
+def finish(pk: int, actor: Who, *, reason: str = "") -> Initiative:
+    return _leave_active(pk, actor, logic.DONE, "finish", reason)
+
+
+def drop(pk: int, actor: Who, *, reason: str = "") -> Initiative:
+    return _leave_active(pk, actor, logic.DROPPED, "drop", reason)
+
+
+# -- people, criteria, dates --------------------------------------------------------------------
+
+
+def assign(pk: int, who_slug: str, actor: Who, *, remove: bool = False) -> Initiative:
+    """Assign a person (or ``remove`` them). Assigning someone to an active initiative when
+    they already carry their limit is refused, naming what they carry."""
+    who, person = _acting_person(actor)
+    with transaction.atomic():
+        initiative = _locked(pk)
+        require_change(who, initiative, "assign people to")
+        target = people.get_person(who_slug)
+        if remove:
+            initiative.people.remove(target)
+            record(initiative, "unassigned", person, f"{target.slug} unassigned")
+            return initiative
+        if initiative.state == logic.ACTIVE:
+            over = over_their_limit(initiative, [target])
+            if over is not None:
+                raise _refuse_over(over, rules_for(initiative.team).per_person)
+        initiative.people.add(target)
+        record(initiative, "assigned", person, f"{target.slug} assigned")
+    return initiative
+
+
+def settle_criterion(pk: int, position: int, actor: Who, *, waive: str | None = None) -> Criterion:
+    """Mark exit criterion ``position`` met, or waive it with a reason."""
+    who, person = _acting_person(actor)
+    with transaction.atomic():
+        initiative = _locked(pk)
+        require_change(who, initiative, "settle the exit criteria of")
+        criterion = initiative.criteria.filter(position=position).first()
+        if criterion is None:
+            raise ValidationFailed(f"no exit criterion {position}", field="criterion")
+        if waive is not None:
+            if not waive.strip():
+                raise ValidationFailed("waiving a criterion needs a reason", field="reason")
+            criterion.waived = waive.strip()[:300]
+            record(
+                initiative,
+                "waived",
+                person,
+                f"criterion {position} waived: {criterion.text}",
+                waive,
+            )
+        else:
+            criterion.met_at, criterion.met_by = clock.now(), person
+            record(initiative, "met", person, f"criterion {position} met: {criterion.text}")
+        criterion.save()
+    return criterion
+
+
+def add_criterion(pk: int, text: str, actor: Who) -> Criterion:
+    who, person = _acting_person(actor)
+    if not text.strip():
+        raise ValidationFailed("an exit criterion needs text", field="text")
+    with transaction.atomic():
+        initiative = _locked(pk)
+        require_change(who, initiative, "add exit criteria to")
+        position = initiative.criteria.count() + 1
+        made = Criterion.objects.create(
+            initiative=initiative, position=position, text=text.strip()[:300]
+        )
+        record(initiative, "criterion", person, f"criterion {position} added: {made.text}")
+    return made
+
+
+def move_target(pk: int, target: date | None, actor: Who, *, reason: str = "") -> Initiative:
+    """Change the target date; a move later by more than the team's slip threshold tells
+    every dependent initiative's DRI and lets the dependent team de-scope."""
+    who, person = _acting_person(actor)
+    with transaction.atomic():
+        initiative = _locked(pk)
+        require_change(who, initiative, "move the target of")
+        old = initiative.target
+        initiative.target = target
+        initiative.save()
+        record(initiative, "target", person, f"target {old or 'none'} → {target or 'none'}", reason)
+        if logic.slipped(old, target, rules_for(initiative.team).slip):
+            _tell_dependents(initiative, f"slipped from {old} to {target or 'no date'}", reason)
+    return initiative
+
+
+def _tell_dependents(initiative: Initiative, what: str, reason: str) -> None:
+    """Each dependent initiative's DRI hears; its team may now de-scope or re-sequence it
+    without escalating (recorded on its timeline), and the team's lead is informed."""
+    now = clock.now()
+    for dependent in initiative.dependents.select_related("team__lead", "dri").exclude(
+        state__in=(logic.DONE, logic.DROPPED)
+    ):
+        dependent.descope_granted_at = now
+        dependent.save(update_fields=["descope_granted_at"])
+        record(
+            dependent,
+            "may_descope",
+            None,
+            f"#{initiative.pk} {initiative.title} {what}: {dependent.team.slug} may de-scope "
+            "or re-sequence this without escalating",
+            reason,
+        )
+        subject = f"#{initiative.pk} {initiative.title} {what}; you may de-scope #{dependent.pk}"
+        _tell(dependent.dri, dependent, "dependency", subject, reason)
+        if dependent.team.lead_id and dependent.team.lead_id != dependent.dri_id:
+            _tell(dependent.team.lead, dependent, "dependency", subject, reason)
+
+
+def link(
+    pk: int,
+    actor: Who,
+    *,
+    decisions: Sequence[int] = (),
+    depends_on: Sequence[int] = (),
+    components: Sequence[str] = (),
+) -> Initiative:
+    who, person = _acting_person(actor)
+    with transaction.atomic():
+        initiative = _locked(pk)
+        require_change(who, initiative, "link")
+        _link_decisions(initiative, decisions)
+        _link_dependencies(initiative, depends_on)
+        initiative.components.add(*[people.get_component(c) for c in components])
+        record(initiative, "linked", person, "links added")
+    return initiative
+
+
+def set_progress(
+    pk: int,
+    actor: Who,
+    *,
+    team: str | None = None,
+    component: str | None = None,
+    state: str,
+    note: str = "",
+) -> Initiative:
+    """A migration's progress in one team or component. Its DRI and lead may set any row;
+    each team's members and lead set their own team's (or their components')."""
+    if state not in dict(Progress.STATES):
+        raise ValidationFailed(
+            f"state must be one of {', '.join(dict(Progress.STATES))}", field="state"
+        )
+    who, person = acting(actor) if actor is not None else (actor_of(None), None)
+    with transaction.atomic():
+        initiative = _locked(pk)
+        rows = initiative.progress.select_related("team", "component__owner")
+        row = (
+            rows.filter(team__slug=team).first()
+            if team
+            else rows.filter(component__slug=component).first()
+        )
+        if row is None:
+            raise ValidationFailed(
+                f"{team or component!r} is not part of this migration",
+                field="team" if team else "component",
+            )
+        owner = row.team or (row.component.owner if row.component else None)
+        require(
+            may_change(who, initiative)
+            or (owner is not None and (leads(who, owner) or is_member(who, owner))),
+            "the migration's DRI, its lead, or the team whose progress it is",
+            f"set progress on initiative {pk}",
+            field="actor",
+        )
+        row.state, row.note, row.updated_at = state, note.strip()[:300], clock.now()
+        row.save()
+        where = row.team.slug if row.team else row.component.slug  # type: ignore[union-attr]
+        record(initiative, "progress", person, f"{where}: {state}", note)
+    return initiative
