@@ -28,6 +28,7 @@ urlpatterns = [
     path("oncall/", include("sunrelay.oncall.urls")),
     path("incidents/", include("sunrelay.incidents.urls")),
     path("health/", include("sunrelay.delivery.urls")),
+    path("work/", include("sunrelay.work.urls")),
     path("metrics", exporter.metrics, name="metrics"),
     path("", include("sunrelay.people.urls")),
 ]

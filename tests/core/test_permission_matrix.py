@@ -30,6 +30,8 @@ from sunrelay.notify import service as notify
 from sunrelay.oncall import service as oncall
 from sunrelay.oncall.models import EscalationPolicy
 from sunrelay.people import service as people
+from sunrelay.work import capacity
+from sunrelay.work import service as work
 from tests.cadence.helpers import DEMO_HOUR, person, utc
 from tests.cadence.test_permissions import FIRST, ONE_ON_ONE
 from tests.conftest import sign_in
@@ -219,6 +221,39 @@ REFUSED: dict[str, list[tuple[str, str, dict[str, Any]]]] = {
     ],
     "api:action_item_done": [("post", "/api/v1/incidents/action-items/{action}/done", {})],
     "api:import_absences": [],  # multipart: tests/people/test_service.py covers its rule
+    "work:add": [("post", "/work/teams/payments/add/", {"title": "x", "dri": "yuki"})],
+    "work:move": [("post", "/work/{initiative}/move/", {"move": "start"})],
+    "work:assign": [("post", "/work/{initiative}/assign/", {"person": "yuki"})],
+    "work:target": [("post", "/work/{initiative}/target/", {"target": "2027-06-01"})],
+    "work:criterion": [("post", "/work/{initiative}/criteria/1/", {})],
+    "work:capacity": [("post", "/work/teams/payments/capacity/", {"note": "x"})],
+    "work:respond": [("post", "/work/signals/{signal}/respond/", {"response": "resequence"})],
+    "work:valve": [("post", "/work/teams/payments/valves/quarter-end/open/", {})],
+    "api:add_initiative": [
+        ("post", "/api/v1/work/initiatives", {"title": "x", "team": "payments", "dri": "yuki"})
+    ],
+    "api:move_initiative": [("post", "/api/v1/work/initiatives/{initiative}/start", {})],
+    "api:assign_person": [
+        ("post", "/api/v1/work/initiatives/{initiative}/people", {"person": "yuki"})
+    ],
+    "api:settle_criterion": [("post", "/api/v1/work/initiatives/{initiative}/criteria/1", {})],
+    "api:move_target": [
+        ("post", "/api/v1/work/initiatives/{initiative}/target", {"target": "2027-06-01"})
+    ],
+    "api:set_progress": [
+        (
+            "post",
+            "/api/v1/work/initiatives/{initiative}/progress",
+            {"team": "mobile", "state": "done"},
+        )
+    ],
+    "api:raise_capacity_signal": [
+        ("post", "/api/v1/work/signals", {"team": "payments", "note": "x"})
+    ],
+    "api:respond_to_signal": [
+        ("post", "/api/v1/work/signals/{signal}/respond", {"response": "resequence"})
+    ],
+    "api:move_valve": [("post", "/api/v1/work/teams/payments/valves/quarter-end/open", {})],
 }
 
 # writes anyone signed in may make, and why
@@ -313,6 +348,11 @@ READ_ONLY = {
     "oncall:alerts",
     "incidents:postmortems",
     "incidents:status",
+    "work:portfolio",
+    "work:board",
+    "work:initiative",
+    "work:signal",
+    "work:migrations",
 }
 
 
@@ -345,6 +385,13 @@ def world(demo) -> dict[str, Any]:
         update = status.post_update(
             person("chloe"), team="payments", risks="- Cut-over may slip @bruno"
         )
+        initiative = work.add_initiative(
+            work.Draft(
+                "Ledger v2", "payments", "bruno", criteria=["read-only"], progress_teams=["mobile"]
+            ),
+            "ana",
+        )
+        signal = capacity.raise_signal("payments", "bruno", "too much")
         note = notify.send("ana", "test", "Hello", "")
         note.state = "dead"
         note.save()
@@ -363,6 +410,8 @@ def world(demo) -> dict[str, Any]:
             "policy": EscalationPolicy.objects.filter(team__slug="payments").first().slug,
             "note": note.pk,
             "source": delivery.create_source("github-matrix").source.slug,
+            "initiative": initiative.pk,
+            "signal": signal.pk,
         }
 
 

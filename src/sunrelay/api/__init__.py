@@ -25,7 +25,7 @@ api = NinjaAPI(
     title="Sunrelay API",
     version=__version__,
     description="People, teams, components, absences, working-time queries, decisions, "
-    "the team cadence, notifications, on-call, incidents and delivery metrics. "
+    "the team cadence, notifications, on-call, incidents, delivery metrics and work in flight. "
     "Authenticate with `Authorization: Bearer <token>` (`sunrelay token create`).",
     auth=[BearerToken(), SessionUser()],
     parser=StrictParser(),
@@ -95,6 +95,7 @@ def _mount() -> None:
     from sunrelay.oncall.api import router as oncall_router
     from sunrelay.people.api import router as people_router
     from sunrelay.people.time_api import router as time_router
+    from sunrelay.work.api import router as work_router
 
     api.add_router("/", people_router)
     api.add_router("/", decisions_router)
@@ -107,6 +108,7 @@ def _mount() -> None:
     api.add_router("/delivery", delivery_router)
     api.add_router("/delivery", webhook_router)
     api.add_router("/metrics", metrics_router)
+    api.add_router("/work", work_router)
 
 
 _mount()

@@ -10,12 +10,17 @@ from typing import Any
 import typer
 from typer.core import TyperGroup
 
-import sunrelay.oncall.orgfile  # noqa: F401  (registers org.yaml's on-call sections: see below)
+# org.yaml's on-call sections and every domain's working-agreement keys (see below)
+import sunrelay.delivery.agreement
+import sunrelay.incidents.agreement
+import sunrelay.oncall.orgfile
+import sunrelay.work.agreement  # noqa: F401
 from sunrelay.cli.children import exit_on_sigterm, start_worker, stop_worker
 from sunrelay.cli.support import django_setup, handles_errors, out
 
 # Every command that reads an org file, with or without a database, checks the on-call
-# sections too: they register with the org-file reader when imported (above).
+# sections and the agreement keys of every domain: they register with the org-file reader
+# when imported (above; pure modules, no Django).
 # Each domain's sub-app, imported only when its command runs (or help lists it): a batch job
 # or a single question does not pay for loading every other domain's commands.
 DOMAINS = {
@@ -35,6 +40,7 @@ DOMAINS = {
     "incident": ("sunrelay.incidents.cli", "incident_app"),
     "delivery": ("sunrelay.delivery.cli", "delivery_app"),
     "metrics": ("sunrelay.delivery.cli", "metrics_app"),
+    "work": ("sunrelay.work.cli", "work_app"),
 }
 
 

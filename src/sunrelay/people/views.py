@@ -26,6 +26,7 @@ from sunrelay.people.permissions import (
     may_manage_person,
     may_manage_team,
 )
+from sunrelay.people.sections import team_sections
 from sunrelay.worktime import WEEKDAYS, to_epoch
 
 
@@ -173,6 +174,7 @@ def team(request: HttpRequest, tid: str) -> HttpResponse:
         "chain": timequery.follow_the_sun(directory_, tid, day) if len(ids) > 1 else None,
         "components": found.components.select_related("dri"),
         "may_edit": may_manage_team(actor_for_user(request.user), found),
+        "sections": team_sections(found),
     }
     return render(request, "people/team.html", context)
 

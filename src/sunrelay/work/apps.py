@@ -8,4 +8,8 @@ class WorkConfig(AppConfig):
 
     def ready(self) -> None:
         # the working agreement's ``work`` keys register themselves
+        from sunrelay.people.sections import register_team_section
         from sunrelay.work import agreement  # noqa: F401
+        from sunrelay.work.views import team_section
+
+        register_team_section(team_section)

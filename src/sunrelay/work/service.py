@@ -228,6 +228,48 @@ def _add_progress(initiative: Initiative, teams: Sequence[str], components: Sequ
         )
 
 
+def update_initiative(pk: int, draft: Draft, actor: Who) -> Initiative:
+    """Bring an initiative to what ``draft`` says: its title, description, class, DRI and
+    target are set (a slip tells the dependents); people, components, decisions,
+    dependencies, criteria and progress rows it does not have yet are added. Raises as
+    ``add_initiative``, and ValidationFailed for a move to another team."""
+    who, person = _acting_person(actor)
+    with transaction.atomic():
+        initiative = _locked(pk)
+        require_change(who, initiative, "change")
+        if draft.team != initiative.team.slug:
+            raise ValidationFailed(
+                f"initiative {pk} belongs to {initiative.team.slug}; it cannot move teams",
+                field="team",
+            )
+        if not draft.title.strip():
+            raise ValidationFailed("an initiative needs a title", field="title")
+        initiative.title, initiative.description = draft.title.strip()[:200], draft.description
+        initiative.klass = _check_class(draft.klass, rules_for(initiative.team))
+        initiative.dri = _people([draft.dri], "dri")[0]
+        initiative.save()
+        if draft.target != initiative.target:
+            move_target(pk, draft.target, actor, reason="from the work file")
+        for slug in draft.people:
+            if not initiative.people.filter(slug=slug).exists():
+                assign(pk, slug, actor)
+        known = set(initiative.criteria.values_list("text", flat=True))
+        for text in draft.criteria:
+            if text not in known:
+                add_criterion(pk, text, actor)
+        _link_decisions(initiative, draft.decisions)
+        _link_dependencies(initiative, draft.depends_on)
+        initiative.components.add(*[people.get_component(c) for c in draft.components])
+        have = set(initiative.progress.values_list("team__slug", "component__slug"))
+        _add_progress(
+            initiative,
+            [t for t in draft.progress_teams if (t, None) not in have],
+            [c for c in draft.progress_components if (None, c) not in have],
+        )
+        record(initiative, "edited", person, "edited")
+    return initiative
+
+
 # -- limits -------------------------------------------------------------------------------------
 
 

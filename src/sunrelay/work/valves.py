@@ -85,6 +85,15 @@ def propose(team_slug: str, name: str, actor: service.Who, *, why: str = "") -> 
     return opening
 
 
+def open_valve(team_slug: str, name: str, actor: service.Who, *, why: str = "") -> ValveOpening:
+    """What "open" means to a person: confirm the valve when it waits for confirmation,
+    otherwise propose it (their confirmation counting)."""
+    opening = current(people.get_team(team_slug), name)
+    if opening is not None and opening.state == ValveOpening.PROPOSED:
+        return confirm(team_slug, name, actor)
+    return propose(team_slug, name, actor, why=why)
+
+
 def _fire(team: Team, valve: logic.Valve, why: str) -> ValveOpening:
     """A trigger fired: the valve waits for its openers, who are told."""
     opening = ValveOpening.objects.create(

@@ -1,0 +1,19 @@
+"""Work in flight's clock: capacity signals past their deadline climb a level, and valves
+whose trigger holds are proposed and those back to normal close, every five minutes."""
+
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, lock_task
+
+from sunrelay.work import capacity, valves
+
+
+@db_periodic_task(crontab(minute="*/5"))
+@lock_task("work-signals")
+def escalate_signals() -> int:
+    return capacity.escalate_overdue()
+
+
+@db_periodic_task(crontab(minute="*/5"))
+@lock_task("work-valves")
+def check_valves() -> tuple[int, int]:
+    return valves.check()
