@@ -91,3 +91,35 @@ def test_only_the_teams_people_raise_a_signal_and_it_needs_a_note(org):
         capacity.raise_signal("core", "bruno", "  ")
     assert caught.value.field == "note"
     assert not Signal.objects.exists()
+
+
+def test_a_capacity_note_in_the_weekly_update_raises_the_signal_once(org):
+    from sunrelay.cadence import status
+
+    with clock.frozen(T0):
+        update = status.post_update(who("bruno"), done="- shipped", capacity="on-call ate the week")
+        status.post_update(who("bruno"), done="- shipped, edited", capacity="on-call ate the week")
+    signal = Signal.objects.get()
+    assert (signal.team.slug, signal.raised_by.slug, signal.note) == (
+        "core",
+        "bruno",
+        update.capacity,
+    )
+    assert [a.person.slug for a in signal.asks.all()] == ["kenji"]
+
+
+def test_an_authorised_start_beyond_a_persons_limit_is_an_exception(org):
+    with clock.frozen(T0):
+        for title in ("A", "B"):
+            made = service.add_initiative(
+                service.Draft(title, "app", "pia", people=["bruno"]), who("omar")
+            )
+            service.start(made.pk, who("omar"))
+        third = service.add_initiative(
+            service.Draft("C", "app", "pia", people=["bruno"]), who("omar")
+        )
+        started = service.start(
+            third.pk, who("omar"), force=True, reason="bruno hands A over on Friday"
+        )
+    assert started.state == "active" and started.exception == "bruno hands A over on Friday"
+    assert started.events.get(kind="exception").text == "started beyond bruno's limit"

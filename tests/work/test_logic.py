@@ -88,3 +88,17 @@ def test_a_slip_is_a_move_later_by_more_than_the_threshold():
     assert logic.slipped(d, d + timedelta(days=8), week)
     assert logic.slipped(d, None, week) and not logic.slipped(None, d, week)
     assert logic.parse_days("2w") == timedelta(days=14) and logic.parse_days(3) == timedelta(days=3)
+
+
+def test_org_lint_checks_work_agreements_without_a_database(tmp_path):
+    from tests.conftest import run_without_database
+
+    org = tmp_path / "org.yaml"
+    org.write_text(
+        "version: 1\npeople: [{id: a, name: A, timezone: UTC}]\n"
+        "teams: [{id: t, name: T, agreement: {work: {valves: [{name: v, trigger: manual, "
+        "pause: [speculative], openers: [product]}]}}}]\n"
+    )
+    done = run_without_database(tmp_path, "org", "lint", str(org))
+    assert done.returncode == 1
+    assert "valve 'v' needs 'back': what returns things to normal" in done.stdout

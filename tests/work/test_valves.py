@@ -92,3 +92,44 @@ def test_a_valve_without_its_roles_cannot_be_opened_and_a_hand_valve_freezes_sta
         valves.close("core", "by-hand", "lena")
     queued.refresh_from_db()
     assert queued.state == "active"
+
+
+def test_an_open_valve_lets_the_most_sacred_class_start_and_routes_new_asks(org):
+    from sunrelay.cadence import status
+    from sunrelay.cadence.models import Item
+
+    with clock.frozen(T0):
+        started("Customer promise", "customer-committed")
+        started("Big customer", "customer")
+        valves.propose("core", "incident-load", "lena", why="two SEV2s")
+        valves.confirm("core", "incident-load", "kenji")
+        # nothing speculative to shed: still full, yet incident response starts through it
+        urgent = service.add_initiative(
+            service.Draft("Fix the pager", "core", "ana", klass="incident-response"), who("lena")
+        )
+        assert service.start(urgent.pk, who("lena")).state == "active"
+        routine = service.add_initiative(service.Draft("Reports", "core", "ana"), who("lena"))
+        assert service.start(routine.pk, who("lena")).state == "queued"
+        status.post_update(who("bruno"), asks="- A reviewer for the ledger RFC")
+    urgent.refresh_from_db()
+    assert urgent.exception == "through valve incident-load"
+    # the valve in this test org routes nothing: the ask stays with its author
+    assert Item.objects.get(kind="ask").owner.slug == "bruno"
+
+
+def test_a_valve_that_routes_asks_gives_new_asks_and_signals_to_its_person(org):
+    from sunrelay.cadence import status
+    from sunrelay.cadence.models import Item
+    from sunrelay.people.models import Team
+    from sunrelay.work import capacity
+
+    core = Team.objects.get(slug="core")
+    core.agreement["work"]["valves"][1]["route_asks_to"] = "grace"
+    core.save()
+    with clock.frozen(T0):
+        valves.propose("core", "by-hand", "lena")
+        status.post_update(who("bruno"), asks="- A reviewer for the ledger RFC\n- Budget @lena")
+        signal = capacity.raise_signal("core", "carla", "too much")
+    owners = dict(Item.objects.values_list("text", "owner__slug"))
+    assert owners == {"A reviewer for the ledger RFC": "grace", "Budget @lena": "lena"}
+    assert sorted(a.person.slug for a in signal.asks.all()) == ["grace", "kenji"]

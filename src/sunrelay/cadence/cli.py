@@ -35,6 +35,9 @@ def post(
     link: list[str] = typer.Option([], "--link", help="A URL (PR, ADR, dashboard); repeat."),
     week: str = typer.Option("", "--week", help="YYYY-Www; default: the author's current week."),
     team: str = typer.Option("", "--team", help="Which team its risks and asks belong to."),
+    capacity: str = typer.Option(
+        "", "--capacity", help="We're at capacity: why (raises the team's capacity signal)."
+    ),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Post (or edit) a weekly update: Done / Next / Risks / Asks."""
@@ -52,6 +55,7 @@ def post(
         next=_text(next_),
         risks=_text(risks),
         asks=_text(asks),
+        capacity=capacity,
     )
     if as_json:
         print_json(update_json(update))

@@ -17,6 +17,8 @@ class StatusUpdate(models.Model):
     next = models.TextField(blank=True)
     risks = models.TextField(blank=True)
     asks = models.TextField(blank=True)
+    # "we're at capacity": a note here raises the team's capacity signal (work in flight)
+    capacity = models.TextField(blank=True)
     links = models.JSONField(default=list)  # [{"url", "title"}]
     due_at = models.DateTimeField()  # the author's due instant that week
     posted_at = models.DateTimeField()

@@ -22,6 +22,7 @@ class UpdateIn(Schema):
     next: str = ""
     risks: str = ""
     asks: str = ""
+    capacity: str = ""  # "we're at capacity": raises the team's capacity signal
     links: list[Any] = []
     actor: str | None = None
 
@@ -115,6 +116,7 @@ def update_json(u: StatusUpdate) -> dict[str, Any]:
         "next": u.next,
         "risks": u.risks,
         "asks": u.asks,
+        "capacity": u.capacity or None,
         "links": u.links,
         "due_at": format_instant(u.due_at),
         "posted_at": format_instant(u.posted_at),

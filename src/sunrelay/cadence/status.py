@@ -3,6 +3,7 @@ digests and participation. Every write here is one transaction."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -136,18 +137,40 @@ def clean_links(links: Any) -> list[dict[str, str]]:
     return clean
 
 
+# Higher domains react to an update without this module knowing them: a capacity note raises
+# the team's capacity signal (work in flight); an ask that names nobody may be routed to the
+# person an open pressure-release valve names.
+CapacityHook = Callable[[StatusUpdate], None]
+AskRouter = Callable[[Team], Person | None]
+CAPACITY_HOOKS: list[CapacityHook] = []
+ASK_ROUTERS: list[AskRouter] = []
+
+
+def register_capacity_hook(hook: CapacityHook) -> None:
+    if hook not in CAPACITY_HOOKS:
+        CAPACITY_HOOKS.append(hook)
+
+
+def register_ask_router(router: AskRouter) -> None:
+    if router not in ASK_ROUTERS:
+        ASK_ROUTERS.append(router)
+
+
 def post_update(
     author: Person,
     *,
     week: str | None = None,
     team: str | None = None,
     links: Any = None,
+    capacity: str = "",
     **sections: str,
 ) -> StatusUpdate:
     """Post (or edit) the author's update for ``week`` (default: their current local week).
 
     Each bullet under Risks and Asks becomes an item owned by the first ``@person`` it names,
-    else by the author; editing keeps matching items and drops open ones no longer listed.
+    else by the person an open valve routes asks to, else by the author; editing keeps
+    matching items and drops open ones no longer listed. A new ``capacity`` note says the
+    team is at capacity (the registered hooks raise its signal, in the same transaction).
     Raises ValidationFailed (week, team, links, done, a mention) and TeamNotFound.
     """
     now = clock.now()
@@ -172,8 +195,13 @@ def post_update(
         update.team, update.links, update.edited_at = home, links, now
         for s in SECTIONS:
             setattr(update, s, text[s])
+        raised = capacity.strip() and capacity.strip() != update.capacity
+        update.capacity = capacity.strip() or update.capacity
         update.save()
         _sync_items(update, now)
+        if raised:
+            for hook in CAPACITY_HOOKS:
+                hook(update)
     return update
 
 
@@ -186,7 +214,18 @@ def _home_team(author: Person, slug: str | None) -> Team | None:
     return author.teams.order_by("slug").first()
 
 
+def _routed(team: Team | None) -> Person | None:
+    if team is None:
+        return None
+    for router in ASK_ROUTERS:
+        found = router(team)
+        if found is not None:
+            return found
+    return None
+
+
 def _sync_items(update: StatusUpdate, now: datetime) -> None:
+    routed = _routed(update.team) if update.asks.strip() else None
     for kind, text in ((Item.RISK, update.risks), (Item.ASK, update.asks)):
         listed = logic.bullet_items(text)
         mentioned = {m for _, ms in listed for m in ms}
@@ -196,7 +235,8 @@ def _sync_items(update: StatusUpdate, now: datetime) -> None:
             if entry in existing:
                 existing.pop(entry)
                 continue
-            owner = next((known[m] for m in mentions if m in known), update.author)
+            fallback = routed if kind == Item.ASK and routed is not None else update.author
+            owner = next((known[m] for m in mentions if m in known), fallback)
             Item.objects.create(
                 kind=kind,
                 text=entry,

@@ -62,6 +62,7 @@ def _form(request: HttpRequest) -> dict[str, Any]:
         "week": request.POST.get("week") or None,
         "team": request.POST.get("team") or None,
         "links": links,
+        "capacity": request.POST.get("capacity", ""),
         **{s: request.POST.get(s, "") for s in status.SECTIONS},
     }
 

@@ -12,6 +12,7 @@ from datetime import date, datetime
 
 from django.db import transaction
 
+from sunrelay.cadence.models import StatusUpdate
 from sunrelay.core import clock
 from sunrelay.core.errors import ValidationFailed
 from sunrelay.core.permissions import Actor
@@ -135,6 +136,12 @@ def raise_signal(team_slug: str, actor: service.Who, note: str) -> Signal:
         signal.due_at = _ask(signal, asked, 0, rules.response, signal.raised_at)
         signal.save()
     return signal
+
+
+def from_update(update: StatusUpdate) -> None:
+    """A weekly update's capacity note raises its team's signal, by its author."""
+    if update.team is not None:
+        raise_signal(update.team.slug, update.author, update.capacity)
 
 
 def get_signal(pk: int) -> Signal:

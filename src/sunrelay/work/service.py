@@ -327,17 +327,25 @@ def _move(initiative: Initiative, to: str) -> None:
 
 def start(pk: int, actor: Who, *, reason: str = "", force: bool = False) -> Initiative:
     """Start it if the team has a free slot and no valve freezes starts; otherwise put it in
-    the team's queue (by class, then by who asked first), saying what it waits for. With
-    ``force`` and a reason, the team's lead or staff start it beyond the limit, counted as an
-    exception. A person already at their own limit is refused either way."""
+    the team's queue (by class, then by who asked first), saying what it waits for.
+
+    A start beyond a limit is an exception, counted on the team's page, and happens two ways
+    only: with ``force`` and a reason, by the team's lead or staff (the team's limit or a
+    person's); or, while a valve is open that does not freeze starts, for the team's most
+    sacred class (the valve shed the rest to make room for it). A person already at their
+    own limit is otherwise refused, naming what they carry."""
     who, person = _acting_person(actor)
     with transaction.atomic():
         initiative = _locked(pk)
         require_change(who, initiative, "start")
         _move(initiative, logic.ACTIVE)
         rules = rules_for(initiative.team)
+        if force:
+            if not reason.strip():
+                raise ValidationFailed("starting beyond a limit needs a reason", field="reason")
+            require_exception(who, initiative.team, f"start initiative {pk} beyond a limit")
         over = over_their_limit(initiative, list(initiative.people.all()))
-        if over is not None:
+        if over is not None and not force:
             raise _refuse_over(over, rules.per_person)
         now = clock.now()
         initiative.asked_at = initiative.asked_at or now
@@ -345,13 +353,8 @@ def start(pk: int, actor: Who, *, reason: str = "", force: bool = False) -> Init
         active = active_of(initiative.team)
         frozen = frozen_by(initiative.team)
         full = limit is not None and len(active) >= limit
-        if force:
-            if not reason.strip():
-                raise ValidationFailed("starting beyond a limit needs a reason", field="reason")
-            require_exception(
-                who, initiative.team, f"start initiative {pk} beyond {initiative.team.slug}'s limit"
-            )
-        if (full or frozen) and not force:
+        through = _valve_room(initiative, rules) if full and not frozen and not force else None
+        if (full or frozen) and not force and through is None:
             initiative.state = logic.QUEUED
             initiative.save()
             waits = (
@@ -362,12 +365,24 @@ def start(pk: int, actor: Who, *, reason: str = "", force: bool = False) -> Init
             record(initiative, "queued", person, f"queued; waits for {waits}", reason)
             return initiative
         initiative.state, initiative.started_at = logic.ACTIVE, now
-        if full or frozen:
-            initiative.exception = reason.strip()[:300]
-            record(initiative, "exception", person, "started beyond the team's limit", reason)
+        beyond = [
+            *(["the team's limit"] if full or frozen else []),
+            *([f"{over[0].slug}'s limit"] if over is not None else []),
+        ]
+        if beyond:
+            why = f"through valve {through.name}" if through is not None else reason.strip()
+            initiative.exception = why[:300]
+            record(initiative, "exception", person, f"started beyond {' and '.join(beyond)}", why)
         initiative.save()
         record(initiative, "started", person, "started", reason)
     return initiative
+
+
+def _valve_room(initiative: Initiative, rules: logic.Rules) -> ValveOpening | None:
+    """The open valve that lets the team's most sacred work start beyond its limit."""
+    if rules.rank(initiative.klass) != 0:
+        return None
+    return ValveOpening.objects.filter(team=initiative.team, state=ValveOpening.OPEN).first()
 
 
 def fill_queue(team: Team) -> list[Initiative]:

@@ -335,6 +335,16 @@ def check(now: datetime | None = None) -> tuple[int, int]:
     return proposed, closed
 
 
+def routed_asks(team: Team) -> Person | None:
+    """Who takes the team's new asks while a valve that routes them is open."""
+    rules = service.rules_for(team)
+    for opening in ValveOpening.objects.filter(team=team, state=ValveOpening.OPEN):
+        valve = rules.valve(opening.name)
+        if valve is not None and valve.route_asks_to:
+            return Person.objects.filter(slug=valve.route_asks_to).first()
+    return None
+
+
 def history(team: Team, limit: int = 20) -> list[ValveOpening]:
     return list(ValveOpening.objects.filter(team=team)[:limit])
 
