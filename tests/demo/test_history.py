@@ -85,3 +85,44 @@ def test_the_history_has_delivery_every_figure_can_show(demo):
     assert 0 < flow["review_sla"]["in_time"] < flow["review_sla"]["requests"]  # some are late
     assert Incident.objects.filter(cause_deployment__isnull=False).exists()
     assert 0 < cross["with_record"] < cross["changes"]  # some cross-team changes link a record
+
+
+def test_the_history_has_work_every_board_can_show(demo):
+    from sunrelay.people.models import Team
+    from sunrelay.work import queries as work
+    from sunrelay.work.models import Signal, ValveOpening
+
+    with clock.frozen(NOW):
+        history.build(seed=7)
+        payments = work.board(Team.objects.get(slug="payments"))
+    assert len(payments.active) == 3 and len(payments.exceptions) == 1  # a spike beyond 2
+    assert [i.title for _, i in payments.queued] == [
+        "Refund automation",
+        "Currency rounding clean-up",
+    ]
+    past = ValveOpening.objects.get(name="quarter-end")
+    assert past.state == "closed" and [c["person"] for c in past.confirmations] == ["ana", "sofia"]
+    assert past.paused and payments.active[-1].title == "Fraud model experiments"
+    wallet = payments.team.initiatives.model.objects.get(title="Wallet screen on ledger v2")
+    assert wallet.descope_granted_at is not None  # the ledger slipped eight days
+    (migration,) = work.migrations()
+    assert {p.state for p in migration.progress.all()} == {"done", "under-way", "not-started"}
+    assert Signal.objects.filter(response="accept").count() == 1
+    climbed = Signal.objects.get(team__slug="platform-apac")
+    assert climbed.level == 1 and climbed.response == ""
+
+
+def test_every_work_page_renders_the_demo(demo):
+    from sunrelay.work.models import Initiative, Signal
+
+    with clock.frozen(NOW):
+        history.build(seed=7)
+    ana = sign_in("ana")
+    pages = ["/work/", "/work/migrations/", "/work/teams/payments/", "/teams/payments/"]
+    pages += [f"/work/{pk}/" for pk in Initiative.objects.values_list("pk", flat=True)]
+    pages += [f"/work/signals/{pk}/" for pk in Signal.objects.values_list("pk", flat=True)]
+    with clock.frozen(NOW):
+        for url in pages:
+            assert ana.get(url).status_code == 200, url
+        board = ana.get("/work/teams/payments/").content.decode()
+    assert "Refund automation" in board and "quarter-end" in board and "the quarter closed" in board

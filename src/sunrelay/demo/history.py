@@ -21,6 +21,7 @@ from sunrelay.decisions import service as decisions
 from sunrelay.delivery import service as delivery
 from sunrelay.delivery.models import Deployment
 from sunrelay.demo import delivery as github_history
+from sunrelay.demo import work as work_history
 from sunrelay.incidents import followups
 from sunrelay.incidents import service as incidents
 from sunrelay.oncall import alerts, escalation
@@ -84,6 +85,7 @@ def build(
         ("GitHub deliveries", lambda: _delivery(rng, monday, now, done)),
         ("alerts and incidents", lambda: _incidents(rng, monday, now, done)),
         ("on-call overrides", lambda: _overrides(now, done)),
+        ("work in flight", lambda: done.add("initiatives", work_history.build(monday, now))),
     ]
     for name, part in parts:
         if step is not None:

@@ -2,8 +2,9 @@
 
 - Adding an initiative to a team: its members, its lead (or a lead above), staff.
 - Changing one (start, pause, finish, drop, assign, criteria, dates, links): its DRI, the
-  team's lead (or above), staff. When something it depends on slipped, the team's members
-  too: the dependent team de-scopes or re-sequences without escalating (seed 004).
+  team's lead (or above), staff; the people assigned may also mark a criterion met. When
+  something it depends on slipped, the team's members too: the dependent team de-scopes or
+  re-sequences without escalating (seed 004).
 - Starting beyond a limit: the team's lead (or above) or staff, with a recorded reason.
 - A capacity signal: raised by the team's members and lead; answered by anyone it was sent
   to (at any level it reached), or staff.
@@ -47,6 +48,17 @@ def require_change(actor: Actor, initiative: Initiative, what: str) -> None:
         may_change(actor, initiative),
         f"its DRI, {initiative.team.slug}'s lead or staff",
         f"{what} initiative {initiative.pk}",
+        field="actor",
+    )
+
+
+def require_criterion(actor: Actor, initiative: Initiative, waive: bool) -> None:
+    """Marking a criterion met is also for the people assigned; waiving one is not."""
+    assigned = actor.person is not None and initiative.people.filter(slug=actor.person).exists()
+    require(
+        may_change(actor, initiative) or (assigned and not waive),
+        f"its DRI, {initiative.team.slug}'s lead, staff{'' if waive else ' or its people'}",
+        f"{'waive' if waive else 'settle'} the exit criteria of initiative {initiative.pk}",
         field="actor",
     )
 

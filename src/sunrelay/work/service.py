@@ -29,6 +29,7 @@ from sunrelay.work.permissions import (
     is_member,
     may_change,
     require_change,
+    require_criterion,
     require_exception,
     require_plan,
 )
@@ -488,7 +489,7 @@ def settle_criterion(pk: int, position: int, actor: Who, *, waive: str | None = 
     who, person = _acting_person(actor)
     with transaction.atomic():
         initiative = _locked(pk)
-        require_change(who, initiative, "settle the exit criteria of")
+        require_criterion(who, initiative, waive is not None)
         criterion = initiative.criteria.filter(position=position).first()
         if criterion is None:
             raise ValidationFailed(f"no exit criterion {position}", field="criterion")
