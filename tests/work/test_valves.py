@@ -38,6 +38,8 @@ def test_a_valve_needs_engineering_and_product_pauses_least_sacred_first_and_res
         spec_old = started("Dark mode", "speculative")
     with clock.frozen(T0 + timedelta(minutes=5)):
         spec_new = started("Voice UI", "speculative")
+        waiting = service.add_initiative(service.Draft("Waiting", "core", "ana"), who("lena"))
+        assert service.start(waiting.pk, who("lena")).state == "queued"
         incident = incidents.declare("Ledger down", "SEV2", who("ana"), team="core")
         assert valves.check() == (1, 0)
     opening = ValveOpening.objects.get()
@@ -57,11 +59,13 @@ def test_a_valve_needs_engineering_and_product_pauses_least_sacred_first_and_res
     ]
     # up_to 2: the two speculative ones, the newest first; tooling and the promise carry on
     assert opening.paused == [spec_new.pk, spec_old.pk]
+    # the slots the valve freed stay free while it is open: the queue waits
     assert states() == {
         "Customer promise": "active",
         "Build cache": "active",
         "Dark mode": "paused",
         "Voice UI": "paused",
+        "Waiting": "queued",
     }
     announced = Notification.objects.filter(kind="work.valve_opened")
     assert {"lena", "ana", "kenji"} <= {n.recipient.slug for n in announced}

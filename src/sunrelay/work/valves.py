@@ -174,19 +174,18 @@ def _open(opening: ValveOpening, valve: logic.Valve) -> None:
     rules = service.rules_for(team)
     active = [logic.Item(i.pk, i.klass, started_at=i.started_at) for i in service.active_of(team)]
     chosen = logic.shed_order(active, valve.pause, rules, valve.up_to)
+    # open first: an open valve holds the queue, so the slots it frees stay free
+    opening.state, opening.opened_at = ValveOpening.OPEN, clock.now()
+    opening.members_at_open = team.members.count()
+    opening.save()
     operator = Actor(None, staff=True, operator=True)
     paused: list[Initiative] = []
     for item in chosen:
         initiative = service.pause(item.pk, operator, reason=f"valve {valve.name} opened")
         Initiative.objects.filter(pk=item.pk).update(paused_by_valve=opening)
         paused.append(initiative)
-    opening.state, opening.opened_at, opening.paused = (
-        ValveOpening.OPEN,
-        clock.now(),
-        [i.pk for i in paused],
-    )
-    opening.members_at_open = team.members.count()
-    opening.save()
+    opening.paused = [i.pk for i in paused]
+    opening.save(update_fields=["paused"])
     _announce(opening, "opened", paused)
 
 
