@@ -226,6 +226,28 @@ REFUSED: dict[str, list[tuple[str, str, dict[str, Any]]]] = {
     "work:assign": [("post", "/work/{initiative}/assign/", {"person": "yuki"})],
     "work:target": [("post", "/work/{initiative}/target/", {"target": "2027-06-01"})],
     "work:criterion": [("post", "/work/{initiative}/criteria/1/", {})],
+    "work:add_criterion": [("post", "/work/{initiative}/criteria/", {"text": "mine"})],
+    "work:link": [("post", "/work/{initiative}/links/", {"components": "ledger"})],
+    "work:progress": [
+        ("post", "/work/{initiative}/progress/", {"where": "team:mobile", "state": "done"})
+    ],
+    "work:import": [],  # multipart: tests/work/test_surfaces.py imports as an outsider
+    "api:add_criterion": [
+        ("post", "/api/v1/work/initiatives/{initiative}/criteria", {"text": "mine"})
+    ],
+    "api:link_initiative": [
+        ("post", "/api/v1/work/initiatives/{initiative}/links", {"components": ["ledger"]})
+    ],
+    "api:import_work_file": [
+        (
+            "post",
+            "/api/v1/work/file",
+            {
+                "text": "initiatives:\n- id: {initiative}\n  title: Mine\n  team: payments\n"
+                "  dri: yuki\n"
+            },
+        )
+    ],
     "work:capacity": [("post", "/work/teams/payments/capacity/", {"note": "x"})],
     "work:respond": [("post", "/work/signals/{signal}/respond/", {"response": "resequence"})],
     "work:valve": [("post", "/work/teams/payments/valves/quarter-end/open/", {})],
@@ -353,6 +375,7 @@ READ_ONLY = {
     "work:initiative",
     "work:signal",
     "work:migrations",
+    "work:export",
 }
 
 

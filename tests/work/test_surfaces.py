@@ -209,3 +209,110 @@ def test_the_hub_board_initiative_and_signal_pages(org):
     )
     for url in ("/work/", "/work/migrations/"):
         assert lena.get(url).status_code == 200
+
+
+def test_links_criteria_and_migration_progress_on_every_surface(org):
+    with clock.frozen(T0):
+        base = service.add_initiative(service.Draft("Base", "core", "ana"), who("lena"))
+        moving = service.add_initiative(
+            service.Draft("Move to v2", "core", "ana", progress_teams=["app"]), who("lena")
+        )
+    lena, pia = sign_in("lena"), sign_in("pia")
+    linked = post(
+        lena,
+        f"/api/v1/work/initiatives/{moving.pk}/links",
+        {"depends_on": [base.pk], "components": ["ledger"]},
+    )
+    assert linked.json()["depends_on"] == [base.pk] and linked.json()["components"] == ["ledger"]
+    added = post(lena, f"/api/v1/work/initiatives/{moving.pk}/criteria", {"text": "v1 off"})
+    assert [c["text"] for c in added.json()["criteria"]] == ["v1 off"]
+    # app's members set app's row of core's migration; core's people set any row
+    assert (
+        cli(
+            "progress",
+            str(moving.pk),
+            "under-way",
+            "--team",
+            "app",
+            "--as",
+            "pia",
+            "--note",
+            "one service left",
+        ).exit_code
+        == 0
+    )
+    with clock.frozen(T0):
+        pia.post(f"/work/{moving.pk}/progress/", {"where": "team:app", "state": "done"})
+    board = lena.get("/api/v1/work/migrations").json()
+    assert board[0]["progress"] == [{"team": "app", "component": None, "state": "done", "note": ""}]
+    refused = cli("progress", str(moving.pk), "done", "--team", "app", "--as", "carla")
+    assert refused.exit_code == 1 and "the team whose progress it is" in refused.stderr
+    assert cli("link", str(base.pk), "--component", "web", "--as", "lena").exit_code == 0
+    assert cli("add-criterion", str(base.pk), "Docs updated", "--as", "lena").exit_code == 0
+    with clock.frozen(T0):
+        lena.post(
+            f"/work/{base.pk}/links/", {"decisions": "", "depends_on": "", "components": "ledger"}
+        )
+        lena.post(f"/work/{base.pk}/criteria/", {"text": "Runbook"})
+    shown = json.loads(cli("show", str(base.pk), "--json").stdout)
+    assert shown["components"] == ["ledger", "web"]
+    assert [c["text"] for c in shown["criteria"]] == ["Docs updated", "Runbook"]
+
+
+def test_the_work_file_through_the_api_and_the_hub_with_each_persons_rights(org):
+    with clock.frozen(T0):
+        made = service.add_initiative(service.Draft("Ledger v2", "core", "ana"), who("lena"))
+    lena = sign_in("lena")
+    text = lena.get("/api/v1/work/file").json()["text"]
+    assert f"id: {made.pk}" in text
+    bad = post(lena, "/api/v1/work/file", {"text": "initiatives:\n- {title: X, team: core}\n"})
+    assert bad.status_code == 422 and bad.json()["message"] == (
+        "work.yaml:2: initiatives[0].dri: dri is required"
+    )
+    renamed = text.replace("title: Ledger v2", "title: Mine now")
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("work.yaml", renamed.encode(), content_type="application/yaml")
+    with clock.frozen(T0):
+        answer = sign_in("pia").post("/work/import/", {"file": upload}, follow=True)
+    assert b"only its DRI, core&#x27;s lead or staff may change initiative" in answer.content
+    made.refresh_from_db()
+    assert made.title == "Ledger v2"
+    upload = SimpleUploadedFile("work.yaml", renamed.encode(), content_type="application/yaml")
+    with clock.frozen(T0):
+        answer = lena.post("/work/import/", {"file": upload}, follow=True)
+    assert b"0 created, 1 updated" in answer.content
+    made.refresh_from_db()
+    assert made.title == "Mine now"
+    assert lena.get("/work/work.yaml")["Content-Disposition"] == 'attachment; filename="work.yaml"'
+
+
+def test_every_api_write_answers_an_outsider_403_not_404(org):
+    """Each route is reached (none shadowed by another) and refuses pia, who is not in core."""
+    with clock.frozen(T0):
+        made = service.add_initiative(
+            service.Draft("Base", "core", "ana", criteria=["x"], progress_teams=["core"]),
+            who("lena"),
+        )
+    from sunrelay.work import capacity
+
+    with clock.frozen(T0):
+        signal = capacity.raise_signal("core", "bruno", "too much")
+    pia = sign_in("pia")
+    base = f"/api/v1/work/initiatives/{made.pk}"
+    writes = [
+        (base + "/start", {}),
+        (base + "/people", {"person": "pia"}),
+        (base + "/criteria/1", {}),
+        (base + "/criteria", {"text": "mine"}),
+        (base + "/links", {"components": ["web"]}),
+        (base + "/target", {"target": "2027-01-01"}),
+        (base + "/progress", {"team": "core", "state": "done"}),
+        ("/api/v1/work/initiatives", {"title": "x", "team": "core", "dri": "pia"}),
+        ("/api/v1/work/signals", {"team": "core", "note": "x"}),
+        (f"/api/v1/work/signals/{signal.pk}/respond", {"response": "resequence"}),
+        ("/api/v1/work/teams/core/valves/by-hand/open", {}),
+    ]
+    for url, body in writes:
+        answer = post(pia, url, body)
+        assert answer.status_code == 403, (url, answer.content)

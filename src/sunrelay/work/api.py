@@ -8,17 +8,20 @@ from ninja import Router, Status
 from sunrelay.api.auth import acting_actor
 from sunrelay.core.errors import NotFound, whole_number
 from sunrelay.people import service as people
-from sunrelay.work import capacity, queries, service, valves
+from sunrelay.work import capacity, queries, service, transfer, valves, workfile
 from sunrelay.work.schemas import (
     AssignIn,
     CriterionIn,
     InitiativeIn,
+    LinksIn,
     MoveIn,
+    NewCriterionIn,
     ProgressIn,
     ResponseIn,
     SignalIn,
     TargetIn,
     ValveIn,
+    WorkFileIn,
     board_json,
     initiative_json,
     opening_json,
@@ -55,23 +58,6 @@ def get_initiative(request: HttpRequest, pk: int) -> Json:
     return _detail(pk)
 
 
-MOVES = {
-    "start": lambda pk, who, p: service.start(pk, who, reason=p.reason, force=p.force),
-    "pause": lambda pk, who, p: service.pause(pk, who, reason=p.reason),
-    "finish": lambda pk, who, p: service.finish(pk, who, reason=p.reason),
-    "drop": lambda pk, who, p: service.drop(pk, who, reason=p.reason),
-}
-
-
-@router.post("/initiatives/{pk}/{move}", response=Json)
-def move_initiative(request: HttpRequest, pk: int, move: str, payload: MoveIn) -> Json:
-    """``move`` is start, pause, finish or drop."""
-    if move not in MOVES:
-        raise NotFound(f"no move {move!r}; expected start, pause, finish or drop", field="move")
-    MOVES[move](pk, acting_actor(request, payload.actor), payload)
-    return _detail(pk)
-
-
 @router.post("/initiatives/{pk}/people", response=Json)
 def assign_person(request: HttpRequest, pk: int, payload: AssignIn) -> Json:
     service.assign(pk, payload.person, acting_actor(request, payload.actor), remove=payload.remove)
@@ -84,6 +70,38 @@ def settle_criterion(request: HttpRequest, pk: int, position: int, payload: Crit
         pk, position, acting_actor(request, payload.actor), waive=payload.waive
     )
     return _detail(pk)
+
+
+@router.post("/initiatives/{pk}/criteria", response=Json)
+def add_criterion(request: HttpRequest, pk: int, payload: NewCriterionIn) -> Json:
+    service.add_criterion(pk, payload.text, acting_actor(request, payload.actor))
+    return _detail(pk)
+
+
+@router.post("/initiatives/{pk}/links", response=Json)
+def link_initiative(request: HttpRequest, pk: int, payload: LinksIn) -> Json:
+    service.link(
+        pk,
+        acting_actor(request, payload.actor),
+        decisions=payload.decisions,
+        depends_on=payload.depends_on,
+        components=payload.components,
+    )
+    return _detail(pk)
+
+
+@router.get("/file", response=Json)
+def export_work_file(request: HttpRequest) -> Json:
+    """Every initiative as a work file (YAML, in ``text``)."""
+    return {"text": workfile.dump(transfer.export())}
+
+
+@router.post("/file", response=Json)
+def import_work_file(request: HttpRequest, payload: WorkFileIn) -> Json:
+    """A work file, all or nothing: 422 with every problem as FILE:LINE: PATH: MESSAGE."""
+    entries = transfer.parse_checked(payload.text, "work.yaml")
+    report = transfer.apply(entries, acting_actor(request, payload.actor))
+    return {"created": report.created, "updated": report.updated}
 
 
 @router.post("/initiatives/{pk}/target", response=Json)
@@ -156,3 +174,21 @@ def move_valve(request: HttpRequest, team: str, name: str, move: str, payload: V
     if move == "close":
         return opening_json(valves.close(team, name, who, why=payload.why))
     raise NotFound(f"no valve move {move!r}; expected open or close", field="move")
+
+
+# last: its {move} would otherwise answer for every path above of the same shape
+MOVES = {
+    "start": lambda pk, who, p: service.start(pk, who, reason=p.reason, force=p.force),
+    "pause": lambda pk, who, p: service.pause(pk, who, reason=p.reason),
+    "finish": lambda pk, who, p: service.finish(pk, who, reason=p.reason),
+    "drop": lambda pk, who, p: service.drop(pk, who, reason=p.reason),
+}
+
+
+@router.post("/initiatives/{pk}/{move}", response=Json)
+def move_initiative(request: HttpRequest, pk: int, move: str, payload: MoveIn) -> Json:
+    """``move`` is start, pause, finish or drop."""
+    if move not in MOVES:
+        raise NotFound(f"no move {move!r}; expected start, pause, finish or drop", field="move")
+    MOVES[move](pk, acting_actor(request, payload.actor), payload)
+    return _detail(pk)

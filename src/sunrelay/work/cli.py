@@ -160,6 +160,63 @@ def criterion(
     _show(pk, as_json, f"#{pk}: criterion {position} {'waived' if waive else 'met'}.")
 
 
+@work_app.command("add-criterion")
+@handles_errors
+def add_criterion(
+    pk: int = typer.Argument(..., metavar="ID"),
+    text: str = typer.Argument(...),
+    actor: str | None = AS,
+    as_json: bool = JSON,
+) -> None:
+    """Add an exit criterion."""
+    django_setup()
+    from sunrelay.work import service
+
+    made = service.add_criterion(pk, text, actor)
+    _show(pk, as_json, f"#{pk}: criterion {made.position} added.")
+
+
+@work_app.command("link")
+@handles_errors
+def link(
+    pk: int = typer.Argument(..., metavar="ID"),
+    decisions: list[int] = typer.Option([], "--decision", help="A decision record (repeat)."),
+    depends_on: list[int] = typer.Option([], "--depends-on", help="An initiative (repeat)."),
+    components: list[str] = typer.Option([], "--component", help="A component (repeat)."),
+    actor: str | None = AS,
+    as_json: bool = JSON,
+) -> None:
+    """Link decisions, the initiatives it depends on, and the components it touches."""
+    django_setup()
+    from sunrelay.work import service
+
+    service.link(pk, actor, decisions=decisions, depends_on=depends_on, components=components)
+    _show(pk, as_json, f"#{pk}: linked.")
+
+
+@work_app.command("progress")
+@handles_errors
+def progress(
+    pk: int = typer.Argument(..., metavar="ID"),
+    state: str = typer.Argument(..., metavar="STATE", help="not-started, under-way or done."),
+    team: str = typer.Option("", "--team"),
+    component: str = typer.Option("", "--component"),
+    note: str = typer.Option("", "--note", help="Why it is behind."),
+    actor: str | None = AS,
+    as_json: bool = JSON,
+) -> None:
+    """A migration's progress in one team or component."""
+    if bool(team) == bool(component):
+        raise fail("give one of --team or --component", 2)
+    django_setup()
+    from sunrelay.work import service
+
+    service.set_progress(
+        pk, actor, team=team or None, component=component or None, state=state, note=note
+    )
+    _show(pk, as_json, f"#{pk}: {team or component} {state}.")
+
+
 @work_app.command("target")
 @handles_errors
 def target(

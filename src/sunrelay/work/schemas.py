@@ -47,6 +47,23 @@ class CriterionIn(Schema):
     actor: str | None = None
 
 
+class NewCriterionIn(Schema):
+    text: str
+    actor: str | None = None
+
+
+class LinksIn(Schema):
+    decisions: list[int] = []
+    depends_on: list[int] = []
+    components: list[str] = []
+    actor: str | None = None
+
+
+class WorkFileIn(Schema):
+    text: str  # the YAML of a work file
+    actor: str | None = None
+
+
 class TargetIn(Schema):
     target: date | None
     reason: str = ""

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from sunrelay.core.errors import ValidationFailed
-from sunrelay.work import service
+from sunrelay.work import service, workfile
 from sunrelay.work.logic import PROPOSED
 from sunrelay.work.models import Initiative, Progress
 from sunrelay.work.workfile import Entry
@@ -17,6 +17,17 @@ from sunrelay.work.workfile import Entry
 class Report:
     created: int = 0
     updated: int = 0
+
+
+def parse_checked(text: str, filename: str) -> list[Entry]:
+    """A work file's entries. Raises ValidationFailed listing every problem (field: file)."""
+    try:
+        return workfile.parse(text, filename)
+    except workfile.WorkFileInvalid as exc:
+        lines = [str(p) for p in exc.problems]
+        raise ValidationFailed(
+            "; ".join(lines), field="file", problems=[("file", line) for line in lines]
+        ) from None
 
 
 def _located(entry: Entry, exc: ValidationFailed) -> ValidationFailed:

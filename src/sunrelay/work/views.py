@@ -18,7 +18,7 @@ from sunrelay.core.flash import flashed
 from sunrelay.people import service as people
 from sunrelay.people.models import Person, Team
 from sunrelay.people.permissions import actor_for_user
-from sunrelay.work import capacity, queries, service, valves
+from sunrelay.work import capacity, queries, service, transfer, valves, workfile
 
 HERE = {"here": "work"}
 
@@ -36,9 +36,9 @@ def _date(text: str, field: str) -> date | None:
 
 def _ids(text: str, field: str) -> list[int]:
     try:
-        return [int(x) for x in text.replace(",", " ").split()]
+        return [int(x.lstrip("#")) for x in text.replace(",", " ").split()]
     except ValueError:
-        raise ValidationFailed("list initiative numbers, e.g. 12 15", field=field) from None
+        raise ValidationFailed("list numbers, e.g. 12 15", field=field) from None
 
 
 @login_required
@@ -103,6 +103,13 @@ def team_section(team: Team) -> SafeString:
     return SafeString(render_to_string("work/_team_section.html", context))
 
 
+@login_required
+def export(request: HttpRequest) -> HttpResponse:
+    answer = HttpResponse(workfile.dump(transfer.export()), content_type="application/yaml")
+    answer["Content-Disposition"] = 'attachment; filename="work.yaml"'
+    return answer
+
+
 # -- writes -------------------------------------------------------------------------------------
 
 
@@ -126,6 +133,27 @@ def add(request: HttpRequest, slug: str) -> HttpResponse:
         if outcome.done
         else redirect("work:board", slug=slug)
     )
+
+
+MAX_FILE = 2 * 1024 * 1024
+
+
+@login_required
+@require_POST
+def import_file(request: HttpRequest) -> HttpResponse:
+    upload = request.FILES.get("file")
+    with flashed(request) as outcome:
+        if upload is None or (upload.size or 0) > MAX_FILE:
+            raise ValidationFailed("choose a work file of at most 2 MiB", field="file")
+        try:
+            text = upload.read().decode("utf-8")
+        except UnicodeDecodeError:
+            raise ValidationFailed("the file is not UTF-8 text", field="file") from None
+        entries = transfer.parse_checked(text, upload.name or "work.yaml")
+        report = transfer.apply(entries, actor_for_user(request.user))
+    if outcome.done:
+        messages.success(request, f"{report.created} created, {report.updated} updated.")
+    return redirect("work:portfolio")
 
 
 @login_required
@@ -158,6 +186,47 @@ def criterion(request: HttpRequest, pk: int, position: int) -> HttpResponse:
 def assign(request: HttpRequest, pk: int) -> HttpResponse:
     with flashed(request, "Assigned."):
         service.assign(pk, request.POST.get("person", ""), actor_for_user(request.user))
+    return redirect("work:initiative", pk=pk)
+
+
+@login_required
+@require_POST
+def add_criterion(request: HttpRequest, pk: int) -> HttpResponse:
+    with flashed(request, "Criterion added."):
+        service.add_criterion(pk, request.POST.get("text", ""), actor_for_user(request.user))
+    return redirect("work:initiative", pk=pk)
+
+
+@login_required
+@require_POST
+def link(request: HttpRequest, pk: int) -> HttpResponse:
+    p = request.POST
+    with flashed(request, "Linked."):
+        service.link(
+            pk,
+            actor_for_user(request.user),
+            decisions=_ids(p.get("decisions", ""), "decisions"),
+            depends_on=_ids(p.get("depends_on", ""), "depends_on"),
+            components=p.get("components", "").replace(",", " ").split(),
+        )
+    return redirect("work:initiative", pk=pk)
+
+
+@login_required
+@require_POST
+def progress(request: HttpRequest, pk: int) -> HttpResponse:
+    p = request.POST
+    where = p.get("where", "")
+    kind, _, slug = where.partition(":")
+    with flashed(request, "Progress saved."):
+        service.set_progress(
+            pk,
+            actor_for_user(request.user),
+            team=slug if kind == "team" else None,
+            component=slug if kind == "component" else None,
+            state=p.get("state", ""),
+            note=p.get("note", ""),
+        )
     return redirect("work:initiative", pk=pk)
 
 
