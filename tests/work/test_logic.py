@@ -102,3 +102,20 @@ def test_org_lint_checks_work_agreements_without_a_database(tmp_path):
     done = run_without_database(tmp_path, "org", "lint", str(org))
     assert done.returncode == 1
     assert "valve 'v' needs 'back': what returns things to normal" in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("\u0013\u00f5", "work.yaml:1: (file): not valid YAML"),
+        ("initiatives: [{title: A, team: t, dri: a, target: soon}]", "target: must be a date"),
+        ("- a\n- b\n", "(file): expected a mapping with version and initiatives"),
+        ("a: &a [*a]", "work.yaml:1: (file): an alias refers to the node that contains it"),
+    ],
+)
+def test_a_work_file_that_is_not_one_says_where(text, problem):
+    from sunrelay.work import workfile
+
+    with pytest.raises(workfile.WorkFileInvalid) as caught:
+        workfile.parse(text, "work.yaml")
+    assert problem in str(caught.value.problems[0])

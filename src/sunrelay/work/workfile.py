@@ -28,7 +28,7 @@ from typing import Any
 
 import yaml
 
-from sunrelay.people.orgfile import ID, Problem, load_documents, path_text
+from sunrelay.people.orgfile import ID, OrgFileInvalid, Problem, load_documents, path_text
 from sunrelay.work.logic import STATES
 
 KEYS = {
@@ -120,7 +120,10 @@ def _check(item: dict, where: str, add: Any) -> None:
 
 def parse(text: str, filename: str = "work.yaml") -> list[Entry]:
     """Every entry of a work file. Raises WorkFileInvalid with every problem found."""
-    docs = load_documents(text, filename)
+    try:
+        docs = load_documents(text, filename)
+    except OrgFileInvalid as exc:  # not YAML, or a document built to explode
+        raise WorkFileInvalid(exc.problems) from None
     if len(docs) != 1:
         raise WorkFileInvalid(
             [Problem(filename, 1, "(file)", "expected exactly one YAML document")]
