@@ -23,7 +23,7 @@ from sunrelay.people.models import Person, Team
 from sunrelay.work import logic, service
 from sunrelay.work.errors import SignalNotFound, StateNotAllowed
 from sunrelay.work.models import Ask, Signal, ValveOpening
-from sunrelay.work.permissions import require_response, require_signal
+from sunrelay.work.permissions import require_of_team, require_response
 from sunrelay.worktime import NoWorkingTime, Period, deadline, usual_day
 
 
@@ -125,7 +125,7 @@ def raise_signal(team_slug: str, actor: service.Who, note: str) -> Signal:
         raise ValidationFailed("a capacity signal needs a person to raise it", field="actor")
     with transaction.atomic():
         team = people.get_team(team_slug)
-        require_signal(who, team)
+        require_of_team(who, team, f"say {team.slug} is at capacity")
         rules = service.rules_for(team)
         signal = Signal.objects.create(
             team=team, raised_by=person, note=note.strip(), raised_at=clock.now()

@@ -346,6 +346,26 @@ def rules(*agreements: Mapping[str, Any] | None) -> Rules:
     )
 
 
+@dataclass
+class Draft:
+    """What an initiative is made of, as every surface (and a work file) hands it in."""
+
+    title: str
+    team: str
+    dri: str
+    klass: str | None = None
+    target: date | None = None
+    description: str = ""
+    criteria: list[str] = field(default_factory=list)
+    people: list[str] = field(default_factory=list)
+    components: list[str] = field(default_factory=list)
+    decisions: list[int] = field(default_factory=list)
+    depends_on: list[int] = field(default_factory=list)
+    migration: bool = False
+    progress_teams: list[str] = field(default_factory=list)
+    progress_components: list[str] = field(default_factory=list)
+
+
 # -- queues and shedding ------------------------------------------------------------------------
 
 

@@ -26,11 +26,12 @@ def is_member(actor: Actor, team: Team) -> bool:
     return actor.person is not None and team.members.filter(slug=actor.person).exists()
 
 
-def require_plan(actor: Actor, team: Team) -> None:
+def require_of_team(actor: Actor, team: Team, what: str) -> None:
+    """Adding an initiative, raising a capacity signal: the team's own people."""
     require(
         actor.staff or leads(actor, team) or is_member(actor, team),
         f"{team.slug}'s members and lead or staff",
-        f"add initiatives to {team.slug}",
+        what,
         field="team",
     )
 
@@ -69,15 +70,6 @@ def require_exception(actor: Actor, team: Team, what: str) -> None:
         f"{team.slug}'s lead (or a lead above) or staff",
         what,
         field="force",
-    )
-
-
-def require_signal(actor: Actor, team: Team) -> None:
-    require(
-        actor.staff or leads(actor, team) or is_member(actor, team),
-        f"{team.slug}'s members and lead",
-        f"say {team.slug} is at capacity",
-        field="team",
     )
 
 

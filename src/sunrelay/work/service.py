@@ -9,7 +9,6 @@ field), PermissionDenied, StateNotAllowed, OverLimit, NotDone.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import transaction
@@ -31,10 +30,11 @@ from sunrelay.work.permissions import (
     require_change,
     require_criterion,
     require_exception,
-    require_plan,
+    require_of_team,
 )
 
 Who = Actor | Person | str | None
+Draft = logic.Draft  # what every surface hands in
 
 
 def rules_for(team: Team) -> logic.Rules:
@@ -102,26 +102,6 @@ def _acting_person(who: Who) -> tuple[Actor, Person | None]:
 # -- add ----------------------------------------------------------------------------------------
 
 
-@dataclass
-class Draft:
-    """What an initiative is made of, as every surface hands it in."""
-
-    title: str
-    team: str
-    dri: str
-    klass: str | None = None
-    target: date | None = None
-    description: str = ""
-    criteria: list[str] = field(default_factory=list)
-    people: list[str] = field(default_factory=list)
-    components: list[str] = field(default_factory=list)
-    decisions: list[int] = field(default_factory=list)
-    depends_on: list[int] = field(default_factory=list)
-    migration: bool = False
-    progress_teams: list[str] = field(default_factory=list)
-    progress_components: list[str] = field(default_factory=list)
-
-
 def _check_class(klass: str | None, rules: logic.Rules) -> str:
     chosen = (klass or "").strip() or rules.classes[len(rules.classes) // 2]
     if chosen not in rules.classes:
@@ -152,7 +132,7 @@ def add_initiative(draft: Draft, actor: Who) -> Initiative:
     who, person = _acting_person(actor)
     with transaction.atomic():
         team = people.get_team(draft.team)
-        require_plan(who, team)
+        require_of_team(who, team, f"add initiatives to {team.slug}")
         rules = rules_for(team)
         initiative = Initiative.objects.create(
             title=title,

@@ -8,7 +8,7 @@ from django.db import transaction
 
 from sunrelay.core.errors import ValidationFailed
 from sunrelay.work import service, workfile
-from sunrelay.work.logic import PROPOSED
+from sunrelay.work.logic import PROPOSED, Draft
 from sunrelay.work.models import Initiative, Progress
 from sunrelay.work.workfile import Entry
 
@@ -49,31 +49,16 @@ def apply(entries: list[Entry], actor: service.Who) -> Report:
 
 
 def _apply_one(entry: Entry, actor: service.Who, report: Report) -> None:
-    draft = service.Draft(
-        title=entry.title,
-        team=entry.team,
-        dri=entry.dri,
-        klass=entry.klass,
-        target=entry.target,
-        description=entry.description,
-        criteria=entry.criteria,
-        people=entry.people,
-        components=entry.components,
-        decisions=entry.decisions,
-        depends_on=entry.depends_on,
-        progress_teams=entry.progress_teams,
-        progress_components=entry.progress_components,
-    )
     if entry.id is None:
         if entry.state not in (None, PROPOSED):
             raise ValidationFailed(
                 "a new initiative starts proposed; start it with `sunrelay work start`",
                 field="state",
             )
-        service.add_initiative(draft, actor)
+        service.add_initiative(entry.draft, actor)
         report.created += 1
         return
-    service.update_initiative(entry.id, draft, actor)
+    service.update_initiative(entry.id, entry.draft, actor)
     report.updated += 1
 
 
@@ -88,20 +73,24 @@ def export() -> list[Entry]:
         Entry(
             line=0,
             id=i.pk,
-            title=i.title,
-            team=i.team.slug,
-            dri=i.dri.slug,
-            klass=i.klass,
             state=i.state,
-            target=i.target,
-            description=i.description,
-            people=sorted(p.slug for p in i.people.all()),
-            components=sorted(c.slug for c in i.components.all()),
-            decisions=sorted(r.pk for r in i.decisions.all()),
-            depends_on=sorted(d.pk for d in i.depends_on.all()),
-            criteria=[c.text for c in i.criteria.all()],
-            progress_teams=[p.team.slug for p in progress.get(i.pk, []) if p.team],
-            progress_components=[p.component.slug for p in progress.get(i.pk, []) if p.component],
+            draft=Draft(
+                title=i.title,
+                team=i.team.slug,
+                dri=i.dri.slug,
+                klass=i.klass,
+                target=i.target,
+                description=i.description,
+                people=sorted(p.slug for p in i.people.all()),
+                components=sorted(c.slug for c in i.components.all()),
+                decisions=sorted(r.pk for r in i.decisions.all()),
+                depends_on=sorted(d.pk for d in i.depends_on.all()),
+                criteria=[c.text for c in i.criteria.all()],
+                progress_teams=[p.team.slug for p in progress.get(i.pk, []) if p.team],
+                progress_components=[
+                    p.component.slug for p in progress.get(i.pk, []) if p.component
+                ],
+            ),
         )
         for i in rows.order_by("pk")
     ]

@@ -22,14 +22,14 @@ initiatives:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 import yaml
 
 from sunrelay.people.orgfile import ID, OrgFileInvalid, Problem, load_documents, path_text
-from sunrelay.work.logic import STATES
+from sunrelay.work.logic import STATES, Draft
 
 KEYS = {
     "id",
@@ -57,22 +57,13 @@ class WorkFileInvalid(Exception):
 
 @dataclass
 class Entry:
+    """One initiative of the file: its line, its id when it updates one, the state written
+    for reading, and what it is made of."""
+
     line: int
-    title: str
-    team: str
-    dri: str
+    draft: Draft
     id: int | None = None
-    klass: str | None = None
     state: str | None = None
-    target: date | None = None
-    description: str = ""
-    people: list[str] = field(default_factory=list)
-    components: list[str] = field(default_factory=list)
-    decisions: list[int] = field(default_factory=list)
-    depends_on: list[int] = field(default_factory=list)
-    criteria: list[str] = field(default_factory=list)
-    progress_teams: list[str] = field(default_factory=list)
-    progress_components: list[str] = field(default_factory=list)
 
 
 def _ids(value: Any) -> bool:
@@ -178,14 +169,11 @@ def parse(text: str, filename: str = "work.yaml") -> list[Entry]:
 
 def _entry(item: dict, line: int) -> Entry:
     progress = item.get("progress") or {}
-    return Entry(
-        line=line,
-        id=item.get("id"),
+    draft = Draft(
         title=item["title"].strip(),
         team=item["team"],
         dri=item["dri"],
         klass=item.get("class"),
-        state=item.get("state"),
         target=item.get("target"),
         description=str(item.get("description") or ""),
         people=list(item.get("people") or []),
@@ -196,15 +184,17 @@ def _entry(item: dict, line: int) -> Entry:
         progress_teams=list(progress.get("teams") or []),
         progress_components=list(progress.get("components") or []),
     )
+    return Entry(line=line, draft=draft, id=item.get("id"), state=item.get("state"))
 
 
 def to_data(entries: list[Entry]) -> dict[str, Any]:
     def one(e: Entry) -> dict[str, Any]:
-        out: dict[str, Any] = {"id": e.id, "title": e.title, "team": e.team, "dri": e.dri}
-        out |= {"class": e.klass, "state": e.state, "target": e.target}
-        out |= {"description": e.description, "people": e.people, "components": e.components}
-        out |= {"decisions": e.decisions, "depends_on": e.depends_on, "criteria": e.criteria}
-        progress = {"teams": e.progress_teams, "components": e.progress_components}
+        d = e.draft
+        out: dict[str, Any] = {"id": e.id, "title": d.title, "team": d.team, "dri": d.dri}
+        out |= {"class": d.klass, "state": e.state, "target": d.target}
+        out |= {"description": d.description, "people": d.people, "components": d.components}
+        out |= {"decisions": d.decisions, "depends_on": d.depends_on, "criteria": d.criteria}
+        progress = {"teams": d.progress_teams, "components": d.progress_components}
         out["progress"] = {k: v for k, v in progress.items() if v}
         return {k: v for k, v in out.items() if v not in (None, "", [], {})}
 
