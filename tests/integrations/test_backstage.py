@@ -1,5 +1,6 @@
 """Backstage catalogs in, Backstage catalogs out."""
 
+import json
 from pathlib import Path
 
 import pytest
@@ -139,3 +140,21 @@ def test_components_announce_their_decision_records_to_backstage(demo, tmp_path:
     (tmp_path / "catalog.yaml").write_text(write_catalog(service.export_org()))
     spec, _ = read_catalog([str(tmp_path / "catalog.yaml")])
     assert not service.import_org(spec).changed  # the link and the agreement come back
+
+
+def test_the_rest_of_a_teams_agreement_travels_as_json_and_a_broken_one_is_named(
+    demo, tmp_path: Path
+):
+    import yaml
+
+    text = write_catalog(service.export_org())
+    payments = next(d for d in yaml.safe_load_all(text) if d["metadata"]["name"] == "payments")
+    rest = json.loads(payments["metadata"]["annotations"]["sunrelay.dev/agreement"])
+    assert rest["work"]["valves"][1]["name"] == "quarter-end" and "review" not in rest
+    (tmp_path / "catalog.yaml").write_text(text.replace('{"work":', '{"work" ', 1))
+    with pytest.raises(OrgFileInvalid) as caught:
+        read_catalog([str(tmp_path / "catalog.yaml")])
+    (problem,) = caught.value.problems
+    assert problem.path.endswith(".agreement") and problem.message.startswith("must be a mapping")
+    line = text.splitlines()[problem.line - 1]
+    assert line.strip().startswith("sunrelay.dev/agreement:")  # points at the annotation

@@ -119,3 +119,27 @@ def test_a_work_file_that_is_not_one_says_where(text, problem):
     with pytest.raises(workfile.WorkFileInvalid) as caught:
         workfile.parse(text, "work.yaml")
     assert problem in str(caught.value.problems[0])
+
+
+def test_a_valve_returning_on_a_date_is_kept_as_text_and_read_back(db):
+    from sunrelay.people import service as people
+    from sunrelay.people.models import Team
+
+    text = """\
+version: 1
+people: [{id: a, name: A, timezone: UTC, roles: [product-manager]}]
+teams:
+  - id: t
+    name: T
+    members: [a]
+    agreement:
+      work:
+        valves: [{name: v, trigger: manual, pause: [speculative], openers: [product],
+                  back: {on: 2027-01-04}}]
+"""
+    people.import_org(orgfile.parse(text))
+    team = Team.objects.get(slug="t")
+    assert team.agreement["work"]["valves"][0]["back"] == {"on": "2027-01-04"}
+    from sunrelay.work.service import rules_for
+
+    assert rules_for(team).valve("v").back.on == date(2027, 1, 4)

@@ -595,6 +595,17 @@ def _check_parent_cycles(c: Checker, teams: list[tuple[Path, dict]]) -> None:
             c.add((*path, "parent"), "team parents form a cycle")
 
 
+def _plain(value: Any) -> Any:
+    """An agreement as JSON keeps it: YAML's dates (``on: 2027-01-04``) become ISO text."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
 def build(data: dict) -> OrgSpec:
     """An OrgSpec from a document that ``lint`` found no problem in."""
 
@@ -631,7 +642,7 @@ def build(data: dict) -> OrgSpec:
             successor=opt(t.get("successor")),
             parent=opt(t.get("parent")),
             description=str(t.get("description") or ""),
-            agreement=dict(t.get("agreement") or {}),
+            agreement=_plain(dict(t.get("agreement") or {})),
         )
         for t in data.get("teams") or []
     ]
@@ -672,7 +683,7 @@ def build(data: dict) -> OrgSpec:
         absences,
         sections,
         extra,
-        agreement=dict(org.get("agreement") or {}) if "agreement" in org else None,
+        agreement=_plain(dict(org.get("agreement") or {})) if "agreement" in org else None,
     )
 
 

@@ -15,6 +15,8 @@ so problems point into the catalog. Sunrelay's own facts travel as annotations:
     sunrelay.dev/review-periods adr=3d;design-doc=72h  (Group: the team's review agreement)
     sunrelay.dev/status-due     mon 17:00              (Group: when weekly updates are due)
     sunrelay.dev/handoff-escalate-after  2h            (Group: hand-off acknowledgement time)
+    sunrelay.dev/agreement      {"work": {...}}        (Group: the rest of the team's working
+                                agreement, as JSON: incident, on-call, work in flight, …)
     sunrelay.dev/dri, sunrelay.dev/maintainers, sunrelay.dev/criticality      (Component)
     github.com/project-slug     acme/payments          (Component: its repository, Backstage's
                                 own; more in sunrelay.dev/repos, comma-separated)
@@ -24,6 +26,7 @@ so problems point into the catalog. Sunrelay's own facts travel as annotations:
 
 from __future__ import annotations
 
+import json
 from pathlib import Path as FilePath
 from typing import Any
 
@@ -219,8 +222,22 @@ def _group(data: dict[str, Any]) -> Converted:
         agreement["status"] = {"due": str(notes[A + "status-due"])}
     if notes.get(A + "handoff-escalate-after"):
         agreement["handoff"] = {"escalate_after": str(notes[A + "handoff-escalate-after"])}
+    if notes.get(A + "agreement"):
+        try:
+            rest = json.loads(str(notes[A + "agreement"]))
+        except ValueError:
+            rest = None
+        if not isinstance(rest, dict):  # lint names the annotation
+            item["agreement"] = str(notes[A + "agreement"])
+            return _team_result(item)
+        for key, value in rest.items():
+            agreement.setdefault(key, value)
     if agreement:
         item["agreement"] = agreement
+    return _team_result(item)
+
+
+def _team_result(item: dict[str, Any]) -> Converted:
     return (
         "teams",
         item,
@@ -231,9 +248,15 @@ def _group(data: dict[str, Any]) -> Converted:
             "lead": (*ANN, A + "lead"),
             "wip_limit": (*ANN, A + "wip-limit"),
             "successor": (*ANN, A + "successor"),
-            "agreement": (*ANN, A + "review-periods"),
+            "agreement": (*ANN, A + "agreement"),
         },
     )
+
+
+def _rest_of(agreement: dict[str, Any]) -> str | None:
+    """What the team's agreement holds beyond its own annotations, as compact JSON."""
+    rest = {k: v for k, v in agreement.items() if k not in ("review", "status", "handoff")}
+    return json.dumps(rest, separators=(",", ":"), sort_keys=True) if rest else None
 
 
 def _component(data: dict[str, Any]) -> Converted:
@@ -389,6 +412,7 @@ def write_catalog(spec: OrgSpec, *, adr_location: str | None = None) -> str:
             or None,
             A + "status-due": (t.agreement.get("status") or {}).get("due"),
             A + "handoff-escalate-after": (t.agreement.get("handoff") or {}).get("escalate_after"),
+            A + "agreement": _rest_of(t.agreement),
         }
         body: dict[str, Any] = {
             "type": "team",
