@@ -56,7 +56,8 @@ def build_org(n: int) -> str:
         members = ", ".join(f"p{i}" for i in range(t * 20, min(n, t * 20 + 20)))
         parent = f", parent: t{t - t % 5}" if t % 5 else ""
         lines.append(
-            f"  - {{id: t{t}, name: Team {t}, lead: p{t * 20}, members: [{members}]{parent}}}"
+            f"  - {{id: t{t}, name: Team {t}, lead: p{t * 20}, members: [{members}]{parent},"
+            " wip_limit: 3}"
         )
     lines.append("components:")
     for c in range(n // 10):
@@ -90,6 +91,10 @@ READS = [
     ("on-call setup (50 schedules, 50 policies)", "hub", "/oncall/setup/"),
     ("schedule editor", "hub", "/oncall/schedules/s1/edit/"),
     ("escalation policy editor", "hub", "/oncall/policies/s1/edit/"),
+    ("work portfolio (250 teams)", "hub", "/work/"),
+    ("work board (a team with a queue)", "hub", "/work/teams/t1/"),
+    ("migration board (50 teams)", "hub", "/work/migrations/"),
+    ("API work list, one team", "api", "/api/v1/work/initiatives?team=t1"),
 ]  # fmt: skip
 
 
@@ -129,6 +134,7 @@ def main() -> None:
     assert not again.changed
 
     oncall_setup(args.people)
+    work_setup(args.people)
     client = Client()
     client.force_login(get_user_model().objects.create_user("p42", password="x" * 12))  # p42
     api = Client(HTTP_AUTHORIZATION=f"Bearer {create_token('bench').secret}")
@@ -181,6 +187,24 @@ def oncall_setup(people: int) -> None:
         policies.save_policy({"id": f"s{s}", "team": f"t{s}", "steps": steps, "repeat": 1})
 
 
+def work_setup(people: int) -> None:
+    """Four initiatives a team (three start, the fourth queues behind the limit of three),
+    and one migration across fifty teams."""
+    from sunrelay.work import service
+
+    teams = max(1, people // 20)
+    for t in range(teams):
+        for k in range(4):
+            lead = f"p{t * 20}"
+            draft = service.Draft(f"Initiative {t}.{k}", f"t{t}", f"p{t * 20 + k}", "customer")
+            service.start(service.add_initiative(draft, lead).pk, lead)
+    migration = service.Draft(
+        "Move to OpenTelemetry", "t0", "p0", "internal-tooling",
+        progress_teams=[f"t{t}" for t in range(min(50, teams))],
+    )  # fmt: skip
+    service.add_initiative(migration, None)
+
+
 def jobs(console) -> None:  # type: ignore[no-untyped-def]
     """The cadence's periodic job over everyone. Baseline: its 15-minute period; the budget is
     a tenth of it (90 s), so one worker keeps up with room to spare."""
@@ -203,6 +227,16 @@ def jobs(console) -> None:  # type: ignore[no-untyped-def]
     console.print(
         f"cadence job, everyone: reminders {first:.1f} s ({sent} queued), rerun {again:.1f} s; "
         f"{digests} digests compiled and queued {compiled:.1f} s (budget 90 s each)"
+    )
+    from sunrelay.work import capacity, valves
+
+    t = time.perf_counter()
+    valves.check()
+    capacity.escalate_overdue()
+    work_s = time.perf_counter() - t
+    console.print(
+        f"work jobs, every team: valves and signals checked in {work_s:.1f} s "
+        "(baseline: their 5-minute period; budget 30 s)"
     )
 
 

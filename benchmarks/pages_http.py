@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.table import Table
 
 from harness import free_port, hub, parse_wrk, verdict
-from pages import READS, build_org, oncall_setup
+from pages import READS, build_org, oncall_setup, work_setup
 
 BASELINE = ("sign-in page (baseline)", "hub", "/login/")
 
@@ -49,6 +49,7 @@ def main() -> None:
 
         service.import_org(orgfile.parse(build_org(args.people)))
         oncall_setup(args.people)
+        work_setup(args.people)
         client = Client()
         client.force_login(get_user_model().objects.create_user("p42", password="x" * 12))
         cookie = f"Cookie: sessionid={client.cookies['sessionid'].value}; tz=Europe/Lisbon"

@@ -123,3 +123,29 @@ def test_an_authorised_start_beyond_a_persons_limit_is_an_exception(org):
         )
     assert started.state == "active" and started.exception == "bruno hands A over on Friday"
     assert started.events.get(kind="exception").text == "started beyond bruno's limit"
+
+
+def test_a_signal_accepted_for_now_comes_back_on_its_review_date_once(org):
+    with clock.frozen(T0):
+        signal = capacity.raise_signal("core", "bruno", "too much")
+        capacity.respond(signal.pk, "kenji", "accept", until=date(2026, 12, 7))
+    assert capacity.look_again(datetime(2026, 12, 6, 23, 0, tzinfo=UTC)) == 0
+    assert capacity.look_again(datetime(2026, 12, 7, 0, 0, tzinfo=UTC)) == 1
+    assert capacity.look_again(datetime(2026, 12, 8, 0, 0, tzinfo=UTC)) == 0
+    back = Notification.objects.filter(kind="work.capacity_review")
+    assert sorted(n.recipient.slug for n in back) == ["bruno", "kenji"]
+
+
+def test_an_initiative_links_the_risks_and_asks_it_answers(org):
+    from sunrelay.cadence import status
+
+    with clock.frozen(T0):
+        update = status.post_update(who("bruno"), risks="- The vendor API may slip")
+        risk = update.items.get()
+        made = service.add_initiative(
+            service.Draft("Vendor fallback", "core", "ana", items=[risk.pk]), who("lena")
+        )
+        with pytest.raises(ValidationFailed) as caught:
+            service.link(made.pk, who("lena"), items=[risk.pk + 100])
+    assert caught.value.field == "items"
+    assert list(risk.initiatives.all()) == [made]

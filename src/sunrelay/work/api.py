@@ -86,6 +86,7 @@ def link_initiative(request: HttpRequest, pk: int, payload: LinksIn) -> Json:
         decisions=payload.decisions,
         depends_on=payload.depends_on,
         components=payload.components,
+        items=payload.items,
     )
     return _detail(pk)
 

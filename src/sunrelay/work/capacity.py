@@ -235,6 +235,33 @@ def escalate_overdue(now: datetime | None = None) -> int:
     return climbed
 
 
+def look_again(now: datetime | None = None) -> int:
+    """A signal accepted "for now" comes back on its review date: whoever accepted it and
+    whoever raised it are asked to look again (once). Returns how many came back."""
+    now = now or clock.now()
+    due = Signal.objects.filter(
+        response=Signal.ACCEPT, review_on__lte=now.date(), reviewed_at=None
+    ).select_related("team", "raised_by", "responded_by")
+    count = 0
+    for signal in due:
+        with transaction.atomic():
+            if not Signal.objects.filter(pk=signal.pk, reviewed_at=None).update(reviewed_at=now):
+                continue  # another worker sent it
+            told = {p.slug: p for p in (signal.raised_by, signal.responded_by) if p is not None}
+            for person in told.values():
+                notify.send(
+                    person,
+                    "work.capacity_review",
+                    f"{signal.team.name}: the capacity signal accepted until "
+                    f"{signal.review_on} is due for another look",
+                    signal.note,
+                    url=f"/work/signals/{signal.pk}/",
+                    key=f"work.capacity_review:{signal.pk}:{person.slug}",
+                )
+            count += 1
+    return count
+
+
 def missed_by_responder(team: Team | None = None) -> list[tuple[str, int]]:
     """Per responder: how many signals they were asked to answer and let pass."""
     asks = Ask.objects.filter(missed=True)

@@ -183,14 +183,17 @@ def link(
     decisions: list[int] = typer.Option([], "--decision", help="A decision record (repeat)."),
     depends_on: list[int] = typer.Option([], "--depends-on", help="An initiative (repeat)."),
     components: list[str] = typer.Option([], "--component", help="A component (repeat)."),
+    items: list[int] = typer.Option([], "--item", help="A risk or ask (repeat)."),
     actor: str | None = AS,
     as_json: bool = JSON,
 ) -> None:
-    """Link decisions, the initiatives it depends on, and the components it touches."""
+    """Link decisions, risks and asks, the initiatives it depends on, its components."""
     django_setup()
     from sunrelay.work import service
 
-    service.link(pk, actor, decisions=decisions, depends_on=depends_on, components=components)
+    service.link(
+        pk, actor, decisions=decisions, depends_on=depends_on, components=components, items=items
+    )
     _show(pk, as_json, f"#{pk}: linked.")
 
 

@@ -360,6 +360,7 @@ class Draft:
     people: list[str] = field(default_factory=list)
     components: list[str] = field(default_factory=list)
     decisions: list[int] = field(default_factory=list)
+    items: list[int] = field(default_factory=list)  # risks and asks from weekly updates
     depends_on: list[int] = field(default_factory=list)
     migration: bool = False
     progress_teams: list[str] = field(default_factory=list)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db import models
 
+from sunrelay.cadence.models import Item
 from sunrelay.decisions.models import Record
 from sunrelay.people.models import Component, Person, Team
 from sunrelay.work import logic
@@ -25,6 +26,7 @@ class Initiative(models.Model):
     people = models.ManyToManyField(Person, blank=True, related_name="initiatives")
     components = models.ManyToManyField(Component, blank=True, related_name="initiatives")
     decisions = models.ManyToManyField(Record, blank=True, related_name="initiatives")
+    items = models.ManyToManyField(Item, blank=True, related_name="initiatives")  # risks, asks
     depends_on = models.ManyToManyField(
         "self", symmetrical=False, blank=True, related_name="dependents"
     )
@@ -126,6 +128,7 @@ class Signal(models.Model):
     response_note = models.TextField(blank=True)
     shed = models.JSONField(default=list, blank=True)  # initiative ids paused or dropped
     review_on = models.DateField(null=True, blank=True)  # accepted for now: look again then
+    reviewed_at = models.DateTimeField(null=True, blank=True)  # when "look again" was sent
 
     class Meta:
         ordering = ["-raised_at", "-pk"]

@@ -24,6 +24,7 @@ class InitiativeIn(Schema):
     people: list[str] = []
     components: list[str] = []
     decisions: list[int] = []
+    items: list[int] = []  # risks and asks from weekly updates
     depends_on: list[int] = []
     progress_teams: list[str] = []
     progress_components: list[str] = []
@@ -54,6 +55,7 @@ class NewCriterionIn(Schema):
 
 class LinksIn(Schema):
     decisions: list[int] = []
+    items: list[int] = []
     depends_on: list[int] = []
     components: list[str] = []
     actor: str | None = None
@@ -124,6 +126,10 @@ def initiative_json(
             "finished_at": format_optional(i.finished_at),
             "components": [c.slug for c in i.components.all()],
             "decisions": [r.pk for r in i.decisions.all()],
+            "items": [
+                {"id": x.pk, "kind": x.kind, "text": x.text, "state": x.state}
+                for x in i.items.all()
+            ],
             "depends_on": [d.pk for d in i.depends_on.all()],
             "descope_granted_at": format_optional(i.descope_granted_at),
             "criteria": [

@@ -13,6 +13,7 @@ from datetime import date
 
 from django.db import transaction
 
+from sunrelay.cadence.models import Item
 from sunrelay.core import clock
 from sunrelay.core.errors import ValidationFailed
 from sunrelay.core.permissions import Actor, require
@@ -151,6 +152,7 @@ def add_initiative(draft: Draft, actor: Who) -> Initiative:
         initiative.people.set(_people(draft.people, "people"))
         initiative.components.set([people.get_component(c) for c in draft.components])
         _link_decisions(initiative, draft.decisions)
+        _link_items(initiative, draft.items)
         _link_dependencies(initiative, draft.depends_on)
         _add_progress(initiative, draft.progress_teams, draft.progress_components)
         record(
@@ -168,6 +170,14 @@ def _link_decisions(initiative: Initiative, pks: Sequence[int]) -> None:
         if pk not in found:
             raise ValidationFailed(f"no decision record {pk}", field="decisions")
     initiative.decisions.add(*found.values())
+
+
+def _link_items(initiative: Initiative, pks: Sequence[int]) -> None:
+    found = {i.pk: i for i in Item.objects.filter(pk__in=list(pks))}
+    for pk in pks:
+        if pk not in found:
+            raise ValidationFailed(f"no risk or ask {pk}", field="items")
+    initiative.items.add(*found.values())
 
 
 def _link_dependencies(initiative: Initiative, pks: Sequence[int]) -> None:
@@ -239,6 +249,7 @@ def update_initiative(pk: int, draft: Draft, actor: Who) -> Initiative:
             if text not in known:
                 add_criterion(pk, text, actor)
         _link_decisions(initiative, draft.decisions)
+        _link_items(initiative, draft.items)
         _link_dependencies(initiative, draft.depends_on)
         initiative.components.add(*[people.get_component(c) for c in draft.components])
         have = set(initiative.progress.values_list("team__slug", "component__slug"))
@@ -552,12 +563,14 @@ def link(
     decisions: Sequence[int] = (),
     depends_on: Sequence[int] = (),
     components: Sequence[str] = (),
+    items: Sequence[int] = (),
 ) -> Initiative:
     who, person = _acting_person(actor)
     with transaction.atomic():
         initiative = _locked(pk)
         require_change(who, initiative, "link")
         _link_decisions(initiative, decisions)
+        _link_items(initiative, items)
         _link_dependencies(initiative, depends_on)
         initiative.components.add(*[people.get_component(c) for c in components])
         record(initiative, "linked", person, "links added")

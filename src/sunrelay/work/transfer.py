@@ -64,7 +64,7 @@ def _apply_one(entry: Entry, actor: service.Who, report: Report) -> None:
 
 def export() -> list[Entry]:
     rows = Initiative.objects.select_related("team", "dri").prefetch_related(
-        "people", "components", "decisions", "depends_on", "criteria"
+        "people", "components", "decisions", "items", "depends_on", "criteria"
     )
     progress: dict[int, list[Progress]] = {}
     for p in Progress.objects.select_related("team", "component"):
@@ -84,6 +84,7 @@ def export() -> list[Entry]:
                 people=sorted(p.slug for p in i.people.all()),
                 components=sorted(c.slug for c in i.components.all()),
                 decisions=sorted(r.pk for r in i.decisions.all()),
+                items=sorted(x.pk for x in i.items.all()),
                 depends_on=sorted(d.pk for d in i.depends_on.all()),
                 criteria=[c.text for c in i.criteria.all()],
                 progress_teams=[p.team.slug for p in progress.get(i.pk, []) if p.team],

@@ -55,9 +55,11 @@ def portfolio(request: HttpRequest) -> HttpResponse:
 @login_required
 def board(request: HttpRequest, slug: str) -> HttpResponse:
     team = people.get_team(slug)
+    found = queries.board(team)
     context = {
         **HERE,
-        "board": queries.board(team),
+        "board": found,
+        "outcomes": {s.pk: capacity.outcome(s) for s in found.signals},
         "people": Person.objects.order_by("name").only("slug", "name"),
     }
     return render(request, "work/board.html", context)
@@ -208,6 +210,7 @@ def link(request: HttpRequest, pk: int) -> HttpResponse:
             decisions=_ids(p.get("decisions", ""), "decisions"),
             depends_on=_ids(p.get("depends_on", ""), "depends_on"),
             components=p.get("components", "").replace(",", " ").split(),
+            items=_ids(p.get("items", ""), "items"),
         )
     return redirect("work:initiative", pk=pk)
 

@@ -14,6 +14,7 @@ initiatives:
     people: [ana, bruno]
     components: [ledger]
     decisions: [4]
+    items: [31]            # risks and asks from weekly updates
     depends_on: [9]
     criteria: [Old API read-only, Runbook updated]
     progress: {teams: [app, web]}   # a migration
@@ -43,6 +44,7 @@ KEYS = {
     "people",
     "components",
     "decisions",
+    "items",
     "depends_on",
     "criteria",
     "progress",
@@ -92,7 +94,7 @@ def _check(item: dict, where: str, add: Any) -> None:
     for key in ("people", "components"):
         if key in item and not _ids(item[key]):
             add(key, "must be a list of ids")
-    for key in ("decisions", "depends_on"):
+    for key in ("decisions", "items", "depends_on"):
         if key in item and not _numbers(item[key]):
             add(key, "must be a list of numbers")
     criteria = item.get("criteria", [])
@@ -179,6 +181,7 @@ def _entry(item: dict, line: int) -> Entry:
         people=list(item.get("people") or []),
         components=list(item.get("components") or []),
         decisions=list(item.get("decisions") or []),
+        items=list(item.get("items") or []),
         depends_on=list(item.get("depends_on") or []),
         criteria=[c.strip() for c in item.get("criteria") or []],
         progress_teams=list(progress.get("teams") or []),
@@ -193,7 +196,8 @@ def to_data(entries: list[Entry]) -> dict[str, Any]:
         out: dict[str, Any] = {"id": e.id, "title": d.title, "team": d.team, "dri": d.dri}
         out |= {"class": d.klass, "state": e.state, "target": d.target}
         out |= {"description": d.description, "people": d.people, "components": d.components}
-        out |= {"decisions": d.decisions, "depends_on": d.depends_on, "criteria": d.criteria}
+        out |= {"decisions": d.decisions, "items": d.items, "depends_on": d.depends_on}
+        out["criteria"] = d.criteria
         progress = {"teams": d.progress_teams, "components": d.progress_components}
         out["progress"] = {k: v for k, v in progress.items() if v}
         return {k: v for k, v in out.items() if v not in (None, "", [], {})}
