@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "sunrelay.incidents",
     "sunrelay.delivery",
     "sunrelay.work",
+    "sunrelay.health",
 ]
 
 MIDDLEWARE = [

@@ -29,6 +29,7 @@ urlpatterns = [
     path("incidents/", include("sunrelay.incidents.urls")),
     path("health/", include("sunrelay.delivery.urls")),
     path("work/", include("sunrelay.work.urls")),
+    path("org-health/", include("sunrelay.health.urls")),
     path("metrics", exporter.metrics, name="metrics"),
     path("", include("sunrelay.people.urls")),
 ]

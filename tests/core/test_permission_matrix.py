@@ -376,6 +376,9 @@ READ_ONLY = {
     "work:signal",
     "work:migrations",
     "work:export",
+    "orghealth:heat_map",
+    "orghealth:diagnose",
+    "orghealth:team",
 }
 
 

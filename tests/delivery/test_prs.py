@@ -223,3 +223,13 @@ def test_the_agreement_keys_are_checked_in_the_org_file():
     found = [p.message for p in caught.value.problems]
     assert "'soon' is not a working-time period like '72h' or '3d'" in found
     assert "must be a whole number of at least 1, not 0" in found
+
+
+def test_a_team_whose_components_have_no_repositories_has_empty_figures(demo, reader):
+    from sunrelay.people import service as people
+
+    people.update_component("ledger", {"repos": []})
+    people.update_component("checkout-api", {"repos": []})
+    answer = reader.get("/api/v1/metrics/prs?from=2026-11-02&to=2026-11-30&team=payments")
+    assert answer.status_code == 200, answer.content
+    assert answer.json()["pulls"] == 0

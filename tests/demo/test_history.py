@@ -126,3 +126,16 @@ def test_every_work_page_renders_the_demo(demo):
             assert ana.get(url).status_code == 200, url
         board = ana.get("/work/teams/payments/").content.decode()
     assert "Refund automation" in board and "quarter-end" in board and "the quarter closed" in board
+
+
+def test_the_history_has_operating_states_and_a_slide(demo):
+    from sunrelay.health.models import TeamWeek, Transition
+    from sunrelay.notify.models import Notification
+
+    with clock.frozen(NOW):
+        history.build(seed=7)
+    states = set(TeamWeek.objects.values_list("state", flat=True))
+    assert {"normal", "optimized", "barely-functioning"} <= states
+    slide = Transition.objects.get(team__slug="payments", to_state="barely-functioning")
+    assert slide.reasons == ["the team's own view (0 struggling, 1 ahead): 0"]
+    assert Notification.objects.filter(kind="health.barely", recipient__slug="ana").exists()

@@ -89,6 +89,7 @@ def _mount() -> None:
     from sunrelay.decisions.api import router as decisions_router
     from sunrelay.delivery.api import metrics_router, webhook_router
     from sunrelay.delivery.api import router as delivery_router
+    from sunrelay.health.api import router as health_router
     from sunrelay.incidents.api import router as incidents_router
     from sunrelay.notify.api import router as notify_router
     from sunrelay.oncall.api import intake_router
@@ -109,6 +110,7 @@ def _mount() -> None:
     api.add_router("/delivery", webhook_router)
     api.add_router("/metrics", metrics_router)
     api.add_router("/work", work_router)
+    api.add_router("/health", health_router)
 
 
 _mount()

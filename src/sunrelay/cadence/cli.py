@@ -38,6 +38,10 @@ def post(
     capacity: str = typer.Option(
         "", "--capacity", help="We're at capacity: why (raises the team's capacity signal)."
     ),
+    outlook: str = typer.Option(
+        "", "--outlook", help="How the team is doing: struggling, steady or ahead."
+    ),
+    outlook_why: str = typer.Option("", "--why", help="Why (with --outlook)."),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Post (or edit) a weekly update: Done / Next / Risks / Asks."""
@@ -56,6 +60,8 @@ def post(
         risks=_text(risks),
         asks=_text(asks),
         capacity=capacity,
+        outlook=outlook,
+        outlook_why=outlook_why,
     )
     if as_json:
         print_json(update_json(update))

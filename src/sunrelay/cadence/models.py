@@ -19,6 +19,10 @@ class StatusUpdate(models.Model):
     asks = models.TextField(blank=True)
     # "we're at capacity": a note here raises the team's capacity signal (work in flight)
     capacity = models.TextField(blank=True)
+    # "how are we doing": struggling, steady or ahead, and why; read for the team as a whole
+    # (its operating state), never scored against the person who wrote it
+    outlook = models.CharField(max_length=10, blank=True)
+    outlook_why = models.TextField(blank=True)
     links = models.JSONField(default=list)  # [{"url", "title"}]
     due_at = models.DateTimeField()  # the author's due instant that week
     posted_at = models.DateTimeField()

@@ -23,6 +23,8 @@ class UpdateIn(Schema):
     risks: str = ""
     asks: str = ""
     capacity: str = ""  # "we're at capacity": raises the team's capacity signal
+    outlook: str = ""  # how the team is doing: struggling, steady or ahead
+    outlook_why: str = ""
     links: list[Any] = []
     actor: str | None = None
 
@@ -117,6 +119,8 @@ def update_json(u: StatusUpdate) -> dict[str, Any]:
         "risks": u.risks,
         "asks": u.asks,
         "capacity": u.capacity or None,
+        "outlook": u.outlook or None,
+        "outlook_why": u.outlook_why or None,
         "links": u.links,
         "due_at": format_instant(u.due_at),
         "posted_at": format_instant(u.posted_at),

@@ -25,6 +25,7 @@ from sunrelay.people.models import Person, Team
 from sunrelay.worktime import Schedule, WeeklyTime, parse_weekly_time
 
 SECTIONS = ("done", "next", "risks", "asks")
+OUTLOOKS = ("struggling", "steady", "ahead")
 
 
 # --- due times --------------------------------------------------------------------------
@@ -163,6 +164,8 @@ def post_update(
     team: str | None = None,
     links: Any = None,
     capacity: str = "",
+    outlook: str = "",
+    outlook_why: str = "",
     **sections: str,
 ) -> StatusUpdate:
     """Post (or edit) the author's update for ``week`` (default: their current local week).
@@ -171,8 +174,11 @@ def post_update(
     else by the person an open valve routes asks to, else by the author; editing keeps
     matching items and drops open ones no longer listed. A new ``capacity`` note says the
     team is at capacity (the registered hooks raise its signal, in the same transaction).
-    Raises ValidationFailed (week, team, links, done, a mention) and TeamNotFound.
+    ``outlook`` is the author's view of how the team is doing (struggling, steady, ahead).
+    Raises ValidationFailed (week, team, links, done, outlook, a mention) and TeamNotFound.
     """
+    if outlook not in ("", *OUTLOOKS):
+        raise ValidationFailed(f"outlook must be one of {', '.join(OUTLOOKS)}", field="outlook")
     now = clock.now()
     week = check_week(week or logic.local_week(now, author.timezone))
     unknown = set(sections) - set(SECTIONS)
@@ -195,6 +201,7 @@ def post_update(
         update.team, update.links, update.edited_at = home, links, now
         for s in SECTIONS:
             setattr(update, s, text[s])
+        update.outlook, update.outlook_why = outlook, outlook_why.strip()
         raised = capacity.strip() and capacity.strip() != update.capacity
         update.capacity = capacity.strip() or update.capacity
         update.save()

@@ -63,6 +63,8 @@ def _form(request: HttpRequest) -> dict[str, Any]:
         "team": request.POST.get("team") or None,
         "links": links,
         "capacity": request.POST.get("capacity", ""),
+        "outlook": request.POST.get("outlook", ""),
+        "outlook_why": request.POST.get("outlook_why", ""),
         **{s: request.POST.get(s, "") for s in status.SECTIONS},
     }
 
@@ -100,6 +102,7 @@ def write_update(request: HttpRequest) -> HttpResponse:
             "teams": me.teams.all(),
             "error": error,
             "posted": request.POST if error else None,
+            "outlooks": status.OUTLOOKS,
         },
     )
 

@@ -12,6 +12,7 @@ from typer.core import TyperGroup
 
 # org.yaml's on-call sections and every domain's working-agreement keys (see below)
 import sunrelay.delivery.agreement
+import sunrelay.health.agreement
 import sunrelay.incidents.agreement
 import sunrelay.oncall.orgfile
 import sunrelay.work.agreement  # noqa: F401
@@ -41,6 +42,7 @@ DOMAINS = {
     "delivery": ("sunrelay.delivery.cli", "delivery_app"),
     "metrics": ("sunrelay.delivery.cli", "metrics_app"),
     "work": ("sunrelay.work.cli", "work_app"),
+    "health": ("sunrelay.health.cli", "health_app"),
 }
 
 

@@ -22,12 +22,13 @@ from sunrelay.delivery import service as delivery
 from sunrelay.delivery.models import Deployment
 from sunrelay.demo import delivery as github_history
 from sunrelay.demo import work as work_history
+from sunrelay.health import service as org_health
 from sunrelay.incidents import followups
 from sunrelay.incidents import service as incidents
 from sunrelay.oncall import alerts, escalation
 from sunrelay.oncall import service as oncall
 from sunrelay.people import service as people
-from sunrelay.people.models import Component, Person
+from sunrelay.people.models import Component, Person, Team
 
 WEEKS = 12
 
@@ -86,6 +87,7 @@ def build(
         ("alerts and incidents", lambda: _incidents(rng, monday, now, done)),
         ("on-call overrides", lambda: _overrides(now, done)),
         ("work in flight", lambda: done.add("initiatives", work_history.build(monday, now))),
+        ("operating states", lambda: _states(monday, now, done)),
     ]
     for name, part in parts:
         if step is not None:
@@ -113,7 +115,10 @@ def _absences(rng: random.Random, monday: date, done: Summary) -> None:
 
 def _updates(rng: random.Random, monday: date, now: datetime, done: Summary) -> None:
     members = list(Person.objects.filter(teams__isnull=False).distinct().order_by("slug"))
-    for week_monday in _weeks(monday, now):
+    home = {
+        p.slug: p.teams.order_by("slug").values_list("slug", flat=True).first() for p in members
+    }
+    for n, week_monday in enumerate(_weeks(monday, now)):
         week = week_of(week_monday)
         for person in members:
             roll = rng.random()
@@ -128,11 +133,23 @@ def _updates(rng: random.Random, monday: date, now: datetime, done: Summary) -> 
                 sections["risks"] = f"- {rng.choice(RISKS)}"
             if rng.random() < 0.2:
                 sections["asks"] = f"- {rng.choice(ASKS)}"
+            outlook = _outlook(home[person.slug], n)
             with clock.frozen(at):
-                status.post_update(person, week=week, **sections)
+                status.post_update(person, week=week, outlook=outlook, **sections)
             done.add("weekly updates")
         with clock.frozen(min(_at(week_monday + timedelta(days=4), 18), now)):
             status.compile_digests()
+
+
+def _outlook(team: str | None, week: int) -> str:
+    """How each team says it is doing: Mobile ahead for a stretch, Payments struggling
+    through quarter-end, everyone else steady (no draw from the seed: the rest of the
+    history stays as it was)."""
+    if team == "mobile" and 2 <= week <= 6:
+        return "ahead"
+    if team == "payments" and week in (7, 8):
+        return "struggling"
+    return "steady"
 
 
 def _decisions(rng: random.Random, monday: date, now: datetime, done: Summary) -> None:
@@ -287,6 +304,16 @@ def _incidents(rng: random.Random, monday: date, now: datetime, done: Summary) -
         alerts.receive(secret, payload)
         escalation.escalate_due()
         done.add("alerts firing")
+
+
+def _states(monday: date, now: datetime, done: Summary) -> None:
+    """Each team's operating state for every week of the history, as the hourly job would
+    have kept them."""
+    weeks = [week_of(day) for day in _weeks(monday, now)]
+    for team in Team.objects.order_by("slug"):
+        for week in weeks:
+            org_health.compute(team, week, now)
+            done.add("team-weeks")
 
 
 def _last_deployment(component: str | None, before: datetime) -> int | None:

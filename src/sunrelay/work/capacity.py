@@ -27,7 +27,7 @@ from sunrelay.work.permissions import require_of_team, require_response
 from sunrelay.worktime import NoWorkingTime, Period, deadline, usual_day
 
 
-def _manager(team: Team) -> Person | None:
+def manager_of(team: Team) -> Person | None:
     """The lead's manager: the lead of the nearest team above with a lead other than them."""
     current, seen = team.parent, {team.pk}
     while current is not None and current.pk not in seen:
@@ -48,7 +48,7 @@ def responders(team: Team, rules: logic.Rules) -> list[Person]:
         if token == "lead":
             person = team.lead
         elif token == "manager":
-            person = _manager(team)
+            person = manager_of(team)
         elif token == "product":
             person = Person.objects.filter(slug=rules.product).first() if rules.product else None
         else:

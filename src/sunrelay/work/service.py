@@ -529,6 +529,7 @@ def move_target(pk: int, target: date | None, actor: Who, *, reason: str = "") -
         initiative.save()
         record(initiative, "target", person, f"target {old or 'none'} → {target or 'none'}", reason)
         if logic.slipped(old, target, rules_for(initiative.team).slip):
+            record(initiative, "slipped", person, f"slipped from {old} to {target or 'no date'}")
             _tell_dependents(initiative, f"slipped from {old} to {target or 'no date'}", reason)
     return initiative
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, TypeVar
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Min, Q, TextField
 from django.db.models.functions import Cast
@@ -167,7 +168,10 @@ def _fast(queryset: Any, *fields: str, times: tuple[str, ...] = ()) -> list[tupl
     if sqlite and times:
         queryset = queryset.annotate(**{f"text_{t}": Cast(t, TextField()) for t in times})
         fields = tuple(f"text_{f}" if f in times else f for f in fields)
-    sql, params = queryset.values_list(*fields).query.sql_with_params()
+    try:
+        sql, params = queryset.values_list(*fields).query.sql_with_params()
+    except EmptyResultSet:  # a filter that matches nothing (a team with no repositories)
+        return []
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()

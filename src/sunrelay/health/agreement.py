@@ -1,0 +1,22 @@
+"""The ``states`` section of a working agreement (a team's, or the organisation's default):
+thresholds of each signal and how many failing signals make a week barely functioning."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sunrelay.health.logic import SIGNALS, check_states
+from sunrelay.people.orgfile import register_agreement
+
+
+def _rule(name: str) -> Callable[[object], object]:
+    def check(value: object) -> object:
+        check_states({name: value})
+        return value
+
+    return check
+
+
+register_agreement(
+    "states", {name: _rule(name) for name in (*SIGNALS, "failing", "minimum", "streak")}
+)

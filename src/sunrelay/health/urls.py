@@ -1,0 +1,11 @@
+from django.urls import path
+
+from sunrelay.health import views
+
+app_name = "orghealth"
+
+urlpatterns = [
+    path("", views.heat_map, name="heat_map"),
+    path("diagnose/", views.organisation, name="diagnose"),
+    path("teams/<str:slug>/", views.team, name="team"),
+]
