@@ -1,0 +1,38 @@
+"""The heat map of operating states and a team's diagnostic in a real browser."""
+
+from datetime import UTC, datetime
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from sunrelay.core import clock
+from sunrelay.demo import history
+from sunrelay.people import orgfile, service
+from tests.conftest import DEMO
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+NOW = datetime(2026, 11, 25, 11, 0, tzinfo=UTC)
+
+
+def test_the_heat_map_and_a_teams_nine_questions(live_server, browser_page, tmp_path):
+    service.import_org(orgfile.parse(DEMO.read_text()))
+    get_user_model().objects.create_user("ana", password="a long test password")
+    page = browser_page
+    with clock.frozen(NOW):
+        history.build(seed=7)
+        page.goto(f"{live_server.url}/org-health/")
+        page.fill("input[name=username]", "ana")
+        page.fill("input[name=password]", "a long test password")
+        page.click("button[type=submit]")
+        page.wait_for_url("**/org-health/")
+        heat = page.get_by_test_id("heat-map")
+        assert heat.locator("td.state.barely-functioning").count() >= 1
+        assert heat.locator("td.state.optimized").count() >= 1
+        cell = heat.locator("td.state.barely-functioning").first
+        assert "the team's own view" in (cell.get_attribute("title") or "")
+        page.screenshot(path=str(tmp_path / "heat.png"), full_page=True)
+        page.click("text=Payments")
+        page.wait_for_url("**/org-health/teams/payments/")
+        assert "no answer" in page.get_by_test_id("q-failure").inner_text()
+        assert "answered" in page.get_by_test_id("q-valves").inner_text()
+        assert page.get_by_test_id("signals").locator("tr").count() == 11  # header + ten
