@@ -151,10 +151,15 @@ def test_the_rest_of_a_teams_agreement_travels_as_json_and_a_broken_one_is_named
     payments = next(d for d in yaml.safe_load_all(text) if d["metadata"]["name"] == "payments")
     rest = json.loads(payments["metadata"]["annotations"]["sunrelay.dev/agreement"])
     assert rest["work"]["valves"][1]["name"] == "quarter-end" and "review" not in rest
-    (tmp_path / "catalog.yaml").write_text(text.replace('{"work":', '{"work" ', 1))
+    docs = list(yaml.safe_load_all(text))
+    for doc in docs:
+        if doc["metadata"]["name"] == "payments":
+            doc["metadata"]["annotations"]["sunrelay.dev/agreement"] = '{"work": not json'
+    broken = yaml.safe_dump_all(docs, sort_keys=False)
+    (tmp_path / "catalog.yaml").write_text(broken)
     with pytest.raises(OrgFileInvalid) as caught:
         read_catalog([str(tmp_path / "catalog.yaml")])
     (problem,) = caught.value.problems
     assert problem.path.endswith(".agreement") and problem.message.startswith("must be a mapping")
-    line = text.splitlines()[problem.line - 1]
+    line = broken.splitlines()[problem.line - 1]
     assert line.strip().startswith("sunrelay.dev/agreement:")  # points at the annotation

@@ -23,6 +23,7 @@ from sunrelay.core import clock
 from sunrelay.core.errors import ValidationFailed
 from sunrelay.notify import logic as notify_logic
 from sunrelay.notify import service as notify
+from sunrelay.people import delegation
 from sunrelay.people import queries as people_queries
 from sunrelay.people import service as people
 from sunrelay.people.logic import Directory
@@ -179,7 +180,7 @@ def escalate_overdue(now: datetime | None = None) -> int:
                 escalated_at=now
             ):
                 continue  # another worker got there first
-            lead = handoff.team.lead
+            lead = delegation.stand_in(handoff.team.lead, "handoffs", now)
             if lead is not None:
                 notify.send(
                     lead,

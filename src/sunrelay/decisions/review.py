@@ -17,6 +17,7 @@ from sunrelay.decisions.models import Event, Record, Reviewer
 from sunrelay.decisions.permissions import require_change
 from sunrelay.decisions.service import event, get_record, person_or_none
 from sunrelay.notify import service as notify
+from sunrelay.people import delegation
 from sunrelay.people import queries as people_queries
 from sunrelay.people.models import Person, Team
 from sunrelay.people.permissions import actor_of
@@ -291,7 +292,9 @@ def _climb(record: Record, now: datetime) -> int:
     )
     if rung is None or not _waited(record, now):
         return 0
-    involved = [record.dri, *objectors] if record.dri else objectors
+    # an absent DRI's delegate decides in their place (agreement.failure.delegates)
+    decider = delegation.stand_in(record.dri, "decisions", now)
+    involved = [decider, *objectors] if decider else objectors
     names = ", ".join(p.name for p in objectors)
     data: dict[str, object] = {"objectors": [p.slug for p in objectors]}
     if rung == "async-thread":
@@ -311,10 +314,10 @@ def _climb(record: Record, now: datetime) -> int:
             f"{record.dri.name if record.dri else 'the DRI'} and {names}."
         )
     else:
-        text = (
-            f"Objections are still open; {record.dri.name if record.dri else 'the DRI'} decides "
-            "and records why."
-        )
+        who = decider.name if decider else "the DRI"
+        if decider is not None and record.dri is not None and decider.pk != record.dri.pk:
+            who = f"{decider.name} (for {record.dri.name}, who is away)"
+        text = f"Objections are still open; {who} decides and records why."
     record.rung, record.rung_since = rung, now
     record.save(update_fields=["rung", "rung_since"])
     event(record, "escalated", None, text, rung=rung, **data)

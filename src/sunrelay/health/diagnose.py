@@ -14,7 +14,9 @@ from sunrelay.decisions.models import Record
 from sunrelay.delivery.models import PullRequest
 from sunrelay.health import logic
 from sunrelay.health.service import rules
+from sunrelay.health.spof import single_points
 from sunrelay.oncall.models import EscalationPolicy, OnCallSchedule
+from sunrelay.people import delegation, failure
 from sunrelay.people.models import Component, Organization, Team
 from sunrelay.work.service import rules_for
 
@@ -81,7 +83,19 @@ def _ownership(team: Team, a: Answer) -> None:
 
 
 def _failure(team: Team, a: Answer) -> None:
-    a.missing = "no delegates or failure playbooks on record (not yet in Sunrelay)"
+    named = failure.delegations(team.agreement)
+    books = failure.playbooks(team.agreement)
+    a.evidence += [f"{d.delegate} decides for {d.person}: {', '.join(d.duties)}" for d in named]
+    a.evidence += [f"playbook {p.when}: {p.decides} decides — {p.answer}" for p in books]
+    alone = single_points(team)
+    a.evidence += [f"single point: {p.person} — {'; '.join(p.stops)}" for p in alone]
+    gaps = []
+    if delegation.lead_without_delegate(team):
+        gaps.append("the lead names no delegate")
+    if not books:
+        gaps.append("no failure playbooks")
+    if gaps:
+        a.missing = f"{' and '.join(gaps)}: add agreement.failure in org.yaml (docs/health.md)"
 
 
 def _valves(team: Team, a: Answer) -> None:

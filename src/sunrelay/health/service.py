@@ -16,6 +16,7 @@ from sunrelay.health import logic
 from sunrelay.health.models import TeamWeek, Transition
 from sunrelay.health.signals import READERS, Week
 from sunrelay.notify import service as notify
+from sunrelay.people import delegation
 from sunrelay.people import service as people
 from sunrelay.people.models import Organization, Person, Team
 from sunrelay.work import capacity
@@ -119,8 +120,9 @@ def _tell(team: Team, week: str, reasons: list[str]) -> None:
         ]
     )
     told: dict[str, Person] = {}
-    if team.lead is not None:
-        told[team.lead.slug] = team.lead
+    lead = delegation.stand_in(team.lead, "escalations", clock.now())
+    if lead is not None:
+        told[lead.slug] = lead
     manager = capacity.manager_of(team)
     if manager is not None:
         told[manager.slug] = manager

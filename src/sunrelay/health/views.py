@@ -11,6 +11,7 @@ from django.utils.safestring import SafeString
 
 from sunrelay.health import diagnose, logic, service
 from sunrelay.health.models import TeamWeek, Transition
+from sunrelay.health.spof import single_points
 from sunrelay.people import service as people
 from sunrelay.people.models import Team
 
@@ -36,6 +37,7 @@ def team(request: HttpRequest, slug: str) -> HttpResponse:
         "weeks": TeamWeek.objects.filter(team=found).order_by("-week")[:12],
         "transitions": Transition.objects.filter(team=found).order_by("-week", "-pk")[:20],
         "answers": diagnose.diagnose(found),
+        "single_points": single_points(found),
         "describe": logic.DESCRIBE,
     }
     return render(request, "health/team.html", context)

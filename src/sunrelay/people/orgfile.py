@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from sunrelay.people import failure
 from sunrelay.people.logic import (
     CRITICALITIES,
     DEFAULT_HOURS,
@@ -74,6 +75,7 @@ AGREEMENT_KEYS: dict[str, dict[str, Callable[[object], object]]] = {
     "review": dict.fromkeys(REVIEW_KINDS, parse_period),
     "status": {"due": parse_weekly_time},
     "handoff": {"escalate_after": parse_period},
+    "failure": failure.RULES,
 }
 COMPONENT_KEYS = {
     "id",

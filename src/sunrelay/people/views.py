@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from sunrelay.core import clock, search, today
 from sunrelay.core.errors import ValidationFailed
 from sunrelay.core.flash import flashed
-from sunrelay.people import charts, queries, service, timequery
+from sunrelay.people import charts, delegation, failure, queries, service, timequery
 from sunrelay.people.models import Organization, Person
 from sunrelay.people.permissions import (
     actor_for_user,
@@ -175,6 +175,9 @@ def team(request: HttpRequest, tid: str) -> HttpResponse:
         "components": found.components.select_related("dri"),
         "may_edit": may_manage_team(actor_for_user(request.user), found),
         "sections": team_sections(found),
+        "away": delegation.notices(found, now),
+        "no_delegate": delegation.lead_without_delegate(found),
+        "playbooks": failure.playbooks(found.agreement),
     }
     return render(request, "people/team.html", context)
 

@@ -17,6 +17,7 @@ from sunrelay.core import clock
 from sunrelay.core.errors import ValidationFailed
 from sunrelay.core.permissions import Actor
 from sunrelay.notify import service as notify
+from sunrelay.people import delegation
 from sunrelay.people import queries as people_queries
 from sunrelay.people import service as people
 from sunrelay.people.models import Person, Team
@@ -53,6 +54,8 @@ def responders(team: Team, rules: logic.Rules) -> list[Person]:
             person = Person.objects.filter(slug=rules.product).first() if rules.product else None
         else:
             person = Person.objects.filter(slug=token).first()
+        # an absent responder's delegate answers in their place
+        person = delegation.stand_in(person, "escalations", clock.now())
         if person is not None:
             found.setdefault(person.slug, person)
     for opening in ValveOpening.objects.filter(team=team, state=ValveOpening.OPEN):
