@@ -33,6 +33,6 @@ def test_the_heat_map_and_a_teams_nine_questions(live_server, browser_page, tmp_
         page.screenshot(path=str(tmp_path / "heat.png"), full_page=True)
         page.click("text=Payments")
         page.wait_for_url("**/org-health/teams/payments/")
-        assert "no answer" in page.get_by_test_id("q-safety").inner_text()
+        assert "no answer" in page.get_by_test_id("q-states").inner_text()
         assert "answered" in page.get_by_test_id("q-valves").inner_text()
         assert page.get_by_test_id("signals").locator("tr").count() == 11  # header + ten

@@ -24,6 +24,7 @@ from sunrelay.core import clock
 from sunrelay.decisions import review
 from sunrelay.decisions import service as decisions
 from sunrelay.delivery import service as delivery
+from sunrelay.health import concerns
 from sunrelay.incidents import followups
 from sunrelay.incidents import service as incidents
 from sunrelay.notify import service as notify
@@ -248,6 +249,12 @@ REFUSED: dict[str, list[tuple[str, str, dict[str, Any]]]] = {
             },
         )
     ],
+    "orghealth:concern": [
+        ("post", "/org-health/concerns/{concern}/", {"do": "ack"}),
+        ("post", "/org-health/concerns/{concern}/", {"do": "act", "action": "mine"}),
+    ],
+    "api:acknowledge_concern": [("post", "/api/v1/health/concerns/{concern}/acknowledge", {})],
+    "api:act_on_concern": [("post", "/api/v1/health/concerns/{concern}/act", {"action": "mine"})],
     "work:capacity": [("post", "/work/teams/payments/capacity/", {"note": "x"})],
     "work:respond": [("post", "/work/signals/{signal}/respond/", {"response": "resequence"})],
     "work:valve": [("post", "/work/teams/payments/valves/quarter-end/open/", {})],
@@ -313,6 +320,8 @@ OPEN = {
     "api:add_entry": "anyone may add to an incident's timeline",
     "api:promote": "a decision on the timeline becomes a draft ADR its promoter owns",
     "api:business_hours_batch": "a calculation, writes nothing",
+    "orghealth:concerns": "anyone may raise a concern (a safety net; docs/health.md)",
+    "api:raise_concern": "anyone may raise a concern (a safety net; docs/health.md)",
 }
 
 
@@ -418,6 +427,7 @@ def world(demo) -> dict[str, Any]:
             "ana",
         )
         signal = capacity.raise_signal("payments", "bruno", "too much")
+        concern = concerns.raise_concern("payments", "bruno", "technical", "low", "no runbook")
         note = notify.send("ana", "test", "Hello", "")
         note.state = "dead"
         note.save()
@@ -438,6 +448,7 @@ def world(demo) -> dict[str, Any]:
             "source": delivery.create_source("github-matrix").source.slug,
             "initiative": initiative.pk,
             "signal": signal.pk,
+            "concern": concern.pk,
         }
 
 

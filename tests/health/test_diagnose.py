@@ -28,11 +28,10 @@ def test_the_diagnostic_names_exactly_the_missing_answers_of_a_demo_team(demo):
     missing = {qid: a.missing for qid, a in answers.items() if not a.answered}
     assert missing == {
         "states": "declare agreement.states in org.yaml (docs/health.md); defaults apply",
-        "safety": "no concern routes per category on record (not yet in Sunrelay)",
     }
     assert any("valve quarter-end" in e for e in answers["valves"].evidence)
     assert shown["team"] == "payments"
-    assert [q["id"] for q in shown["questions"] if not q["answered"]] == ["states", "safety"]
+    assert [q["id"] for q in shown["questions"] if not q["answered"]] == ["states"]
     assert "chloe decides for ana: decisions, reviews, escalations, handoffs" in (
         answers["failure"].evidence
     )

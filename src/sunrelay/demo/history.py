@@ -22,6 +22,7 @@ from sunrelay.delivery import service as delivery
 from sunrelay.delivery.models import Deployment
 from sunrelay.demo import delivery as github_history
 from sunrelay.demo import work as work_history
+from sunrelay.health import concerns
 from sunrelay.health import service as org_health
 from sunrelay.incidents import followups
 from sunrelay.incidents import service as incidents
@@ -87,6 +88,7 @@ def build(
         ("alerts and incidents", lambda: _incidents(rng, monday, now, done)),
         ("on-call overrides", lambda: _overrides(now, done)),
         ("work in flight", lambda: done.add("initiatives", work_history.build(monday, now))),
+        ("concerns", lambda: _concerns(monday, now, done)),
         ("operating states", lambda: _states(monday, now, done)),
     ]
     for name, part in parts:
@@ -304,6 +306,29 @@ def _incidents(rng: random.Random, monday: date, now: datetime, done: Summary) -
         alerts.receive(secret, payload)
         escalation.escalate_due()
         done.add("alerts firing")
+
+
+def _concerns(monday: date, now: datetime, done: Summary) -> None:
+    """A concern trail: one acted on, one acknowledged and left (flagged), one anonymous."""
+    start = _at(monday + timedelta(weeks=9), 10)
+    with clock.frozen(start):
+        runbook = concerns.raise_concern(
+            "payments", "bruno", "technical", "high", "The ledger has no runbook for a replay"
+        )
+        stale = concerns.raise_concern(
+            "payments", "mia", "project-risk", "medium", "Ledger v2 needs a reconciliation rewrite"
+        )
+        concerns.raise_concern(
+            "payments", "chloe", "interpersonal", "medium",
+            "Planning runs into the evening for Lisbon every week", anonymous=True,
+        )  # fmt: skip
+    with clock.frozen(start + timedelta(hours=3)):
+        concerns.acknowledge(runbook.pk, "ana")
+        concerns.acknowledge(stale.pk, "ana")
+    with clock.frozen(start + timedelta(days=1)):
+        concerns.act(runbook.pk, "ana", "Chloé writes it this sprint; linked from the component")
+    concerns.escalate(now)
+    done.add("concerns", 3)
 
 
 def _states(monday: date, now: datetime, done: Summary) -> None:

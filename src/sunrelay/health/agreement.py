@@ -1,10 +1,12 @@
-"""The ``states`` section of a working agreement (a team's, or the organisation's default):
-thresholds of each signal and how many failing signals make a week barely functioning."""
+"""The ``states`` and ``concerns`` sections of a working agreement (a team's, or the
+organisation's default): thresholds of each signal and how many failing signals make a week
+barely functioning; each category of concern's route."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+from sunrelay.health import concerns_logic
 from sunrelay.health.logic import SIGNALS, check_states
 from sunrelay.people.orgfile import register_agreement
 
@@ -20,3 +22,4 @@ def _rule(name: str) -> Callable[[object], object]:
 register_agreement(
     "states", {name: _rule(name) for name in (*SIGNALS, "failing", "minimum", "streak")}
 )
+register_agreement("concerns", concerns_logic.RULES)

@@ -3,10 +3,11 @@
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Router, Schema, Status
 
-from sunrelay.health import diagnose, service
-from sunrelay.health.schemas import diagnosis_json, state_json
+from sunrelay.api.auth import acting_actor, actor
+from sunrelay.health import concerns, diagnose, service
+from sunrelay.health.schemas import concern_json, diagnosis_json, state_json
 from sunrelay.people import service as people
 from sunrelay.people.models import Team
 
@@ -25,3 +26,54 @@ def diagnose_teams(request: HttpRequest, team: str = "") -> list[Json]:
     """Seed 004's nine questions, answered from the record, per team."""
     teams = [people.get_team(team)] if team else list(Team.objects.order_by("slug"))
     return [diagnosis_json(t.slug, diagnose.diagnose(t)) for t in teams]
+
+
+class ConcernIn(Schema):
+    team: str
+    category: str
+    severity: str = "medium"
+    text: str
+    anonymous: bool = False
+    actor: str | None = None
+
+
+class ActIn(Schema):
+    action: str = ""
+    actor: str | None = None
+
+
+@router.post("/concerns", response={201: Json})
+def raise_concern(request: HttpRequest, payload: ConcernIn) -> Status[Json]:
+    """Raise a concern; anonymous where the category allows it (then nobody is recorded)."""
+    found = concerns.raise_concern(
+        payload.team,
+        acting_actor(request, payload.actor),
+        payload.category,
+        payload.severity,
+        payload.text,
+        anonymous=payload.anonymous,
+    )
+    return Status(201, concern_json(found))
+
+
+@router.get("/concerns", response=list[Json])
+def list_concerns(request: HttpRequest, team: str = "") -> list[Json]:
+    """The concerns the caller may read: routed to them, raised by them (on record), or staff."""
+    return [concern_json(c) for c in concerns.visible(actor(request, read=True), team or None)]
+
+
+@router.get("/concerns/{pk}", response=Json)
+def get_concern(request: HttpRequest, pk: int) -> Json:
+    found = concerns.get_concern(pk)
+    concerns.require_read(actor(request, read=True), found)
+    return concern_json(found)
+
+
+@router.post("/concerns/{pk}/acknowledge", response=Json)
+def acknowledge_concern(request: HttpRequest, pk: int, payload: ActIn) -> Json:
+    return concern_json(concerns.acknowledge(pk, acting_actor(request, payload.actor)))
+
+
+@router.post("/concerns/{pk}/act", response=Json)
+def act_on_concern(request: HttpRequest, pk: int, payload: ActIn) -> Json:
+    return concern_json(concerns.act(pk, acting_actor(request, payload.actor), payload.action))

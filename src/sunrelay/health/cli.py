@@ -56,3 +56,85 @@ def diagnose(team: str = typer.Option("", "--team"), as_json: bool = JSON) -> No
         for q in item["questions"]:
             if not q["answered"]:
                 out.print(f"  - {q['id']}: {q['missing']}", markup=False)
+
+
+concern_app = typer.Typer(no_args_is_help=True, help="Concerns: raise, acknowledge, act, list.")
+health_app.add_typer(concern_app, name="concern")
+
+
+@concern_app.command("raise")
+@handles_errors
+def raise_(
+    team: str = typer.Option(..., "--team"),
+    category: str = typer.Option(..., "--category", help="project-risk, interpersonal, …"),
+    text: str = typer.Option(..., "--text"),
+    severity: str = typer.Option("medium", "--severity", help="low, medium or high."),
+    anonymous: bool = typer.Option(False, "--anonymous", help="Where the category allows."),
+    actor: str = typer.Option(..., "--as"),
+    as_json: bool = JSON,
+) -> None:
+    """Raise a concern; it goes along the category's route."""
+    django_setup()
+    from sunrelay.health import concerns
+    from sunrelay.health.schemas import concern_json
+
+    found = concerns.raise_concern(team, actor, category, severity, text, anonymous=anonymous)
+    if as_json:
+        print_json(concern_json(found))
+    else:
+        asked = ", ".join(s.person.slug for s in found.steps.all()) or "nobody"
+        out.print(f"Concern #{found.pk} sent to {asked}.", markup=False)
+
+
+@concern_app.command("ack")
+@handles_errors
+def ack(
+    pk: int = typer.Argument(..., metavar="CONCERN"), actor: str = typer.Option(..., "--as")
+) -> None:
+    """Acknowledge a concern routed to you."""
+    django_setup()
+    from sunrelay.health import concerns
+
+    concerns.acknowledge(pk, actor)
+    out.print(f"Concern #{pk} acknowledged.")
+
+
+@concern_app.command("act")
+@handles_errors
+def act(
+    pk: int = typer.Argument(..., metavar="CONCERN"),
+    action: str = typer.Option(..., "--action", help="What was done."),
+    actor: str = typer.Option(..., "--as"),
+) -> None:
+    """Record what was done about a concern."""
+    django_setup()
+    from sunrelay.health import concerns
+
+    concerns.act(pk, actor, action)
+    out.print(f"Concern #{pk} acted on.")
+
+
+@concern_app.command("list")
+@handles_errors
+def list_concerns(
+    team: str = typer.Option("", "--team"),
+    actor: str = typer.Option("", "--as", help="As this person (default: an operator)."),
+    as_json: bool = JSON,
+) -> None:
+    """The concerns you may read."""
+    django_setup()
+    from sunrelay.core.permissions import OPERATOR
+    from sunrelay.health import concerns
+    from sunrelay.health.schemas import concern_json
+    from sunrelay.people.permissions import actor_of
+
+    who = actor_of(actor) if actor else OPERATOR
+    found = [concern_json(c) for c in concerns.visible(who, team or None)]
+    if as_json:
+        print_json(found)
+        return
+    for c in found:
+        state = "acted on" if c["acted_at"] else "acknowledged" if c["acknowledged_at"] else "open"
+        out.print(
+            f"#{c['id']} {c['team']} {c['category']} ({c['severity']}): {state}", markup=False
+        )

@@ -12,7 +12,7 @@ from sunrelay.cadence.models import Ritual, StatusUpdate
 from sunrelay.core import clock
 from sunrelay.decisions.models import Record
 from sunrelay.delivery.models import PullRequest
-from sunrelay.health import logic
+from sunrelay.health import concerns, logic
 from sunrelay.health.service import rules
 from sunrelay.health.spof import single_points
 from sunrelay.oncall.models import EscalationPolicy, OnCallSchedule
@@ -112,7 +112,14 @@ def _valves(team: Team, a: Answer) -> None:
 
 def _safety(team: Team, a: Answer) -> None:
     a.evidence.append("capacity signals reach the agreement's responders and climb when ignored")
-    a.missing = "no concern routes per category on record (not yet in Sunrelay)"
+    found = concerns.rates(team)
+    if found.raised:
+        a.evidence.append(
+            f"{found.raised} concerns raised: {found.acknowledged} acknowledged, "
+            f"{found.acted} acted on, {found.flagged} flagged as not acted on in time"
+        )
+    if not _declared(team, "concerns"):
+        a.missing = "declare concern routes per category: agreement.concerns in org.yaml"
 
 
 def _backpressure(team: Team, a: Answer) -> None:

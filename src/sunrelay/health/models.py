@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import models
 
 from sunrelay.health import logic
-from sunrelay.people.models import Team
+from sunrelay.people.models import Person, Team
 
 
 class TeamWeek(models.Model):
@@ -40,3 +40,46 @@ class Transition(models.Model):
 
     class Meta:
         ordering = ["team__slug", "week", "pk"]
+
+
+class Concern(models.Model):
+    """A concern raised about a team: routed, acknowledged, acted on. An anonymous one keeps
+    no trace of who raised it: ``raised_by`` is empty and nothing else records them."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="concerns")
+    category = models.CharField(max_length=16)
+    severity = models.CharField(max_length=8)
+    text = models.TextField()
+    raised_by = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    anonymous = models.BooleanField(default=False)
+    raised_at = models.DateTimeField()
+    level = models.PositiveIntegerField(default=0)  # the route's step asked now
+    due_at = models.DateTimeField(null=True, blank=True)  # to acknowledge at this level
+    acknowledged_by = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    act_due_at = models.DateTimeField(null=True, blank=True)
+    acted_at = models.DateTimeField(null=True, blank=True)
+    action = models.TextField(blank=True)  # what was done
+    flagged_at = models.DateTimeField(null=True, blank=True)  # acknowledged, not acted on
+
+    class Meta:
+        ordering = ["-raised_at", "-pk"]
+        indexes = [models.Index(fields=["acknowledged_at", "due_at"])]
+
+
+class ConcernStep(models.Model):
+    """One person on a concern's route, asked at one level."""
+
+    concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="steps")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    level = models.PositiveIntegerField()
+    asked_at = models.DateTimeField()
+    due_at = models.DateTimeField()
+    missed = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["concern", "level"]

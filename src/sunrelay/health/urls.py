@@ -8,4 +8,6 @@ urlpatterns = [
     path("", views.heat_map, name="heat_map"),
     path("diagnose/", views.organisation, name="diagnose"),
     path("teams/<str:slug>/", views.team, name="team"),
+    path("concerns/", views.concern_list, name="concerns"),
+    path("concerns/<int:pk>/", views.concern, name="concern"),
 ]

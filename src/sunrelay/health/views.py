@@ -3,17 +3,21 @@ signals and its diagnostic, the organisation's diagnostic."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
-from sunrelay.health import diagnose, logic, service
+from sunrelay.core.flash import flashed
+from sunrelay.health import concerns, diagnose, logic, service
+from sunrelay.health.concerns_logic import CATEGORIES, SEVERITIES
 from sunrelay.health.models import TeamWeek, Transition
 from sunrelay.health.spof import single_points
 from sunrelay.people import service as people
 from sunrelay.people.models import Team
+from sunrelay.people.permissions import actor_for_user
 
 HERE = {"here": "org-health"}
 
@@ -38,6 +42,7 @@ def team(request: HttpRequest, slug: str) -> HttpResponse:
         "transitions": Transition.objects.filter(team=found).order_by("-week", "-pk")[:20],
         "answers": diagnose.diagnose(found),
         "single_points": single_points(found),
+        "rates": concerns.rates(found),
         "describe": logic.DESCRIBE,
     }
     return render(request, "health/team.html", context)
@@ -52,6 +57,7 @@ def team_section(team: Team) -> SafeString:
         "current": current,
         "answered": sum(a.answered for a in answers),
         "missing": [a for a in answers if not a.answered],
+        "rates": concerns.rates(team),
     }
     return SafeString(render_to_string("health/_team_section.html", context))
 
@@ -61,3 +67,52 @@ def organisation(request: HttpRequest) -> HttpResponse:
     rows = [(t, diagnose.diagnose(t)) for t in Team.objects.order_by("slug")]
     context = {**HERE, "rows": rows, "questions": logic.QUESTIONS}
     return render(request, "health/diagnose.html", context)
+
+
+@login_required
+def concern_list(request: HttpRequest) -> HttpResponse:
+    actor = actor_for_user(request.user)
+    if request.method == "POST":
+        p = request.POST
+        with flashed(request) as outcome:
+            made = concerns.raise_concern(
+                p.get("team", ""),
+                actor,
+                p.get("category", ""),
+                p.get("severity", "medium"),
+                p.get("text", ""),
+                anonymous=bool(p.get("anonymous")),
+            )
+        if outcome.done:
+            messages.success(
+                request,
+                "Concern raised anonymously: nothing records who you are, so it will not "
+                "appear in your list."
+                if made.anonymous
+                else "Concern raised; you will hear when it is acted on.",
+            )
+        return redirect("orghealth:concerns")
+    context = {
+        **HERE,
+        "concerns": concerns.visible(actor),
+        "teams": Team.objects.order_by("name"),
+        "categories": CATEGORIES,
+        "severities": SEVERITIES,
+    }
+    return render(request, "health/concerns.html", context)
+
+
+@login_required
+def concern(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_for_user(request.user)
+    found = concerns.get_concern(pk)
+    concerns.require_read(actor, found)
+    if request.method == "POST":
+        with flashed(request, "Saved."):
+            if request.POST.get("do") == "act":
+                concerns.act(pk, actor, request.POST.get("action", ""))
+            else:
+                concerns.acknowledge(pk, actor)
+        return redirect("orghealth:concern", pk=pk)
+    context = {**HERE, "c": found, "steps": found.steps.select_related("person")}
+    return render(request, "health/concern.html", context)
