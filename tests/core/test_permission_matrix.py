@@ -253,6 +253,8 @@ REFUSED: dict[str, list[tuple[str, str, dict[str, Any]]]] = {
         ("post", "/org-health/concerns/{concern}/", {"do": "ack"}),
         ("post", "/org-health/concerns/{concern}/", {"do": "act", "action": "mine"}),
     ],
+    "orghealth:drift": [("post", "/org-health/drift/", {"ritual": "{ritual}"})],
+    "api:drift_to_agenda": [("post", "/api/v1/health/drift/agenda", {"ritual": "{ritual}"})],
     "api:acknowledge_concern": [("post", "/api/v1/health/concerns/{concern}/acknowledge", {})],
     "api:act_on_concern": [("post", "/api/v1/health/concerns/{concern}/act", {"action": "mine"})],
     "work:capacity": [("post", "/work/teams/payments/capacity/", {"note": "x"})],

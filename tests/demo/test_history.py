@@ -139,3 +139,12 @@ def test_the_history_has_operating_states_and_a_slide(demo):
     slide = Transition.objects.get(team__slug="payments", to_state="barely-functioning")
     assert slide.reasons == ["the team's own view (0 struggling, 1 ahead): 0"]
     assert Notification.objects.filter(kind="health.barely", recipient__slug="ana").exists()
+    from sunrelay.health import drift
+    from sunrelay.health.models import Concern
+
+    with clock.frozen(NOW):
+        items = drift.find()
+    assert ("overlap", ("mobile", "payments")) in [(i.kind, i.teams) for i in items]
+    trail = {c.category: c for c in Concern.objects.all()}
+    assert trail["technical"].acted_at and trail["project-risk"].flagged_at
+    assert trail["interpersonal"].raised_by is None

@@ -35,6 +35,7 @@ def build(monday: date, now: datetime) -> int:
         service.start(keys, "ana")
         ledger = _add(
             "Ledger API v2", "payments", "bruno", "customer", "ana", people=["bruno", "mia"],
+            components=["ledger"],
             target=(now + timedelta(weeks=2)).date(),
             criteria=["v1 read-only", "Clients moved", "v1 switched off"],
         )  # fmt: skip
@@ -45,6 +46,7 @@ def build(monday: date, now: datetime) -> int:
         wallet = _add(
             "Wallet screen on ledger v2", "mobile", "olivia", "customer", "olivia",
             people=["sofia"], depends_on=[ledger], target=(now + timedelta(weeks=5)).date(),
+            components=["mobile-app", "ledger"],
         )  # fmt: skip
         service.start(wallet, "olivia")
         offline = _add("Offline mode", "mobile", "sofia", "speculative", "olivia", people=["sofia"])

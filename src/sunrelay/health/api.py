@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
 from sunrelay.api.auth import acting_actor, actor
-from sunrelay.health import concerns, diagnose, service
+from sunrelay.health import concerns, diagnose, drift, service
 from sunrelay.health.schemas import concern_json, diagnosis_json, state_json
 from sunrelay.people import service as people
 from sunrelay.people.models import Team
@@ -77,3 +77,29 @@ def acknowledge_concern(request: HttpRequest, pk: int, payload: ActIn) -> Json:
 @router.post("/concerns/{pk}/act", response=Json)
 def act_on_concern(request: HttpRequest, pk: int, payload: ActIn) -> Json:
     return concern_json(concerns.act(pk, acting_actor(request, payload.actor), payload.action))
+
+
+class AgendaIn(Schema):
+    ritual: int
+    actor: str | None = None
+
+
+@router.get("/drift", response=list[Json])
+def drift_items(request: HttpRequest) -> list[Json]:
+    """Where teams are out of step: overlapping work, contradicting decisions, hand-offs left."""
+    return [
+        {
+            "kind": i.kind,
+            "teams": list(i.teams),
+            "text": i.text,
+            "links": [list(x) for x in i.links],
+        }
+        for i in drift.find()
+    ]
+
+
+@router.post("/drift/agenda", response=Json)
+def drift_to_agenda(request: HttpRequest, payload: AgendaIn) -> Json:
+    """Write the drift into the next occurrence's agenda of a (cross-team sync) ritual."""
+    count = drift.to_agenda(payload.ritual, acting_actor(request, payload.actor))
+    return {"ritual": payload.ritual, "items": count}

@@ -58,6 +58,31 @@ def diagnose(team: str = typer.Option("", "--team"), as_json: bool = JSON) -> No
                 out.print(f"  - {q['id']}: {q['missing']}", markup=False)
 
 
+@health_app.command("drift")
+@handles_errors
+def drift_(
+    agenda: int = typer.Option(0, "--agenda", help="Write it into this ritual's next agenda."),
+    actor: str | None = typer.Option(None, "--as"),
+    as_json: bool = JSON,
+) -> None:
+    """Where teams are out of step, and optionally onto a cross-team sync's agenda."""
+    django_setup()
+    from sunrelay.health import drift
+
+    items = drift.find()
+    if agenda:
+        count = drift.to_agenda(agenda, actor)
+        out.print(f"{count} drift items on the next agenda of ritual {agenda}.")
+        return
+    if as_json:
+        print_json([{"kind": i.kind, "teams": list(i.teams), "text": i.text} for i in items])
+        return
+    for i in items:
+        out.print(i.markdown(), markup=False)
+    if not items:
+        out.print("No drift found.")
+
+
 concern_app = typer.Typer(no_args_is_help=True, help="Concerns: raise, acknowledge, act, list.")
 health_app.add_typer(concern_app, name="concern")
 

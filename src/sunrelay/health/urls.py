@@ -9,5 +9,6 @@ urlpatterns = [
     path("diagnose/", views.organisation, name="diagnose"),
     path("teams/<str:slug>/", views.team, name="team"),
     path("concerns/", views.concern_list, name="concerns"),
+    path("drift/", views.drift_page, name="drift"),
     path("concerns/<int:pk>/", views.concern, name="concern"),
 ]

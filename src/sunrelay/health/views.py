@@ -10,8 +10,10 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
+from sunrelay.cadence.models import Ritual
+from sunrelay.core.errors import whole_number
 from sunrelay.core.flash import flashed
-from sunrelay.health import concerns, diagnose, logic, service
+from sunrelay.health import concerns, diagnose, drift, logic, service
 from sunrelay.health.concerns_logic import CATEGORIES, SEVERITIES
 from sunrelay.health.models import TeamWeek, Transition
 from sunrelay.health.spof import single_points
@@ -116,3 +118,21 @@ def concern(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("orghealth:concern", pk=pk)
     context = {**HERE, "c": found, "steps": found.steps.select_related("person")}
     return render(request, "health/concern.html", context)
+
+
+@login_required
+def drift_page(request: HttpRequest) -> HttpResponse:
+    actor = actor_for_user(request.user)
+    if request.method == "POST":
+        with flashed(request) as outcome:
+            ritual = whole_number(request.POST.get("ritual", ""), "ritual", low=1)
+            count = drift.to_agenda(ritual, actor)
+        if outcome.done:
+            messages.success(request, f"{count} drift items are on the next agenda.")
+        return redirect("orghealth:drift")
+    context = {
+        **HERE,
+        "items": drift.find(),
+        "rituals": Ritual.objects.exclude(kind="one-on-one").order_by("title"),
+    }
+    return render(request, "health/drift.html", context)
