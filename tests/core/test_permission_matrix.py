@@ -390,6 +390,7 @@ READ_ONLY = {
     "orghealth:heat_map",
     "orghealth:diagnose",
     "orghealth:team",
+    "orghealth:trace",
 }
 
 

@@ -6,10 +6,11 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
 from sunrelay.api.auth import acting_actor, actor
-from sunrelay.health import concerns, diagnose, drift, service
+from sunrelay.health import concerns, diagnose, drift, service, trace
 from sunrelay.health.schemas import concern_json, diagnosis_json, state_json
 from sunrelay.people import service as people
 from sunrelay.people.models import Team
+from sunrelay.worktime import format_instant, format_optional
 
 router = Router(tags=["health"])
 Json = dict[str, Any]
@@ -103,3 +104,25 @@ def drift_to_agenda(request: HttpRequest, payload: AgendaIn) -> Json:
     """Write the drift into the next occurrence's agenda of a (cross-team sync) ritual."""
     count = drift.to_agenda(payload.ritual, acting_actor(request, payload.actor))
     return {"ritual": payload.ritual, "items": count}
+
+
+@router.get("/trace/{kind}/{pk}", response=Json)
+def trace_of(request: HttpRequest, kind: str, pk: int) -> Json:
+    """Who was told what and when, and what happened: a decision, incident, initiative or
+    concern as one timeline."""
+    title, lines = trace.trace(kind, pk, actor(request, read=True))
+    return {
+        "title": title,
+        "timeline": [
+            {
+                "at": format_instant(line.at),
+                "kind": line.kind,
+                "who": line.who,
+                "text": line.text,
+                "delivered_at": format_optional(line.delivered),
+                "channels": list(line.channels),
+                "read_at": format_optional(line.read),
+            }
+            for line in lines
+        ],
+    }

@@ -83,6 +83,30 @@ def drift_(
         out.print("No drift found.")
 
 
+@health_app.command("trace")
+@handles_errors
+def trace_(
+    kind: str = typer.Argument(..., help="decision, incident, initiative or concern."),
+    pk: int = typer.Argument(..., metavar="ID"),
+    actor: str = typer.Option("", "--as", help="Read as this person (default: an operator)."),
+) -> None:
+    """Who was told what and when, and what happened, as one timeline."""
+    django_setup()
+    from sunrelay.core.permissions import OPERATOR
+    from sunrelay.health import trace
+    from sunrelay.people.permissions import actor_of
+
+    title, lines = trace.trace(kind, pk, actor_of(actor) if actor else OPERATOR)
+    out.print(title, markup=False)
+    for line in lines:
+        seen = f" · delivered {line.delivered:%d %b %H:%M}" if line.delivered else ""
+        seen += f" · read {line.read:%d %b %H:%M}" if line.read else ""
+        out.print(
+            f"  {line.at:%Y-%m-%d %H:%M} {line.kind:>12} {line.who}: {line.text}{seen}",
+            markup=False,
+        )
+
+
 concern_app = typer.Typer(no_args_is_help=True, help="Concerns: raise, acknowledge, act, list.")
 health_app.add_typer(concern_app, name="concern")
 

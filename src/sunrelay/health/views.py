@@ -13,7 +13,7 @@ from django.utils.safestring import SafeString
 from sunrelay.cadence.models import Ritual
 from sunrelay.core.errors import whole_number
 from sunrelay.core.flash import flashed
-from sunrelay.health import concerns, diagnose, drift, logic, service
+from sunrelay.health import concerns, diagnose, drift, logic, service, trace
 from sunrelay.health.concerns_logic import CATEGORIES, SEVERITIES
 from sunrelay.health.models import TeamWeek, Transition
 from sunrelay.health.spof import single_points
@@ -136,3 +136,9 @@ def drift_page(request: HttpRequest) -> HttpResponse:
         "rituals": Ritual.objects.exclude(kind="one-on-one").order_by("title"),
     }
     return render(request, "health/drift.html", context)
+
+
+@login_required
+def trace_page(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    title, lines = trace.trace(kind, pk, actor_for_user(request.user))
+    return render(request, "health/trace.html", {**HERE, "title": title, "lines": lines})
