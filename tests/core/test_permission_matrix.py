@@ -253,6 +253,16 @@ REFUSED: dict[str, list[tuple[str, str, dict[str, Any]]]] = {
         ("post", "/org-health/concerns/{concern}/", {"do": "ack"}),
         ("post", "/org-health/concerns/{concern}/", {"do": "act", "action": "mine"}),
     ],
+    "orghealth:pulse": [
+        ("post", "/org-health/pulse/payments/", {"clarity": "1", "autonomy": "1", "pace": "1"})
+    ],
+    "api:answer_pulse": [
+        (
+            "post",
+            "/api/v1/health/pulse",
+            {"team": "payments", "clarity": 1, "autonomy": 1, "pace": 1},
+        )
+    ],
     "orghealth:drift": [("post", "/org-health/drift/", {"ritual": "{ritual}"})],
     "api:drift_to_agenda": [("post", "/api/v1/health/drift/agenda", {"ritual": "{ritual}"})],
     "api:acknowledge_concern": [("post", "/api/v1/health/concerns/{concern}/acknowledge", {})],

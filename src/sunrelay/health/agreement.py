@@ -11,6 +11,12 @@ from sunrelay.health.logic import SIGNALS, check_states
 from sunrelay.people.orgfile import register_agreement
 
 
+def check_min_group(value: object) -> object:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 3:
+        raise ValueError("min_group must be a whole number of at least 3")
+    return value
+
+
 def _rule(name: str) -> Callable[[object], object]:
     def check(value: object) -> object:
         check_states({name: value})
@@ -23,3 +29,4 @@ register_agreement(
     "states", {name: _rule(name) for name in (*SIGNALS, "failing", "minimum", "streak")}
 )
 register_agreement("concerns", concerns_logic.RULES)
+register_agreement("pulse", {"min_group": check_min_group})

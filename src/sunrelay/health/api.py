@@ -6,7 +6,9 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
 from sunrelay.api.auth import acting_actor, actor
-from sunrelay.health import concerns, diagnose, drift, service, trace
+from sunrelay.core.errors import whole_number
+from sunrelay.core.permissions import require
+from sunrelay.health import concerns, diagnose, drift, pulse, service, trace
 from sunrelay.health.schemas import concern_json, diagnosis_json, state_json
 from sunrelay.people import service as people
 from sunrelay.people.models import Team
@@ -126,3 +128,48 @@ def trace_of(request: HttpRequest, kind: str, pk: int) -> Json:
             for line in lines
         ],
     }
+
+
+class PulseIn(Schema):
+    team: str
+    clarity: int
+    autonomy: int
+    pace: int
+    comment: str = ""
+    actor: str | None = None
+
+
+@router.post("/pulse", response={201: Json})
+def answer_pulse(request: HttpRequest, payload: PulseIn) -> Status[Json]:
+    """This week's pulse, anonymously: nothing links the answer to who gave it."""
+    pulse.answer(
+        payload.team,
+        acting_actor(request, payload.actor),
+        clarity=payload.clarity,
+        autonomy=payload.autonomy,
+        pace=payload.pace,
+        comment=payload.comment,
+    )
+    return Status(201, {"team": payload.team, "answered": True})
+
+
+@router.get("/pulse/{team}", response=list[Json])
+def pulse_results(request: HttpRequest, team: str, weeks: int = 8) -> list[Json]:
+    """The team's pulse per week; means and comments only where enough people answered."""
+    found = people.get_team(team)
+    require(
+        pulse.may_see(actor(request, read=True), found),
+        f"{team}'s members and lead",
+        f"read {team}'s pulse",
+    )
+    weeks = whole_number(weeks, "weeks", low=1, high=52)
+    return [
+        {
+            "week": r.week,
+            "answers": r.answers,
+            "shown": r.shown,
+            "means": r.means,
+            "comments": r.comments,
+        }
+        for r in pulse.trend(found, service.current_week(), weeks)
+    ]

@@ -107,6 +107,49 @@ def trace_(
         )
 
 
+pulse_app = typer.Typer(no_args_is_help=True, help="The weekly anonymous pulse.")
+health_app.add_typer(pulse_app, name="pulse")
+
+
+@pulse_app.command("answer")
+@handles_errors
+def pulse_answer(
+    team: str = typer.Option(..., "--team"),
+    clarity: int = typer.Option(..., "--clarity", min=1, max=5),
+    autonomy: int = typer.Option(..., "--autonomy", min=1, max=5),
+    pace: int = typer.Option(..., "--pace", min=1, max=5, help="Sustainable pace."),
+    comment: str = typer.Option("", "--comment"),
+    actor: str = typer.Option(..., "--as"),
+) -> None:
+    """Answer this week's pulse for your team, anonymously."""
+    django_setup()
+    from sunrelay.health import pulse
+
+    pulse.answer(team, actor, clarity=clarity, autonomy=autonomy, pace=pace, comment=comment)
+    out.print("Thanks: your answer is kept without your name.")
+
+
+@pulse_app.command("results")
+@handles_errors
+def pulse_results(
+    team: str = typer.Option(..., "--team"),
+    weeks: int = typer.Option(8, "--weeks", min=1, max=52),
+    as_json: bool = JSON,
+) -> None:
+    """The team's pulse per week (means only where enough people answered)."""
+    django_setup()
+    from sunrelay.health import pulse, service
+    from sunrelay.people import service as people
+
+    found = pulse.trend(people.get_team(team), service.current_week(), weeks)
+    if as_json:
+        print_json([{"week": r.week, "answers": r.answers, "means": r.means} for r in found])
+        return
+    for r in found:
+        means = ", ".join(f"{k} {v}" for k, v in (r.means or {}).items()) or "too few to show"
+        out.print(f"{r.week}: {r.answers} answers — {means}", markup=False)
+
+
 concern_app = typer.Typer(no_args_is_help=True, help="Concerns: raise, acknowledge, act, list.")
 health_app.add_typer(concern_app, name="concern")
 

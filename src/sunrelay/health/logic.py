@@ -32,6 +32,7 @@ DEFAULTS: dict[str, tuple[bool, float, float]] = {
     "unplanned_share": (False, 0.34, 0.5),  # incident-response work of all active work
     "absence_share": (False, 0.2, 0.35),  # member working days lost to absences
     "self_report": (True, 0.5, 0.0),  # 1 ahead, 0.5 steady, 0 struggling (the team's mean)
+    "pulse": (True, 0.6, 0.4),  # the anonymous pulse's three means on 0..1, when shown
 }
 SIGNALS = tuple(DEFAULTS)
 DEFAULT_FAILING = 2  # failing signals that make a week barely functioning
@@ -49,6 +50,7 @@ DESCRIBE = {
     "unplanned_share": "share of unplanned (incident) work",
     "absence_share": "working days lost to absences",
     "self_report": "the team's own view (0 struggling, 1 ahead)",
+    "pulse": "the anonymous pulse (0 worst, 1 best)",
 }
 
 

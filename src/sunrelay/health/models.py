@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.db import models
 
 from sunrelay.health import logic
@@ -83,3 +85,33 @@ class ConcernStep(models.Model):
 
     class Meta:
         ordering = ["concern", "level"]
+
+
+class PulseAnswer(models.Model):
+    """One anonymous answer to a team's weekly pulse. It holds no person and no instant, and
+    its key is random, so nothing links it to the ``PulseTaken`` row written beside it."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="pulse_answers")
+    week = models.CharField(max_length=8)
+    clarity = models.PositiveSmallIntegerField()  # 1-5
+    autonomy = models.PositiveSmallIntegerField()
+    pace = models.PositiveSmallIntegerField()  # sustainable pace
+    comment = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["team", "week", "id"]
+        indexes = [models.Index(fields=["team", "week"])]
+
+
+class PulseTaken(models.Model):
+    """That a person answered a team's pulse for a week (once each), not what they said."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    week = models.CharField(max_length=8)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["team", "person", "week"], name="one_pulse_a_week")
+        ]

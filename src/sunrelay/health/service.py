@@ -9,12 +9,14 @@ from typing import Any
 
 from django.db import transaction
 
-from sunrelay.cadence.logic import shift_week, week_of
+from sunrelay.cadence.logic import shift_week
 from sunrelay.core import clock
-from sunrelay.core.errors import ValidationFailed
 from sunrelay.health import logic
 from sunrelay.health.models import TeamWeek, Transition
-from sunrelay.health.signals import READERS, Week
+from sunrelay.health.signals import READERS
+from sunrelay.health.weeks import Week, check_week, current_week
+
+__all__ = ["check_week", "current_week"]  # the surfaces read weeks through the service
 from sunrelay.notify import service as notify
 from sunrelay.people import delegation
 from sunrelay.people import service as people
@@ -40,14 +42,6 @@ def rules(team: Team) -> dict[str, Any]:
         for key, value in (agreement.get("states") or {}).items():
             found.setdefault(key, value)
     return found
-
-
-def check_week(text: str) -> str:
-    try:
-        Week.of(text)
-    except ValueError:
-        raise ValidationFailed(f"{text!r} is not an ISO week like 2026-W48", field="week") from None
-    return text
 
 
 def readings(team: Team, week: str) -> list[logic.Reading]:
@@ -135,10 +129,6 @@ def _tell(team: Team, week: str, reasons: list[str]) -> None:
             url=f"/org-health/teams/{team.slug}/",
             key=f"health.barely:{team.slug}:{week}:{person.slug}",
         )
-
-
-def current_week(now: datetime | None = None) -> str:
-    return week_of((now or clock.now()).date())
 
 
 def refresh_all(now: datetime | None = None) -> int:

@@ -8,17 +8,17 @@ members, no updates): a missing signal is "unknown", never "fine"."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import datetime
 
 from django.db.models import F, Q
 
 from sunrelay.cadence import status
-from sunrelay.cadence.logic import parse_week
 from sunrelay.cadence.models import StatusUpdate
 from sunrelay.decisions.models import Reviewer
 from sunrelay.delivery.metrics import prs
 from sunrelay.delivery.metrics import queries as delivery
+from sunrelay.health.pulse import results
+from sunrelay.health.weeks import Week
 from sunrelay.incidents.models import Incident
 from sunrelay.oncall.models import Page
 from sunrelay.people import queries as people_queries
@@ -39,19 +39,6 @@ STATE_AFTER = {
     "dropped": work_logic.DROPPED,
 }
 OUTLOOK = {"struggling": 0.0, "steady": 0.5, "ahead": 1.0}
-
-
-@dataclass(frozen=True)
-class Week:
-    name: str  # ISO week, "2026-W48"
-    start: datetime  # Monday 00:00 UTC
-    end: datetime  # the next Monday
-
-    @classmethod
-    def of(cls, name: str) -> Week:
-        monday: date = parse_week(name)
-        start = datetime.combine(monday, time(0), tzinfo=UTC)
-        return cls(name, start, start + timedelta(weeks=1))
 
 
 def members(team: Team) -> list[str]:
@@ -161,6 +148,10 @@ def self_report(team: Team, week: Week) -> float | None:
     return round(sum(values) / len(values), 3) if values else None
 
 
+def pulse(team: Team, week: Week) -> float | None:
+    return results(team, week.name).score()
+
+
 READERS: dict[str, Callable[[Team, Week], float | None]] = {
     "review_in_time": review_in_time,
     "wip_load": wip_load,
@@ -172,4 +163,5 @@ READERS: dict[str, Callable[[Team, Week], float | None]] = {
     "unplanned_share": unplanned_share,
     "absence_share": absence_share,
     "self_report": self_report,
+    "pulse": pulse,
 }

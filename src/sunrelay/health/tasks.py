@@ -4,7 +4,7 @@ acknowledged (or acted on) in time climb their route every fifteen minutes."""
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, lock_task
 
-from sunrelay.health import concerns, service
+from sunrelay.health import concerns, pulse, service
 
 
 @db_periodic_task(crontab(minute="7"))
@@ -17,3 +17,10 @@ def refresh_states() -> int:
 @lock_task("health-concerns")
 def escalate_concerns() -> tuple[int, int]:
     return concerns.escalate()
+
+
+@db_periodic_task(crontab(day_of_week="1", hour="6", minute="0"))
+@lock_task("health-pulse")
+def invite_to_pulse() -> int:
+    """Mondays: every team's members are asked for the week's pulse (held for their hours)."""
+    return pulse.invite()

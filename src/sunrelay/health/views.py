@@ -13,7 +13,7 @@ from django.utils.safestring import SafeString
 from sunrelay.cadence.models import Ritual
 from sunrelay.core.errors import whole_number
 from sunrelay.core.flash import flashed
-from sunrelay.health import concerns, diagnose, drift, logic, service, trace
+from sunrelay.health import concerns, diagnose, drift, logic, pulse, service, trace
 from sunrelay.health.concerns_logic import CATEGORIES, SEVERITIES
 from sunrelay.health.models import TeamWeek, Transition
 from sunrelay.health.spof import single_points
@@ -142,3 +142,30 @@ def drift_page(request: HttpRequest) -> HttpResponse:
 def trace_page(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     title, lines = trace.trace(kind, pk, actor_for_user(request.user))
     return render(request, "health/trace.html", {**HERE, "title": title, "lines": lines})
+
+
+@login_required
+def pulse_page(request: HttpRequest, slug: str) -> HttpResponse:
+    actor = actor_for_user(request.user)
+    team = people.get_team(slug)
+    if request.method == "POST":
+        p = request.POST
+        with flashed(request, "Thanks: your answer is kept without your name."):
+            pulse.answer(
+                slug,
+                actor,
+                clarity=whole_number(p.get("clarity", ""), "clarity", low=1, high=5),
+                autonomy=whole_number(p.get("autonomy", ""), "autonomy", low=1, high=5),
+                pace=whole_number(p.get("pace", ""), "pace", low=1, high=5),
+                comment=p.get("comment", ""),
+            )
+        return redirect("orghealth:pulse", slug=slug)
+    context = {
+        **HERE,
+        "team": team,
+        "may_see": pulse.may_see(actor, team),
+        "trend": pulse.trend(team, service.current_week()),
+        "min_group": pulse.min_group(team),
+        "questions": pulse.QUESTIONS,
+    }
+    return render(request, "health/pulse.html", context)
