@@ -100,6 +100,7 @@ def test_teams_and_components(demo, writer):
         "successor": "platform-emea",
         "parent": "platform",
         "description": "",
+        "charter": "",
     }
     assert writer.get("/api/v1/teams").json()["count"] == 6
     bad = post(writer, "/api/v1/teams", {"id": "x", "name": "X", "lead": "ghost"})

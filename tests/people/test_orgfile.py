@@ -300,3 +300,19 @@ def test_the_organisations_agreement_is_checked_and_round_trips():
     with pytest.raises(orgfile.OrgFileInvalid) as caught:
         orgfile.parse(text.replace("per_person: 3", "per_person: many"))
     assert "organization.agreement.work.per_person" in str(caught.value.problems[0])
+
+
+def test_charters_and_role_meanings_are_first_class_text_and_round_trip():
+    text = (
+        "version: 1\norganization:\n  name: Acme\n  roles: {tech-lead: Owns the direction.}\n"
+        "people: [{id: a, name: A, timezone: UTC, roles: [tech-lead]}]\n"
+        "teams:\n  - id: t\n    name: T\n    charter: |\n      We run the ledger.\n"
+    )
+    spec = orgfile.parse(text)
+    assert spec.roles == {"tech-lead": "Owns the direction."}
+    assert spec.teams[0].charter == "We run the ledger.\n"
+    again = orgfile.parse(orgfile.dump(spec))
+    assert again.roles == spec.roles and again.teams[0].charter == spec.teams[0].charter
+    with pytest.raises(orgfile.OrgFileInvalid) as caught:
+        orgfile.parse(text.replace("{tech-lead: Owns the direction.}", "[tech-lead]"))
+    assert "organization.roles: must map role ids" in str(caught.value.problems[0])

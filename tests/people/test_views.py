@@ -167,3 +167,13 @@ def test_the_admin_is_read_only_for_the_directory(client, demo):
     client.force_login(admin)
     assert client.get("/admin/people/person/").status_code == 200
     assert client.get("/admin/people/person/add/").status_code == 403
+
+
+def test_the_team_page_shows_its_charter_and_a_person_page_what_their_roles_mean(demo):
+    from tests.conftest import sign_in as signed
+
+    ana = signed("ana")
+    team = ana.get("/teams/payments/").content.decode()
+    person = ana.get("/people/ana/").content.decode()
+    assert 'data-testid="charter"' in team and "Payments moves money" in team
+    assert "Hires, grows and unblocks the team" in person

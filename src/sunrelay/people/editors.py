@@ -169,6 +169,7 @@ def _team_form(p: QueryDict) -> dict[str, Any]:
     return {
         "name": p.get("name", "").strip(),
         "description": p.get("description", "").strip(),
+        "charter": p.get("charter", "").strip(),
         "lead": p.get("lead", "").strip() or None,
         "members": _ids(p.get("members", "")),
         "parent": p.get("parent", "").strip() or None,
@@ -180,6 +181,7 @@ def _team_current(team: Team) -> dict[str, Any]:
     return {
         "name": team.name,
         "description": team.description,
+        "charter": team.charter,
         "lead": team.lead.slug if team.lead else None,
         "members": sorted(m.slug for m in team.members.all()),
         "parent": team.parent.slug if team.parent else None,

@@ -85,6 +85,7 @@ class TeamSpec:
     parent: str | None = None
     description: str = ""
     agreement: dict[str, Any] = field(default_factory=dict)  # {"review": {"adr": "3d"}}
+    charter: str = ""  # Markdown: why the team exists, what it owns, how it works
 
 
 @dataclass
@@ -132,6 +133,8 @@ class OrgSpec:
     # the organisation's working agreement: the default of every team's (``organization:
     # {agreement: …}``); None when the source does not say, so an import leaves it alone
     agreement: dict[str, Any] | None = None
+    # what each role means (``organization: {roles: {tech-lead: "…"}}``); None when unsaid
+    roles: dict[str, str] | None = None
 
 
 def absence_instants(timezone: str, first: date, last: date) -> tuple[int, int]:

@@ -24,6 +24,7 @@ class Organization(models.Model):
     file_imported_at = models.DateTimeField(null=True, blank=True)
     # the default of every team's working agreement, key by key (``organization: {agreement}``)
     agreement = models.JSONField(default=dict, blank=True)
+    roles = models.JSONField(default=dict, blank=True)  # role id -> what it means
 
     def __str__(self) -> str:
         return self.name or "Organisation"
@@ -84,6 +85,7 @@ class Team(models.Model):
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
     )
     agreement = models.JSONField(default=dict, blank=True)  # {"review": {"adr": "3d"}}
+    charter = models.TextField(blank=True)  # Markdown
 
     class Meta:
         ordering = ["slug"]
@@ -103,6 +105,7 @@ class Team(models.Model):
             parent=self.parent.slug if self.parent else None,
             description=self.description,
             agreement=dict(self.agreement),
+            charter=self.charter,
         )
 
 

@@ -69,6 +69,7 @@ TEAM_KEYS = {
     "parent",
     "description",
     "agreement",
+    "charter",
 }
 REVIEW_KINDS = ("adr", "rfc", "design-doc")
 AGREEMENT_KEYS: dict[str, dict[str, Callable[[object], object]]] = {
@@ -372,7 +373,7 @@ def check_team(c: Checker, item: dict, path: Path) -> None:
     c.keys(item, path, TEAM_KEYS)
     c.ident(item, path)
     c.string(item, path, "name", required=True)
-    for key in ("lead", "successor", "parent", "description"):
+    for key in ("lead", "successor", "parent", "description", "charter"):
         c.string(item, path, key)
     c.strings(item, path, "members")
     wip = item.get("wip_limit")
@@ -489,9 +490,14 @@ def lint(data: Any, where: Callable[[Path], Where]) -> list[Problem]:
     if not isinstance(org, dict) or not isinstance(org.get("name", ""), str):
         c.add(("organization",), "must be a mapping like {name: Acme}")
     else:
-        c.keys(org, ("organization",), {"name", "agreement"})
+        c.keys(org, ("organization",), {"name", "agreement", "roles"})
         if "agreement" in org:  # the default of every team's agreement
             _check_agreement(c, org["agreement"], ("organization", "agreement"))
+        roles = org.get("roles", {})
+        if not isinstance(roles, dict) or not all(
+            isinstance(k, str) and ID.match(k) and isinstance(v, str) for k, v in roles.items()
+        ):
+            c.add(("organization", "roles"), "must map role ids to what they mean, as text")
     entries = {key: _entries(c, data, key) for key in SECTIONS}
     checks = {"people": check_person, "teams": check_team, "components": check_component}
     ids: dict[str, dict[str, Path]] = {}
@@ -645,6 +651,7 @@ def build(data: dict) -> OrgSpec:
             parent=opt(t.get("parent")),
             description=str(t.get("description") or ""),
             agreement=_plain(dict(t.get("agreement") or {})),
+            charter=str(t.get("charter") or ""),
         )
         for t in data.get("teams") or []
     ]
@@ -686,6 +693,7 @@ def build(data: dict) -> OrgSpec:
         sections,
         extra,
         agreement=_plain(dict(org.get("agreement") or {})) if "agreement" in org else None,
+        roles=dict(org.get("roles") or {}) if "roles" in org else None,
     )
 
 
@@ -761,6 +769,7 @@ def to_data(spec: OrgSpec) -> dict[str, Any]:
                 "successor": t.successor,
                 "description": t.description,
                 "agreement": t.agreement or None,
+                "charter": t.charter or None,
             }
         )
         for t in spec.teams
@@ -788,7 +797,9 @@ def to_data(spec: OrgSpec) -> dict[str, Any]:
     ]
     return {
         "version": 1,
-        "organization": compact({"name": spec.name, "agreement": spec.agreement or None}),
+        "organization": compact(
+            {"name": spec.name, "agreement": spec.agreement or None, "roles": spec.roles or None}
+        ),
         "people": [person(p) for p in spec.people],
         "teams": teams,
         "components": components,

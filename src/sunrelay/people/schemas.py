@@ -72,6 +72,7 @@ class TeamIn(Schema):
     successor: str | None = None
     parent: str | None = None
     description: str = ""
+    charter: str = ""
 
 
 class TeamPatch(Schema):
@@ -82,6 +83,7 @@ class TeamPatch(Schema):
     successor: str | None = None
     parent: str | None = None
     description: str | None = None
+    charter: str | None = None
 
 
 class TeamOut(Schema):
@@ -93,6 +95,7 @@ class TeamOut(Schema):
     successor: str | None
     parent: str | None
     description: str
+    charter: str
 
     @staticmethod
     def resolve_id(obj: Any) -> str:

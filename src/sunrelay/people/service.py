@@ -171,7 +171,7 @@ def _apply_person(person: Person, spec: PersonSpec, prefix: str = "") -> None:
 
 def _apply_team(team: Team, spec: TeamSpec, prefix: str = "") -> None:
     team.slug, team.name, team.description = spec.id, spec.name, spec.description
-    team.wip_limit, team.agreement = spec.wip_limit, spec.agreement
+    team.wip_limit, team.agreement, team.charter = spec.wip_limit, spec.agreement, spec.charter
     team.lead = _ref(Person, spec.lead, f"{prefix}lead")
     team.successor = _ref(Team, spec.successor, f"{prefix}successor")
     team.parent = _ref(Team, spec.parent, f"{prefix}parent")
@@ -440,6 +440,7 @@ def export_org() -> OrgSpec:
         absences=[a.spec() for a in Absence.objects.select_related("person")],
         extra={key: dump() for key, (_, dump) in IMPORTERS.items()},
         agreement=dict(org.agreement) if org and org.agreement else None,
+        roles=dict(org.roles) if org and org.roles else None,
     )
 
 
@@ -465,6 +466,9 @@ def import_org(spec: OrgSpec, *, dry_run: bool = False, source: str = "") -> Imp
         if spec.agreement is not None and org.agreement != spec.agreement:
             org.agreement = spec.agreement
             report.updated.append("organization agreement")
+        if spec.roles is not None and org.roles != spec.roles:
+            org.roles = spec.roles
+            report.updated.append("organization roles")
         if source:
             org.file_sections = sorted(set(spec.sections) & set(FILE_OWNED))
             org.file_name, org.file_imported_at = source[:300], clock.now()

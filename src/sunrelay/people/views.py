@@ -122,8 +122,16 @@ def person(request: HttpRequest, pid: str) -> HttpResponse:
         ),  # themselves, their lead, staff
         "working_now": found.slug
         in timequery.who_is_online(queries.load_directory([found.slug]), now.isoformat())["online"],
+        "role_meanings": _role_meanings(found),
     }
     return render(request, "people/person.html", context)
+
+
+def _role_meanings(person: Person) -> list[tuple[str, str]]:
+    """Each of the person's roles with what the organisation says it means (org.yaml)."""
+    org = Organization.objects.first()
+    described = org.roles if org else {}
+    return [(r, described.get(r, "")) for r in person.roles]
 
 
 @login_required

@@ -15,6 +15,7 @@ so problems point into the catalog. Sunrelay's own facts travel as annotations:
     sunrelay.dev/review-periods adr=3d;design-doc=72h  (Group: the team's review agreement)
     sunrelay.dev/status-due     mon 17:00              (Group: when weekly updates are due)
     sunrelay.dev/handoff-escalate-after  2h            (Group: hand-off acknowledgement time)
+    sunrelay.dev/charter        the team's charter, Markdown (Group)
     sunrelay.dev/agreement      {"work": {...}}        (Group: the rest of the team's working
                                 agreement, as JSON: incident, on-call, work in flight, …)
     sunrelay.dev/dri, sunrelay.dev/maintainers, sunrelay.dev/criticality      (Component)
@@ -222,6 +223,8 @@ def _group(data: dict[str, Any]) -> Converted:
         agreement["status"] = {"due": str(notes[A + "status-due"])}
     if notes.get(A + "handoff-escalate-after"):
         agreement["handoff"] = {"escalate_after": str(notes[A + "handoff-escalate-after"])}
+    if notes.get(A + "charter"):
+        item["charter"] = str(notes[A + "charter"])
     if notes.get(A + "agreement"):
         try:
             rest = json.loads(str(notes[A + "agreement"]))
@@ -413,6 +416,7 @@ def write_catalog(spec: OrgSpec, *, adr_location: str | None = None) -> str:
             A + "status-due": (t.agreement.get("status") or {}).get("due"),
             A + "handoff-escalate-after": (t.agreement.get("handoff") or {}).get("escalate_after"),
             A + "agreement": _rest_of(t.agreement),
+            A + "charter": t.charter or None,
         }
         body: dict[str, Any] = {
             "type": "team",
