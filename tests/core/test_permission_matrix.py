@@ -401,6 +401,7 @@ READ_ONLY = {
     "orghealth:diagnose",
     "orghealth:team",
     "orghealth:trace",
+    "orghealth:maturity",
 }
 
 

@@ -8,7 +8,7 @@ from ninja import Router, Schema, Status
 from sunrelay.api.auth import acting_actor, actor
 from sunrelay.core.errors import whole_number
 from sunrelay.core.permissions import require
-from sunrelay.health import concerns, diagnose, drift, pulse, service, trace
+from sunrelay.health import concerns, diagnose, drift, maturity, pulse, service, trace
 from sunrelay.health.schemas import concern_json, diagnosis_json, state_json
 from sunrelay.people import service as people
 from sunrelay.people.models import Team
@@ -173,3 +173,22 @@ def pulse_results(request: HttpRequest, team: str, weeks: int = 8) -> list[Json]
         }
         for r in pulse.trend(found, service.current_week(), weeks)
     ]
+
+
+@router.get("/maturity", response=Json)
+def maturity_scorecard(request: HttpRequest, team: str = "") -> Json:
+    """Seed 000's Definition of Done per team from evidence, and the 30/60/90-day rollout."""
+    teams = [people.get_team(team)] if team else list(Team.objects.order_by("slug"))
+    started, steps = maturity.rollout()
+    return {
+        "teams": [
+            {"team": t.slug, "checks": [c.json() for c in maturity.scorecard(t)]} for t in teams
+        ],
+        "rollout": {
+            "started": format_optional(started),
+            "steps": [
+                {"by_day": s.by_day, "label": s.label, "done": s.done, "evidence": s.evidence}
+                for s in steps
+            ],
+        },
+    }

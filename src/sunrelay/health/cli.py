@@ -107,6 +107,36 @@ def trace_(
         )
 
 
+@health_app.command("maturity")
+@handles_errors
+def maturity_(team: str = typer.Option("", "--team"), as_json: bool = JSON) -> None:
+    """Seed 000's Definition of Done per team, and the 30/60/90-day rollout, from evidence."""
+    django_setup()
+    from sunrelay.health import maturity
+    from sunrelay.people import service as people
+    from sunrelay.people.models import Team
+
+    teams = [people.get_team(team)] if team else list(Team.objects.order_by("slug"))
+    cards = {t.slug: maturity.scorecard(t) for t in teams}
+    _, steps = maturity.rollout()
+    if as_json:
+        print_json(
+            {
+                "teams": [{"team": k, "checks": [c.json() for c in v]} for k, v in cards.items()],
+                "rollout": [{"by_day": s.by_day, "label": s.label, "done": s.done} for s in steps],
+            }
+        )
+        return
+    for slug, checks in cards.items():
+        met = sum(1 for c in checks if c.met)
+        out.print(f"{slug}: {met} of {len(checks)} met", markup=False)
+        for c in checks:
+            mark = "?" if c.met is None else ("x" if c.met else " ")
+            out.print(f"  [{mark}] {c.label} ({c.evidence})", markup=False)
+    for step in steps:
+        out.print(f"day {step.by_day}: [{'x' if step.done else ' '}] {step.label}", markup=False)
+
+
 pulse_app = typer.Typer(no_args_is_help=True, help="The weekly anonymous pulse.")
 health_app.add_typer(pulse_app, name="pulse")
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("teams/<str:slug>/", views.team, name="team"),
     path("concerns/", views.concern_list, name="concerns"),
     path("drift/", views.drift_page, name="drift"),
+    path("maturity/", views.maturity_page, name="maturity"),
     path("pulse/<str:slug>/", views.pulse_page, name="pulse"),
     path("trace/<str:kind>/<int:pk>/", views.trace_page, name="trace"),
     path("concerns/<int:pk>/", views.concern, name="concern"),

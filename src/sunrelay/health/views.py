@@ -13,7 +13,7 @@ from django.utils.safestring import SafeString
 from sunrelay.cadence.models import Ritual
 from sunrelay.core.errors import whole_number
 from sunrelay.core.flash import flashed
-from sunrelay.health import concerns, diagnose, drift, logic, pulse, service, trace
+from sunrelay.health import concerns, diagnose, drift, logic, maturity, pulse, service, trace
 from sunrelay.health.concerns_logic import CATEGORIES, SEVERITIES
 from sunrelay.health.models import TeamWeek, Transition
 from sunrelay.health.spof import single_points
@@ -169,3 +169,12 @@ def pulse_page(request: HttpRequest, slug: str) -> HttpResponse:
         "questions": pulse.QUESTIONS,
     }
     return render(request, "health/pulse.html", context)
+
+
+@login_required
+def maturity_page(request: HttpRequest) -> HttpResponse:
+    started, steps = maturity.rollout()
+    rows = [(t, maturity.scorecard(t)) for t in Team.objects.order_by("slug")]
+    labels = [c.label for c in rows[0][1]] if rows else []
+    context = {**HERE, "rows": rows, "labels": labels, "started": started, "steps": steps}
+    return render(request, "health/maturity.html", context)
