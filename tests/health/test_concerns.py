@@ -153,3 +153,22 @@ def test_concerns_on_the_api_the_cli_and_the_hub_read_only_by_those_routed(route
     with clock.frozen(T0):
         listed = CliRunner().invoke(app, ["health", "concern", "list", "--as", "grace", "--json"])
     assert [c["category"] for c in json.loads(listed.stdout)] == ["interpersonal"]
+
+
+def test_a_risk_left_past_its_due_time_climbs_the_project_risk_route(routed):
+    from sunrelay.cadence import status
+    from sunrelay.cadence.models import Item
+
+    with clock.frozen(T0):  # Monday; bruno owns it: 5 working days of his, the next Monday
+        status.post_update(who("bruno"), risks="- The vendor API may slip")
+    item = Item.objects.get()
+    assert item.due_at == T0 + timedelta(days=7)
+    assert concerns.escalate_items(T0 + timedelta(days=6)) == 0
+    assert concerns.escalate_items(T0 + timedelta(days=7)) == 1
+    item.refresh_from_db()
+    assert item.escalated == 1 and item.due_at is not None
+    told = Notification.objects.get(kind="health.item_escalated")
+    assert told.recipient.slug == "lena" and "has waited 7 days" in told.subject
+    with clock.frozen(T0 + timedelta(days=8)):
+        status.settle_item(item.pk, who("lena"), resolution="vendor confirmed the date")
+    assert concerns.escalate_items(T0 + timedelta(days=30)) == 0

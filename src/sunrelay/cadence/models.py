@@ -58,10 +58,14 @@ class Item(models.Model):
     raised_at = models.DateTimeField()
     resolved_at = models.DateTimeField(null=True, blank=True)
     resolution = models.TextField(blank=True)
+    # answered by then, in the owner's working time (agreement.status.ask_within/risk_within);
+    # past it, the item climbs the team's route one step at a time
+    due_at = models.DateTimeField(null=True, blank=True)
+    escalated = models.PositiveSmallIntegerField(default=0)  # steps climbed so far
 
     class Meta:
         ordering = ["raised_at", "pk"]
-        indexes = [models.Index(fields=["team", "state"])]
+        indexes = [models.Index(fields=["team", "state"]), models.Index(fields=["state", "due_at"])]
 
 
 class Digest(models.Model):

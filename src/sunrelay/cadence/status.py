@@ -22,7 +22,16 @@ from sunrelay.people import queries as people_queries
 from sunrelay.people import service as people
 from sunrelay.people.logic import Directory
 from sunrelay.people.models import Person, Team
-from sunrelay.worktime import Schedule, WeeklyTime, parse_weekly_time
+from sunrelay.worktime import (
+    NoWorkingTime,
+    Period,
+    Schedule,
+    WeeklyTime,
+    deadline,
+    parse_period,
+    parse_weekly_time,
+    usual_day,
+)
 
 SECTIONS = ("done", "next", "risks", "asks")
 OUTLOOKS = ("struggling", "steady", "ahead")
@@ -252,11 +261,32 @@ def _sync_items(update: StatusUpdate, now: datetime) -> None:
                 raised_by=update.author,
                 update=update,
                 raised_at=now,
+                due_at=item_due(owner, kind, update.team, now),
             )
         for gone in existing.values():
             if gone.state == Item.OPEN:
                 gone.state, gone.resolved_at = Item.DROPPED, now
                 gone.save()
+
+
+ITEM_WITHIN = {Item.ASK: Period(3, "d"), Item.RISK: Period(5, "d")}
+
+
+def item_due(owner: Person, kind: str, team: Team | None, at: datetime) -> datetime | None:
+    """When a risk or ask should be answered: the team's ``status.ask_within`` or
+    ``risk_within`` (3 and 5 working days by default) in the owner's working time."""
+    key = "ask_within" if kind == Item.ASK else "risk_within"
+    text = ((team.agreement if team else {}).get("status") or {}).get(key)
+    try:
+        period = parse_period(text) if text else ITEM_WITHIN[kind]
+    except ValueError:
+        period = ITEM_WITHIN[kind]
+    directory = people_queries.load_directory([owner.slug])
+    working = period.working_time(usual_day(directory.person(owner.slug).working_hours))
+    try:
+        return deadline(directory.schedule(owner.slug), at, working)
+    except NoWorkingTime:
+        return None
 
 
 def get_item(pk: int) -> Item:
@@ -278,11 +308,27 @@ def settle_item(
             raise PermissionDenied("only the owner, the raiser or the team lead", field="id")
         if owner:
             item.owner = people.get_person(owner)
+            item.due_at = item_due(item.owner, item.kind, item.team, clock.now())
         if state not in dict(Item.STATES):
             raise ValidationFailed(f"state must be one of {dict(Item.STATES)}", field="state")
         item.state, item.resolution = state, resolution.strip() or item.resolution
         item.resolved_at = None if state == Item.OPEN else clock.now()
         item.save()
+    return item
+
+
+def overdue_items(now: datetime) -> QuerySet[Item]:
+    """Open risks and asks past their due time, for whoever climbs them up a route."""
+    return Item.objects.filter(state=Item.OPEN, due_at__lte=now).select_related("team", "owner")
+
+
+def climb_item(pk: int, due_at: datetime | None) -> Item:
+    """One more step up the route: the next person's deadline, or none left."""
+    with transaction.atomic():
+        item = Item.objects.select_for_update().get(pk=pk)
+        item.escalated += 1
+        item.due_at = due_at
+        item.save(update_fields=["escalated", "due_at"])
     return item
 
 

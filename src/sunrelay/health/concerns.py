@@ -16,6 +16,7 @@ from datetime import datetime
 from django.db import transaction
 from django.db.models import Q
 
+from sunrelay.cadence import status
 from sunrelay.core import clock
 from sunrelay.core.errors import Conflict, NotFound, ValidationFailed
 from sunrelay.core.permissions import Actor, require
@@ -275,6 +276,37 @@ def _tell_above(concern: Concern, now: datetime) -> None:
             defaults={"asked_at": now, "due_at": now},
         )
         return
+
+
+def escalate_items(now: datetime | None = None) -> int:
+    """Risks and asks from weekly updates that sat past their due time climb the team's
+    ``project-risk`` route, a step at a time, each next person with the route's period in
+    their own working time. Returns how many climbed."""
+    now = now or clock.now()
+    climbed = 0
+    for item in status.overdue_items(now):
+        if item.team is None:
+            continue
+        route = route_of(item.team, "project-risk")
+        person, level = None, item.escalated
+        while level < len(route.route) and person is None:
+            found = delegation.stand_in(_person(item.team, route.route[level]), "escalations", now)
+            person = found if found is not None and found != item.owner else None
+            level += 1
+        due = _due(person, now, route.within) if person is not None else None
+        status.climb_item(item.pk, due)
+        if person is not None:
+            age = (now - item.raised_at).days
+            notify.send(
+                person,
+                "health.item_escalated",
+                f"An open {item.kind} of {item.team.name} has waited {age} days: {item.text[:80]}",
+                f"Owner: {item.owner.name}. Raised in a weekly update.",
+                url=f"/cadence/teams/{item.team.slug}/risks/",
+                key=f"health.item_escalated:{item.pk}:{item.escalated}",
+            )
+        climbed += 1
+    return climbed
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,8 @@ def refresh_states() -> int:
 
 @db_periodic_task(crontab(minute="*/15"))
 @lock_task("health-concerns")
-def escalate_concerns() -> tuple[int, int]:
-    return concerns.escalate()
+def escalate_concerns() -> tuple[int, int, int]:
+    return (*concerns.escalate(), concerns.escalate_items())
 
 
 @db_periodic_task(crontab(day_of_week="1", hour="6", minute="0"))

@@ -74,7 +74,7 @@ TEAM_KEYS = {
 REVIEW_KINDS = ("adr", "rfc", "design-doc")
 AGREEMENT_KEYS: dict[str, dict[str, Callable[[object], object]]] = {
     "review": dict.fromkeys(REVIEW_KINDS, parse_period),
-    "status": {"due": parse_weekly_time},
+    "status": {"due": parse_weekly_time, "ask_within": parse_period, "risk_within": parse_period},
     "handoff": {"escalate_after": parse_period},
     "failure": failure.RULES,
 }
