@@ -19,7 +19,7 @@ from django.apps import apps
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from sunrelay.api import api
-from sunrelay.cadence import rituals, status
+from sunrelay.cadence import retros, rituals, status
 from sunrelay.core import clock
 from sunrelay.decisions import review
 from sunrelay.decisions import service as decisions
@@ -39,6 +39,15 @@ from tests.conftest import sign_in
 
 NOW = utc(2026, 11, 23, 14)
 SCHEDULE = {"id": "payments-primary", "team": "payments", "layers": []}
+RETRO = {
+    "title": "Payments retro",
+    "kind": "retro",
+    "team": "payments",
+    "rrule": "FREQ=WEEKLY;INTERVAL=2;BYDAY=FR",
+    "start": "2026-11-27T15:00",
+    "timezone": "Europe/Lisbon",
+    "owners": ["ana"],
+}
 RITUAL = {"title": "Take-over", "rrule": "FREQ=WEEKLY", "start": "2026-12-01T10:00"}
 
 # name → requests (method, path, body) the outsider must not be able to make
@@ -253,6 +262,25 @@ REFUSED: dict[str, list[tuple[str, str, dict[str, Any]]]] = {
         ("post", "/org-health/concerns/{concern}/", {"do": "ack"}),
         ("post", "/org-health/concerns/{concern}/", {"do": "act", "action": "mine"}),
     ],
+    "cadence:retro": [
+        (
+            "post",
+            "/cadence/rituals/{retro}/retro/",
+            {"do": "card", "start": "2026-11-27T15:00:00Z", "kind": "idea", "text": "x"},
+        ),
+        ("post", "/cadence/rituals/{retro}/retro/", {"do": "done", "card": "{card}"}),
+    ],
+    "api:add_retro_card": [
+        (
+            "post",
+            "/api/v1/cadence/rituals/{retro}/retro",
+            {"start": "2026-11-27T15:00:00Z", "kind": "idea", "text": "x"},
+        )
+    ],
+    "api:make_retro_action": [
+        ("post", "/api/v1/cadence/retro/{card}/action", {"owner": "yuki", "due": "2026-12-20"})
+    ],
+    "api:finish_retro_action": [("post", "/api/v1/cadence/retro/{card}/done", {})],
     "orghealth:pulse": [
         ("post", "/org-health/pulse/payments/", {"clarity": "1", "autonomy": "1", "pace": "1"})
     ],
@@ -442,6 +470,9 @@ def world(demo) -> dict[str, Any]:
         )
         signal = capacity.raise_signal("payments", "bruno", "too much")
         concern = concerns.raise_concern("payments", "bruno", "technical", "low", "no runbook")
+        retro = rituals.save_ritual(RETRO, by="ana")
+        card = retros.add_input(retro.pk, utc(2026, 11, 27, 15), "bruno", kind="idea", text="x")
+        retros.make_action(card.pk, "ana", owner="bruno", due=date(2026, 12, 4))
         note = notify.send("ana", "test", "Hello", "")
         note.state = "dead"
         note.save()
@@ -463,6 +494,8 @@ def world(demo) -> dict[str, Any]:
             "initiative": initiative.pk,
             "signal": signal.pk,
             "concern": concern.pk,
+            "retro": retro.pk,
+            "card": card.pk,
         }
 
 

@@ -5,12 +5,12 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Status
+from ninja import Router, Schema, Status
 
 from sunrelay.api.auth import acting, actor
-from sunrelay.cadence import feeds, handoffs, logic, rituals, status
+from sunrelay.cadence import feeds, handoffs, logic, retros, rituals, status
 from sunrelay.cadence import permissions as cadence_permissions
-from sunrelay.cadence.models import StatusUpdate
+from sunrelay.cadence.models import RetroInput, StatusUpdate
 from sunrelay.cadence.schemas import (
     ActorIn,
     HandoffIn,
@@ -28,7 +28,7 @@ from sunrelay.cadence.schemas import (
 from sunrelay.core import clock
 from sunrelay.core.errors import ValidationFailed
 from sunrelay.people import service as people
-from sunrelay.worktime import format_instant
+from sunrelay.worktime import format_instant, parse_instant
 
 router = Router(tags=["cadence"])
 Json = dict[str, Any]
@@ -251,3 +251,54 @@ def calendar(request: HttpRequest, actor: str = "") -> Json:
         "person": feeds.url(feeds.feed_for(me)),
         "teams": {t.slug: feeds.url(feeds.feed_for(t)) for t in me.teams.all()},
     }
+
+
+class CardIn(Schema):
+    start: str
+    kind: str
+    text: str
+    actor: str | None = None
+
+
+class ActionIn(Schema):
+    owner: str
+    due: date
+    actor: str | None = None
+
+
+def card_json(c: RetroInput) -> Json:
+    return {
+        "id": c.pk,
+        "kind": c.kind,
+        "text": c.text,
+        "owner": c.owner.slug if c.owner else None,
+        "due": c.due.isoformat() if c.due else None,
+        "done": c.done_at is not None,
+    }
+
+
+@router.post("/rituals/{pk}/retro", response={201: Json})
+def add_retro_card(request: HttpRequest, pk: int, payload: CardIn) -> Status[Json]:
+    """A card on a retrospective's board for the meeting at ``start``."""
+    try:
+        start = parse_instant(payload.start)
+    except ValueError:
+        raise ValidationFailed("not an instant", field="start") from None
+    made = retros.add_input(
+        pk, start, actor(request, payload.actor), kind=payload.kind, text=payload.text
+    )
+    return Status(201, card_json(made))
+
+
+@router.post("/retro/{card}/action", response=Json)
+def make_retro_action(request: HttpRequest, card: int, payload: ActionIn) -> Json:
+    return card_json(
+        retros.make_action(
+            card, actor(request, payload.actor), owner=payload.owner, due=payload.due
+        )
+    )
+
+
+@router.post("/retro/{card}/done", response=Json)
+def finish_retro_action(request: HttpRequest, card: int, payload: ActorIn) -> Json:
+    return card_json(retros.complete_action(card, actor(request, payload.actor)))

@@ -10,7 +10,7 @@ import typer
 from rich.markdown import Markdown
 from rich.table import Table
 
-from sunrelay.cli.support import django_setup, handles_errors, out, print_json
+from sunrelay.cli.support import django_setup, fail, handles_errors, out, print_json
 
 status_app = typer.Typer(no_args_is_help=True, help="Weekly async status updates.")
 handoff_app = typer.Typer(no_args_is_help=True, help="Follow-the-sun hand-offs.")
@@ -324,3 +324,64 @@ def note(
         state=state,
     )
     out.print(f"Saved {found.title} at {saved.start.isoformat()}.")
+
+
+retro_app = typer.Typer(no_args_is_help=True, help="A retrospective's board and its actions.")
+ritual_app.add_typer(retro_app, name="retro")
+
+
+@retro_app.command("add")
+@handles_errors
+def retro_add(
+    ritual: int = typer.Argument(..., metavar="RITUAL"),
+    start: str = typer.Option(..., "--start", help="The meeting's start, ISO 8601."),
+    kind: str = typer.Option("not-working", "--kind", help="went-well, not-working or idea."),
+    text: str = typer.Option(..., "--text"),
+    author: str = typer.Option(..., "--as"),
+) -> None:
+    """Add a card to a retrospective's board."""
+    django_setup()
+    from sunrelay.cadence import retros
+    from sunrelay.worktime import parse_instant
+
+    try:
+        at = parse_instant(start)
+    except ValueError:
+        raise fail(f"--start: {start!r} is not an instant") from None
+    made = retros.add_input(ritual, at, author, kind=kind, text=text)
+    out.print(f"Card #{made.pk} added.")
+
+
+@retro_app.command("action")
+@handles_errors
+def retro_action(
+    card: int = typer.Argument(..., metavar="CARD"),
+    owner: str = typer.Option(..., "--owner"),
+    due: str = typer.Option(..., "--due", help="YYYY-MM-DD."),
+    author: str = typer.Option(..., "--as"),
+) -> None:
+    """Make a card an action with an owner and a due date."""
+    django_setup()
+    from datetime import date
+
+    from sunrelay.cadence import retros
+
+    try:
+        day = date.fromisoformat(due)
+    except ValueError:
+        raise fail(f"--due: {due!r} is not a date like 2026-12-31") from None
+    retros.make_action(card, author, owner=owner, due=day)
+    out.print(f"Card #{card} is {owner}'s, due {day}.")
+
+
+@retro_app.command("done")
+@handles_errors
+def retro_done(
+    card: int = typer.Argument(..., metavar="CARD"), author: str = typer.Option(..., "--as")
+) -> None:
+    """Finish an action."""
+    django_setup()
+    from sunrelay.cadence import retros
+
+    retros.complete_action(card, author)
+    out.print(f"Action #{card} done.")

@@ -129,6 +129,7 @@ class Ritual(models.Model):
         ("all-hands", "All-hands"),
         ("okr-review", "OKR review"),
         ("office-hours", "Office hours"),
+        ("retro", "Retrospective"),
         ("one-on-one", "1:1"),
         ("other", "Other"),
     ]
@@ -188,3 +189,27 @@ class Feed(models.Model):
         Team, null=True, blank=True, on_delete=models.CASCADE, related_name="feed"
     )
     created_at = models.DateTimeField()
+
+
+class RetroInput(models.Model):
+    """One card on a retrospective's board: what went well, what is not working (an expected
+    input, not a complaint), an idea. It may become an owned action with a due date."""
+
+    WELL, NOT_WORKING, IDEA = "went-well", "not-working", "idea"
+    KINDS = [(k, k) for k in (WELL, NOT_WORKING, IDEA)]
+
+    occurrence = models.ForeignKey(Occurrence, on_delete=models.CASCADE, related_name="inputs")
+    kind = models.CharField(max_length=12, choices=KINDS)
+    text = models.TextField()
+    author = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    owner = models.ForeignKey(  # set when it becomes an action
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="retro_actions"
+    )
+    due = models.DateField(null=True, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["occurrence", "kind", "pk"]

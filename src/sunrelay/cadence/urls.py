@@ -15,6 +15,7 @@ urlpatterns = [
     path("handoffs/", views.handoff_board, name="handoffs"),
     path("handoffs/<int:pk>/", views.handoff_detail, name="handoff"),
     path("rituals/<int:pk>/", views.ritual, name="ritual"),
+    path("rituals/<int:pk>/retro/", views.retro, name="retro"),
     path("recurrence/", views.recurrence, name="recurrence"),
     path("burden/", views.burden, name="burden"),
     path("one-on-ones/", views.one_on_ones, name="one_on_ones"),

@@ -3,7 +3,7 @@ hand-offs and the chain, rituals and occurrences, burden, calendar feeds."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -12,12 +12,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from sunrelay.cadence import feeds, handoffs, logic, rituals, status
+from sunrelay.cadence import feeds, handoffs, logic, retros, rituals, status
 from sunrelay.cadence import permissions as cadence_permissions
 from sunrelay.cadence.errors import FeedNotFound
 from sunrelay.cadence.models import Item, Ritual, StatusUpdate
 from sunrelay.core import clock
-from sunrelay.core.errors import SunrelayError, ValidationFailed
+from sunrelay.core.errors import SunrelayError, ValidationFailed, whole_number
 from sunrelay.core.flash import describe, flashed
 from sunrelay.people import queries as people_queries
 from sunrelay.people import service as people
@@ -356,8 +356,61 @@ def ritual(request: HttpRequest, pk: int) -> HttpResponse:
             "burden": rituals.burden(found),
             "completion": rituals.completion(found),
             "participants": rituals.participants(found),
+            **_retro_context(found, now),
         },
     )
+
+
+def _retro_context(found: Ritual, now: datetime) -> dict[str, Any]:
+    if found.kind != "retro":
+        return {}
+    nearest = rituals.agenda(found, now - timedelta(days=7), now + timedelta(days=56))
+    current = next((p for p in nearest if p.end >= now), nearest[-1] if nearest else None)
+    return {
+        "retro": current,
+        "board": retros.board(found, current.occurrence if current else None),
+        "actions": retros.open_actions(found),
+        "people": Person.objects.order_by("name").only("slug", "name"),
+    }
+
+
+@login_required
+@require_POST
+def retro(request: HttpRequest, pk: int) -> HttpResponse:
+    """The retrospective board's forms: a card, a card made an action, an action done."""
+    by = actor_for_user(request.user)
+    p = request.POST
+    with flashed(request, "Saved."):
+        if p.get("do") == "card":
+            retros.add_input(
+                pk, _instant(p.get("start", "")), by, kind=p.get("kind", ""), text=p.get("text", "")
+            )
+        elif p.get("do") == "action":
+            retros.make_action(
+                whole_number(p.get("card", ""), "card", low=1),
+                by,
+                owner=p.get("owner", ""),
+                due=_day(p.get("due", "")),
+            )
+        else:
+            retros.complete_action(whole_number(p.get("card", ""), "card", low=1), by)
+    return redirect("cadence:ritual", pk)
+
+
+def _instant(text: str) -> datetime:
+    try:
+        return parse_instant(text)
+    except ValueError:
+        raise ValidationFailed("not an instant", field="start") from None
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise ValidationFailed(
+            f"{text[:20]!r} is not a date like 2026-12-31", field="due"
+        ) from None
 
 
 def _save_occurrence(request: HttpRequest, found: Ritual) -> HttpResponse:

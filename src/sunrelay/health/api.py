@@ -8,7 +8,7 @@ from ninja import Router, Schema, Status
 from sunrelay.api.auth import acting_actor, actor
 from sunrelay.core.errors import whole_number
 from sunrelay.core.permissions import require
-from sunrelay.health import concerns, diagnose, drift, maturity, pulse, service, trace
+from sunrelay.health import concerns, diagnose, drift, maturity, pulse, service, skiplevel, trace
 from sunrelay.health.schemas import concern_json, diagnosis_json, state_json
 from sunrelay.people import service as people
 from sunrelay.people.models import Team
@@ -192,3 +192,17 @@ def maturity_scorecard(request: HttpRequest, team: str = "") -> Json:
             ],
         },
     }
+
+
+@router.get("/skip-levels", response=list[Json])
+def skip_levels(request: HttpRequest) -> list[Json]:
+    """Per manager: the people in the pods below, and those with a 1:1 with the manager."""
+    return [
+        {
+            "manager": c.manager.slug,
+            "reports": list(c.reports),
+            "covered": list(c.covered),
+            "share": c.share,
+        }
+        for c in skiplevel.coverage()
+    ]

@@ -137,6 +137,28 @@ def maturity_(team: str = typer.Option("", "--team"), as_json: bool = JSON) -> N
         out.print(f"day {step.by_day}: [{'x' if step.done else ' '}] {step.label}", markup=False)
 
 
+@health_app.command("skip-levels")
+@handles_errors
+def skip_levels(as_json: bool = JSON) -> None:
+    """Skip-level 1:1 coverage per manager."""
+    django_setup()
+    from sunrelay.health import skiplevel
+
+    found = skiplevel.coverage()
+    if as_json:
+        print_json(
+            [
+                {"manager": c.manager.slug, "reports": list(c.reports), "covered": list(c.covered)}
+                for c in found
+            ]
+        )
+        return
+    for c in found:
+        missing = ", ".join(sorted(set(c.reports) - set(c.covered))) or "none"
+        share = f"{len(c.covered)} of {len(c.reports)}"
+        out.print(f"{c.manager.slug}: {share} covered; not yet: {missing}", markup=False)
+
+
 pulse_app = typer.Typer(no_args_is_help=True, help="The weekly anonymous pulse.")
 health_app.add_typer(pulse_app, name="pulse")
 

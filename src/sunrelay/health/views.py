@@ -13,7 +13,17 @@ from django.utils.safestring import SafeString
 from sunrelay.cadence.models import Ritual
 from sunrelay.core.errors import whole_number
 from sunrelay.core.flash import flashed
-from sunrelay.health import concerns, diagnose, drift, logic, maturity, pulse, service, trace
+from sunrelay.health import (
+    concerns,
+    diagnose,
+    drift,
+    logic,
+    maturity,
+    pulse,
+    service,
+    skiplevel,
+    trace,
+)
 from sunrelay.health.concerns_logic import CATEGORIES, SEVERITIES
 from sunrelay.health.models import TeamWeek, Transition
 from sunrelay.health.spof import single_points
@@ -67,7 +77,12 @@ def team_section(team: Team) -> SafeString:
 @login_required
 def organisation(request: HttpRequest) -> HttpResponse:
     rows = [(t, diagnose.diagnose(t)) for t in Team.objects.order_by("slug")]
-    context = {**HERE, "rows": rows, "questions": logic.QUESTIONS}
+    context = {
+        **HERE,
+        "rows": rows,
+        "questions": logic.QUESTIONS,
+        "skip_levels": skiplevel.coverage(),
+    }
     return render(request, "health/diagnose.html", context)
 
 
