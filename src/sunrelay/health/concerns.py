@@ -26,7 +26,7 @@ from sunrelay.notify import service as notify
 from sunrelay.people import delegation
 from sunrelay.people import queries as people_queries
 from sunrelay.people import service as people
-from sunrelay.people.models import Organization, Person, Team
+from sunrelay.people.models import Person, Team
 from sunrelay.people.permissions import actor_of
 from sunrelay.work.capacity import manager_of
 from sunrelay.worktime import NoWorkingTime, Period, deadline, usual_day
@@ -37,16 +37,7 @@ class ConcernNotFound(NotFound):
 
 
 def route_of(team: Team, category: str) -> Route:
-    chain: list[dict] = []
-    seen: set[int] = set()
-    current: Team | None = team
-    while current is not None and current.pk not in seen:
-        seen.add(current.pk)
-        chain.append(current.agreement or {})
-        current = current.parent
-    org = Organization.objects.first()
-    chain.append(org.agreement if org else {})
-    return routes(*chain)[category]
+    return routes(*people_queries.agreements(team))[category]
 
 
 def _person(team: Team, token: str) -> Person | None:

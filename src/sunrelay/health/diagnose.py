@@ -17,7 +17,8 @@ from sunrelay.health.service import rules
 from sunrelay.health.spof import single_points
 from sunrelay.oncall.models import EscalationPolicy, OnCallSchedule
 from sunrelay.people import delegation, failure
-from sunrelay.people.models import Component, Organization, Team
+from sunrelay.people import queries as people_queries
+from sunrelay.people.models import Component, Team
 from sunrelay.work.service import rules_for
 
 RESYNC_KINDS = ("demo", "design-review", "reliability-review", "all-hands", "okr-review", "other")
@@ -48,15 +49,7 @@ class Answer:
 def _declared(team: Team, key: str) -> bool:
     """Whether the team, a team above it or the organisation declares ``key`` in its
     agreement (a default nobody chose is not an answer)."""
-    seen: set[int] = set()
-    current: Team | None = team
-    while current is not None and current.pk not in seen:
-        seen.add(current.pk)
-        if key in (current.agreement or {}):
-            return True
-        current = current.parent
-    org = Organization.objects.first()
-    return bool(org and key in (org.agreement or {}))
+    return any(key in agreement for agreement in people_queries.agreements(team))
 
 
 def _states(team: Team, a: Answer) -> None:

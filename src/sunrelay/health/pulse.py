@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from typing import Any
 
 from django.db import IntegrityError, transaction
 
@@ -17,8 +16,9 @@ from sunrelay.core.permissions import Actor, require
 from sunrelay.health.models import PulseAnswer, PulseTaken
 from sunrelay.health.weeks import check_week, current_week
 from sunrelay.notify import service as notify
+from sunrelay.people import queries as people_queries
 from sunrelay.people import service as people
-from sunrelay.people.models import Organization, Person, Team
+from sunrelay.people.models import Person, Team
 from sunrelay.people.permissions import actor_of, leads
 
 QUESTIONS = ("clarity", "autonomy", "pace")
@@ -26,22 +26,11 @@ DEFAULT_MIN_GROUP = 5
 
 
 def min_group(team: Team) -> int:
-    for agreement in (team.agreement, *_above(team)):
+    for agreement in people_queries.agreements(team):
         found = ((agreement or {}).get("pulse") or {}).get("min_group")
         if isinstance(found, int) and not isinstance(found, bool) and found >= 3:
             return found
     return DEFAULT_MIN_GROUP
-
-
-def _above(team: Team) -> list[dict[str, Any]]:
-    out, seen, current = [], {team.pk}, team.parent
-    while current is not None and current.pk not in seen:
-        seen.add(current.pk)
-        out.append(current.agreement or {})
-        current = current.parent
-    org = Organization.objects.first()
-    out.append(org.agreement if org else {})
-    return out
 
 
 def _score(value: object, field: str) -> int:

@@ -19,8 +19,9 @@ from sunrelay.health.weeks import Week, check_week, current_week
 __all__ = ["check_week", "current_week"]  # the surfaces read weeks through the service
 from sunrelay.notify import service as notify
 from sunrelay.people import delegation
+from sunrelay.people import queries as people_queries
 from sunrelay.people import service as people
-from sunrelay.people.models import Organization, Person, Team
+from sunrelay.people.models import Person, Team
 from sunrelay.work import capacity
 from sunrelay.work.service import rules_for
 
@@ -29,16 +30,7 @@ def rules(team: Team) -> dict[str, Any]:
     """The team's ``states`` thresholds: its own keys, then the teams above, then the
     organisation's."""
     found: dict[str, Any] = {}
-    seen: set[int] = set()
-    current: Team | None = team
-    chain: list[dict[str, Any]] = []
-    while current is not None and current.pk not in seen:
-        seen.add(current.pk)
-        chain.append(current.agreement or {})
-        current = current.parent
-    org = Organization.objects.first()
-    chain.append(org.agreement if org else {})
-    for agreement in chain:
+    for agreement in people_queries.agreements(team):
         for key, value in (agreement.get("states") or {}).items():
             found.setdefault(key, value)
     return found

@@ -14,7 +14,7 @@ from sunrelay.core import revisions
 from sunrelay.people import revisions as people_revisions
 from sunrelay.people.errors import NotLinked
 from sunrelay.people.logic import AbsenceSpec, Directory, PersonSpec, TeamSpec, absence_instants
-from sunrelay.people.models import Absence, Component, Person, Team
+from sunrelay.people.models import Absence, Component, Organization, Person, Team
 
 T = TypeVar("T")
 
@@ -168,6 +168,21 @@ def _matching(found: QuerySet[M], text: str, *fields: str) -> QuerySet[M]:
     for name in fields:
         wanted |= Q(**{f"{name}__icontains": text})
     return found.filter(wanted)
+
+
+def agreements(team: Team) -> list[dict[str, Any]]:
+    """The working agreements a team works by, nearest first: its own, the teams above it,
+    then the organisation's default. A key is read from the first that declares it."""
+    chain: list[dict[str, Any]] = []
+    seen: set[int] = set()
+    current: Team | None = team
+    while current is not None and current.pk not in seen:
+        seen.add(current.pk)
+        chain.append(current.agreement or {})
+        current = current.parent
+    org = Organization.objects.first()
+    chain.append(org.agreement if org else {})
+    return chain
 
 
 def search_people(text: str = "") -> QuerySet[Person]:

@@ -19,8 +19,9 @@ from sunrelay.core.errors import ValidationFailed
 from sunrelay.core.permissions import Actor, require
 from sunrelay.decisions.models import Record
 from sunrelay.notify import service as notify
+from sunrelay.people import queries as people_queries
 from sunrelay.people import service as people
-from sunrelay.people.models import Organization, Person, Team
+from sunrelay.people.models import Person, Team
 from sunrelay.people.permissions import acting, actor_of, leads
 from sunrelay.work import logic
 from sunrelay.work.errors import InitiativeNotFound, NotDone, OverLimit, StateNotAllowed
@@ -41,16 +42,7 @@ Draft = logic.Draft  # what every surface hands in
 def rules_for(team: Team) -> logic.Rules:
     """The team's ``work`` rules: its agreement, then the teams above it, then the
     organisation's, then the defaults."""
-    chain: list[dict] = []
-    seen: set[int] = set()
-    current: Team | None = team
-    while current is not None and current.pk not in seen:
-        seen.add(current.pk)
-        chain.append(current.agreement or {})
-        current = current.parent
-    org = Organization.objects.first()
-    chain.append(org.agreement if org else {})
-    return logic.rules(*chain)
+    return logic.rules(*people_queries.agreements(team))
 
 
 def get_initiative(pk: int) -> Initiative:
