@@ -63,3 +63,25 @@ def test_drift_goes_onto_the_next_agenda_of_a_sync_and_replaces_its_last_section
     with clock.frozen(T0):
         api = sign_in("lena").get("/api/v1/health/drift").json()
     assert api[0]["kind"] == "overlap" and json.dumps(api)
+
+
+def test_stale_runbooks_and_a_team_silent_in_a_cross_team_ritual_are_drift(org):  # noqa: F811
+    from datetime import timedelta
+
+    from sunrelay.cadence.models import Ritual
+    from sunrelay.people import service as people
+
+    with clock.frozen(T0 - timedelta(days=200)):
+        people.update_component(
+            "ledger", {"links": [{"url": "https://wiki.acme.test/ledger", "title": "Runbook"}]}
+        )
+    with clock.frozen(T0 - timedelta(weeks=3)):
+        cross = {**SYNC, "team": None, "attendees": ["lena", "omar"], "start": "2026-10-01T15:00"}
+        sync = rituals.save_ritual(cross, by="lena")
+    first = rituals.occurrences(sync, T0 - timedelta(weeks=3), T0)[0]
+    with clock.frozen(T0 - timedelta(weeks=2)):
+        rituals.save_occurrence(sync, first, "lena", owners=["lena"], state="held")
+    found = {(i.kind, i.teams) for i in drift.find(T0)}
+    assert ("stale", ("core",)) in found
+    assert ("silent", ("app",)) in found and ("silent", ("core",)) not in found
+    assert Ritual.objects.count() == 1

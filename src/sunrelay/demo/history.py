@@ -113,6 +113,11 @@ def _absences(rng: random.Random, monday: date, done: Summary) -> None:
         start = monday + timedelta(weeks=offset, days=rng.randint(0, 2))
         people.add_absence(slug, start, start + timedelta(days=length - 1), reason, "web")
         done.add("absences")
+    # Rafael, Platform Americas' only member, away for a whole week: too little signal that
+    # week to say how the pod is doing (its operating state is "unknown")
+    away = monday + timedelta(weeks=5)
+    people.add_absence("rafael", away, away + timedelta(days=6), "vacation", "web")
+    done.add("absences")
 
 
 def _updates(rng: random.Random, monday: date, now: datetime, done: Summary) -> None:
@@ -136,6 +141,8 @@ def _updates(rng: random.Random, monday: date, now: datetime, done: Summary) -> 
             if rng.random() < 0.2:
                 sections["asks"] = f"- {rng.choice(ASKS)}"
             outlook = _outlook(home[person.slug], n)
+            if person.absences.filter(start__lte=at.date(), end__gte=at.date()).exists():
+                continue  # away: nobody writes an update from the beach (drawn all the same)
             with clock.frozen(at):
                 status.post_update(person, week=week, outlook=outlook, **sections)
             done.add("weekly updates")

@@ -4,7 +4,10 @@ step, found from the record, and turned into the agenda of the next cross-team s
 - two teams with work in flight (initiatives, decisions under review) on the same component;
 - an accepted decision contradicted by a newer accepted one of another team on the same
   component and topic (a shared tag);
-- hand-offs nobody acknowledged past their escalation time.
+- hand-offs nobody acknowledged past their escalation time;
+- stale documents: a component's docs or runbook links unchanged for half a year;
+- a team silent in a cross-team ritual: none of its people owned (presented at) any of the
+  meetings held in the last eight weeks.
 """
 
 from __future__ import annotations
@@ -14,12 +17,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sunrelay.cadence import rituals
-from sunrelay.cadence.models import Handoff, Ritual
+from sunrelay.cadence.models import Handoff, Occurrence, Ritual
 from sunrelay.core import clock
 from sunrelay.core.errors import ValidationFailed
 from sunrelay.core.permissions import Actor
 from sunrelay.decisions.models import Record
-from sunrelay.people.models import Person
+from sunrelay.people.models import Component, Person
 from sunrelay.work import logic as work_logic
 from sunrelay.work.models import Initiative
 
@@ -114,9 +117,59 @@ def _handoffs(now: datetime) -> list[Item]:
     ]
 
 
+STALE = timedelta(days=180)
+DOC_WORDS = ("doc", "runbook", "readme", "playbook")
+QUIET = timedelta(weeks=8)
+
+
+def _stale(now: datetime) -> list[Item]:
+    items = []
+    old = Component.objects.filter(links_changed_at__lt=now - STALE).select_related("owner")
+    for c in old:
+        docs = [x for x in c.links if any(w in (x.get("title") or "").lower() for w in DOC_WORDS)]
+        if docs:
+            items.append(
+                Item(
+                    "stale",
+                    (c.owner.slug,) if c.owner else (),
+                    f"{c.slug}'s docs and runbook links unchanged since "
+                    f"{c.links_changed_at:%d %b %Y}",
+                    tuple((x.get("title") or x["url"], x["url"]) for x in docs),
+                )
+            )
+    return items
+
+
+def _silent(now: datetime) -> list[Item]:
+    items = []
+    for ritual in Ritual.objects.exclude(kind="one-on-one").prefetch_related("attendees__teams"):
+        teams: dict[str, set[str]] = defaultdict(set)
+        for person in ritual.attendees.all():
+            for membership in person.teams.all():
+                teams[membership.slug].add(person.slug)
+        if len(teams) < 2:
+            continue  # not a cross-team ritual
+        held = Occurrence.objects.filter(ritual=ritual, start__gte=now - QUIET, start__lt=now)
+        held = held.exclude(state=Occurrence.SKIPPED)
+        if not held.exists():
+            continue
+        spoke = set(held.values_list("owners__slug", flat=True)) - {None}
+        for slug, people in sorted(teams.items()):
+            if not people & spoke:
+                items.append(
+                    Item(
+                        "silent",
+                        (slug,),
+                        f"{slug} has presented at none of {ritual.title}'s meetings in eight weeks",
+                        ((ritual.title, f"/cadence/rituals/{ritual.pk}/"),),
+                    )
+                )
+    return items
+
+
 def find(now: datetime | None = None) -> list[Item]:
     now = now or clock.now()
-    return [*_overlaps(), *_contradictions(), *_handoffs(now)]
+    return [*_overlaps(), *_contradictions(), *_handoffs(now), *_stale(now), *_silent(now)]
 
 
 def to_agenda(ritual_pk: int, by: Actor | Person | str | None, now: datetime | None = None) -> int:

@@ -71,9 +71,10 @@ def work_at(team: Team, at: datetime) -> dict[int, str]:
 
 
 def wip_load(team: Team, week: Week) -> float | None:
-    if not team.wip_limit:
+    states = work_at(team, week.end)
+    if not team.wip_limit or not states:  # a team that keeps no work here has no load to read
         return None
-    active = sum(1 for s in work_at(team, week.end).values() if s == work_logic.ACTIVE)
+    active = sum(1 for s in states.values() if s == work_logic.ACTIVE)
     return round(active / team.wip_limit, 3)
 
 

@@ -124,6 +124,8 @@ class Component(models.Model):
         max_length=10, choices=[(c, c) for c in CRITICALITIES], default="medium"
     )
     links = models.JSONField(default=list)  # [{"url", "title"}]
+    # when the links (docs, runbook, dashboards) last changed: old ones may be stale
+    links_changed_at = models.DateTimeField(null=True, blank=True)
     system = models.CharField(max_length=100, blank=True)
     repos = models.JSONField(default=list, blank=True)  # ["owner/name"] on GitHub
 

@@ -186,7 +186,10 @@ def _apply_component(component: Component, spec: ComponentSpec, prefix: str = ""
     component.owner = _ref(Team, spec.owner, f"{prefix}owner")
     component.dri = _ref(Person, spec.dri, f"{prefix}dri")
     component.criticality, component.system = spec.criticality, spec.system
-    component.links = [{"url": x.url, "title": x.title} for x in spec.links]
+    links = [{"url": x.url, "title": x.title} for x in spec.links]
+    if links != component.links or component.links_changed_at is None:
+        component.links_changed_at = clock.now()
+    component.links = links
     component.repos = spec.repos
     component.save()
     component.maintainers.set(_people(spec.maintainers, f"{prefix}maintainers"))
