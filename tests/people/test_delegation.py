@@ -69,3 +69,19 @@ def test_failure_agreements_are_checked_by_org_lint():
     with pytest.raises(orgfile.OrgFileInvalid) as caught:
         orgfile.parse(text)
     assert "for: must list duties among decisions" in str(caught.value.problems[0])
+
+
+def test_an_absent_reviewers_delegate_reviews_in_their_place(delegated):
+    from sunrelay.decisions import review
+    from sunrelay.decisions import service as decisions
+
+    with clock.frozen(AWAY):
+        record = decisions.create_record({"title": "Payouts in batches", "team": "app"}, "grace")
+        review.request_review(record.pk, "grace", reviewers=["omar"])
+    assert [r.person.slug for r in record.reviewers.all()] == ["pia"]
+    asked = record.events.get(kind="review_requested")
+    assert asked.data["standing_in"] == {"pia": "omar"}
+    with clock.frozen(BACK):  # omar is back: he reviews his own from now on
+        again = decisions.create_record({"title": "Refunds in batches", "team": "app"}, "grace")
+        review.request_review(again.pk, "grace", reviewers=["omar"])
+    assert [r.person.slug for r in again.reviewers.all()] == ["omar"]

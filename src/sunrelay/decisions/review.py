@@ -76,6 +76,30 @@ def period_for(record: Record) -> Period:
     return logic.review_period(record.kind, agreement)
 
 
+def _delegated(
+    chosen: list[tuple[Person, Team | None, bool]], record: Record, now: datetime
+) -> tuple[list[tuple[Person, Team | None, bool]], dict[str, str]]:
+    """A reviewer who is away now and names a delegate for reviews
+    (agreement.failure.delegates) is replaced by that delegate, unless the delegate is the
+    DRI or already reviews. Returns the reviewers and {delegate: for whom}."""
+    out: list[tuple[Person, Team | None, bool]] = []
+    standing_in: dict[str, str] = {}
+    taken = {p.slug for p, _, _ in chosen}
+    for person, team, consulted in chosen:
+        delegate = delegation.stand_in(person, "reviews", now)
+        if (
+            delegate is not None
+            and delegate.pk != person.pk
+            and delegate.pk != record.dri_id
+            and delegate.slug not in taken
+        ):
+            standing_in[delegate.slug] = person.slug
+            taken.add(delegate.slug)
+            person = delegate
+        out.append((person, team, consulted))
+    return out, standing_in
+
+
 def _reachable(
     chosen: list[tuple[Person, Team | None, bool]], due: dict[str, datetime | None]
 ) -> tuple[list[tuple[Person, Team | None, bool]], dict[str, datetime], list[str]]:
@@ -119,6 +143,7 @@ def request_review(
                 "name at least one reviewer other than the DRI", field="reviewers"
             )
         now = clock.now()
+        chosen, standing_in = _delegated(chosen, record, now)
         chosen, due, away = _reachable(
             chosen, due_times(record, [p.slug for p, _, _ in chosen], now)
         )
@@ -141,6 +166,7 @@ def request_review(
             who,
             reviewers={k: format_instant(v) for k, v in sorted(due.items())},
             away=away,
+            standing_in=standing_in,
         )
         for person, _, _ in chosen:
             notify.send(
