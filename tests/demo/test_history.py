@@ -137,7 +137,7 @@ def test_the_history_has_operating_states_and_a_slide(demo):
     states = set(TeamWeek.objects.values_list("state", flat=True))
     assert states == {"normal", "optimized", "barely-functioning", "unknown"}
     away = TeamWeek.objects.get(team__slug="platform-amer", state="unknown")
-    assert away.reasons == ["3 signals with data; 4 needed"]  # its only member was away
+    assert away.reasons == ["4 signals with data; 5 needed"]  # its only member was away
     slide = Transition.objects.get(team__slug="payments", to_state="barely-functioning")
     assert slide.reasons == ["the team's own view (0 struggling, 1 ahead): 0"]
     assert Notification.objects.filter(kind="health.barely", recipient__slug="ana").exists()

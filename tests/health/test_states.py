@@ -36,7 +36,7 @@ def test_a_team_slides_to_barely_functioning_for_stated_reasons(org):  # noqa: F
     assert before.state == logic.NORMAL
     assert after.state == logic.BARELY
     assert after.reasons == [
-        "weekly updates posted: 0",
+        "weekly updates posted on time: 0",
         "SEV1/SEV2 incidents open: 2",
     ]
     verdicts = {r["name"]: r["verdict"] for r in after.readings}
@@ -64,7 +64,9 @@ def test_a_quiet_team_is_normal_and_an_empty_one_unknown(org):  # noqa: F811
         empty = service.compute(Team.objects.get(slug="eng"), "2026-W48")
         quiet = service.compute(Team.objects.get(slug="app"), "2026-W48")
     assert empty.state == logic.UNKNOWN  # nothing measured is not "fine"
-    assert quiet.state == logic.NORMAL and quiet.reasons == ["weekly updates posted: 0 (failing)"]
+    assert quiet.state == logic.NORMAL and quiet.reasons == [
+        "weekly updates posted on time: 0 (failing)"
+    ]
 
 
 def test_a_bad_week_is_refused_naming_the_field(org):  # noqa: F811
@@ -77,10 +79,10 @@ def test_the_state_rules_are_pure_and_an_optimized_sprint_is_flagged():
     rules = {}
     ok = [logic.verdict("incidents", 0, rules), logic.verdict("queue", 0, rules)]
     ahead = logic.verdict("self_report", 1.0, rules)
-    assert logic.state_of([*ok, ok[0], ahead], rules)[0] == logic.OPTIMIZED
-    assert logic.state_of(ok, rules) == (logic.UNKNOWN, ["2 signals with data; 4 needed"])
+    assert logic.state_of([*ok, ok[0], ok[1], ahead], rules)[0] == logic.OPTIMIZED
+    assert logic.state_of(ok, rules) == (logic.UNKNOWN, ["2 signals with data; 5 needed"])
     struggling = logic.verdict("self_report", 0.0, rules)
-    assert logic.state_of([*ok, ok[0], struggling], rules)[0] == logic.BARELY
+    assert logic.state_of([*ok, ok[0], ok[1], struggling], rules)[0] == logic.BARELY
     rising = [(logic.OPTIMIZED, 0.0), (logic.OPTIMIZED, 1.0), (logic.OPTIMIZED, 3.0)]
     assert logic.sprint_warning(rising, rules)
     assert not logic.sprint_warning([(logic.NORMAL, 0.0), *rising[1:]], rules)
@@ -122,3 +124,19 @@ def test_states_on_the_cli_the_api_and_the_heat_map(org):  # noqa: F811
         service.refresh_all()
         page = lena.get("/org-health/")
     assert page.status_code == 200 and b'data-testid="heat-map"' in page.content
+
+
+def test_meetings_outside_the_attendees_hours_count_as_after_hours_load(org):  # noqa: F811
+    from sunrelay.cadence import rituals
+    from sunrelay.health.signals import READERS
+    from sunrelay.health.weeks import Week
+
+    core = Team.objects.get(slug="core")
+    with clock.frozen(datetime(2026, 11, 16, 9, 0, tzinfo=UTC)):
+        rituals.save_ritual(
+            {"title": "Late sync", "team": "core", "rrule": "FREQ=WEEKLY;BYDAY=TU",
+             "start": "2026-11-17T20:00", "timezone": "Europe/Lisbon", "owners": ["lena"]},
+            by="lena",
+        )  # fmt: skip
+    # 20:00 in Lisbon is after everyone's 09:00-17:00: four seats out of hours that week
+    assert READERS["after_hours_meetings"](core, Week.of("2026-W48")) == 4.0

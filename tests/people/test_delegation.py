@@ -85,3 +85,14 @@ def test_an_absent_reviewers_delegate_reviews_in_their_place(delegated):
         again = decisions.create_record({"title": "Refunds in batches", "team": "app"}, "grace")
         review.request_review(again.pk, "grace", reviewers=["omar"])
     assert [r.person.slug for r in again.reviewers.all()] == ["omar"]
+
+
+def test_the_person_and_decision_pages_say_who_decides_while_someone_is_away(delegated):
+    from sunrelay.decisions import service as decisions
+
+    with clock.frozen(AWAY):
+        record = decisions.create_record({"title": "Payouts in batches", "team": "app"}, "omar")
+        person = sign_in("pia").get("/people/omar/").content.decode()
+        page = sign_in("pia").get(f"/decisions/{record.pk}/").content.decode()
+    text = "Omar is away until Thu 26 Nov; Pia decides for"
+    assert text in person and 'data-testid="dri-away"' in page and text in page

@@ -21,6 +21,7 @@ from sunrelay.decisions import logic, queries, review, service
 from sunrelay.decisions.models import Record
 from sunrelay.decisions.permissions import may_change
 from sunrelay.decisions.schemas import LogQuery
+from sunrelay.people import delegation
 from sunrelay.people import queries as people_queries
 from sunrelay.people.errors import NotLinked
 from sunrelay.people.models import Component, Person, Team
@@ -81,6 +82,9 @@ def record(request: HttpRequest, pk: int) -> HttpResponse:
             "sections": _sections(found.body),
             "ladder": logic.LADDER_LABELS,
             "period": _period_note(found, me) if found.status == "draft" else "",
+            "dri_away": delegation.notice_for(found.dri, clock.now())
+            if found.status in ("draft", "proposed")
+            else None,
         },
     )
 

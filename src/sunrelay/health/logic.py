@@ -25,8 +25,9 @@ DEFAULTS: dict[str, tuple[bool, float, float]] = {
     "review_in_time": (True, 0.8, 0.6),  # decisions and PR reviews answered within the SLA
     "wip_load": (False, 1.0, 1.34),  # active initiatives over the team's limit
     "queue": (False, 3, 6),  # initiatives waiting to start
-    "updates_on_time": (True, 0.8, 0.5),  # weekly updates posted (on time or late) / expected
+    "updates_on_time": (True, 0.8, 0.5),  # weekly updates posted on time / expected
     "after_hours_pages": (False, 2, 5),  # pages outside the paged person's working hours
+    "after_hours_meetings": (False, 3, 8),  # meeting seats outside the attendee's hours
     "incidents": (False, 1, 3),  # SEV1/SEV2 incidents open during the week
     "slipped": (False, 1, 3),  # initiative targets moved later, or passed while active
     "unplanned_share": (False, 0.34, 0.5),  # incident-response work of all active work
@@ -36,15 +37,16 @@ DEFAULTS: dict[str, tuple[bool, float, float]] = {
 }
 SIGNALS = tuple(DEFAULTS)
 DEFAULT_FAILING = 2  # failing signals that make a week barely functioning
-DEFAULT_MINIMUM = 4  # signals with data needed to say anything
+DEFAULT_MINIMUM = 5  # signals with data needed to say anything
 DEFAULT_STREAK = 3  # optimized weeks in a row before rising after-hours load is flagged
 
 DESCRIBE = {
     "review_in_time": "reviews answered within the agreement",
     "wip_load": "active initiatives against the limit",
     "queue": "initiatives queued",
-    "updates_on_time": "weekly updates posted",
+    "updates_on_time": "weekly updates posted on time",
     "after_hours_pages": "pages outside working hours",
+    "after_hours_meetings": "meeting seats outside working hours",
     "incidents": "SEV1/SEV2 incidents open",
     "slipped": "initiative dates slipped",
     "unplanned_share": "share of unplanned (incident) work",

@@ -12,8 +12,8 @@ from datetime import datetime
 
 from django.db.models import F, Q
 
-from sunrelay.cadence import status
-from sunrelay.cadence.models import StatusUpdate
+from sunrelay.cadence import rituals, status
+from sunrelay.cadence.models import Ritual, StatusUpdate
 from sunrelay.decisions.models import Reviewer
 from sunrelay.delivery.metrics import prs
 from sunrelay.delivery.metrics import queries as delivery
@@ -86,8 +86,13 @@ def queue(team: Team, week: Week) -> float | None:
 
 
 def updates_on_time(team: Team, week: Week) -> float | None:
-    rate = status.participation_of(team.slug, [week.name], status.team_dues(team, [week.name]))
-    return rate["rate"]
+    """Updates posted on time over those expected (late and missing ones both count
+    against it; away and not-yet-due weeks are not expected)."""
+    rows = status.team_dues(team, [week.name])
+    expected = [r for r in rows if r.state in ("on-time", "late", "missing")]
+    if not expected:
+        return None
+    return round(sum(r.state == "on-time" for r in expected) / len(expected), 3)
 
 
 def after_hours_pages(team: Team, week: Week) -> float | None:
@@ -99,6 +104,22 @@ def after_hours_pages(team: Team, week: Week) -> float | None:
         person__slug__in=ids, created_at__gte=week.start, created_at__lt=week.end
     ).values_list("person__slug", "created_at")
     return float(sum(1 for slug, at in pages if not is_working(directory.schedule(slug), at)))
+
+
+def after_hours_meetings(team: Team, week: Week) -> float | None:
+    """Seats in the team's meetings that week outside the attendee's own working hours."""
+    found = Ritual.objects.filter(team=team).exclude(kind="one-on-one")
+    found = found.prefetch_related("attendees")
+    ids = members(team)
+    if not ids:
+        return None
+    directory = people_queries.load_directory(ids)
+    seats = 0
+    for ritual in found:
+        people = [p.slug for p in rituals.participants(ritual) if p.slug in directory.people]
+        for start in rituals.occurrences(ritual, week.start, week.end):
+            seats += sum(1 for slug in people if not is_working(directory.schedule(slug), start))
+    return float(seats)
 
 
 def incidents(team: Team, week: Week) -> float | None:
@@ -159,6 +180,7 @@ READERS: dict[str, Callable[[Team, Week], float | None]] = {
     "queue": queue,
     "updates_on_time": updates_on_time,
     "after_hours_pages": after_hours_pages,
+    "after_hours_meetings": after_hours_meetings,
     "incidents": incidents,
     "slipped": slipped,
     "unplanned_share": unplanned_share,

@@ -101,6 +101,18 @@ def notices(team: Team, at: datetime) -> list[Notice]:
     return out
 
 
+def notice_for(person: Person | None, at: datetime) -> Notice | None:
+    """ "Ana is away until …; Bruno decides for …" for one person, when they are away."""
+    if person is None or not away_at(person, at):
+        return None
+    for team in _teams_of(person):
+        named = [d for d in failure.delegations(team.agreement) if d.person == person.slug]
+        if named:
+            delegate = Person.objects.filter(slug=named[0].delegate).first()
+            return Notice(person, back_on(person, at), delegate, named[0].duties)
+    return Notice(person, back_on(person, at), None, ())
+
+
 def lead_without_delegate(team: Team) -> bool:
     """A team whose lead names nobody to decide while they are away."""
     if team.lead is None:

@@ -123,6 +123,7 @@ def person(request: HttpRequest, pid: str) -> HttpResponse:
         "working_now": found.slug
         in timequery.who_is_online(queries.load_directory([found.slug]), now.isoformat())["online"],
         "role_meanings": _role_meanings(found),
+        "away_notice": delegation.notice_for(found, now),
     }
     return render(request, "people/person.html", context)
 
