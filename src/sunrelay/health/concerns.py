@@ -192,7 +192,11 @@ def act(pk: int, actor: Actor | Person | str | None, action: str) -> Concern:
         raise ValidationFailed("say what was done", field="action")
     with transaction.atomic():
         get_concern(pk)
-        concern = Concern.objects.select_for_update().select_related("team", "raised_by").get(pk=pk)
+        concern = (
+            Concern.objects.select_for_update(of=("self",))
+            .select_related("team", "raised_by")
+            .get(pk=pk)
+        )
         person = _require_routed(actor_of(actor), concern, "act on")
         if concern.acted_at is not None:
             raise Conflict(f"concern {pk} was already acted on", field="concern")
@@ -223,7 +227,7 @@ def escalate(now: datetime | None = None) -> tuple[int, int]:
     ):
         with transaction.atomic():
             locked = (
-                Concern.objects.select_for_update()
+                Concern.objects.select_for_update(of=("self",))
                 .select_related("team", "raised_by")
                 .get(pk=concern.pk)
             )
