@@ -54,3 +54,19 @@ def test_a_concerns_trace_is_for_those_who_may_read_it(org):  # noqa: F811
         trace.trace("gossip", 1, actor_of("lena"))
     assert caught.value.field == "kind"
     assert sign_in("lena").get("/api/v1/health/trace/initiative/999").status_code == 422
+
+
+def test_a_decisions_and_an_incidents_trace(org):  # noqa: F811
+    from sunrelay.decisions import service as decisions
+    from sunrelay.incidents import service as incidents
+    from tests.work.conftest import who
+
+    with clock.frozen(T0):
+        record = decisions.create_record({"title": "Events in Kafka", "team": "core"}, "ana")
+        incident = incidents.declare("Ledger down", "SEV2", who("ana"), team="core")
+    title, lines = trace.trace("decision", record.pk, actor_of(None))
+    assert title.endswith("Events in Kafka") and lines[0].who == "Ana"
+    title, lines = trace.trace("incident", incident.pk, actor_of(None))
+    assert title == f"Incident #{incident.pk} Ledger down" and lines[0].kind == "state"
+    with pytest.raises(ValidationFailed, match="no incident 999999"):
+        trace.trace("incident", 999999, actor_of(None))

@@ -4,8 +4,10 @@ what, when — each notification with when it was queued, delivered (and how), a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sunrelay.core.errors import ValidationFailed
 from sunrelay.core.permissions import Actor
@@ -48,50 +50,51 @@ def _told(prefix: str) -> list[Line]:
     ]
 
 
-def _decision(pk: int) -> tuple[str, list[Line]]:
-    record = Record.objects.filter(pk=pk).first()
-    if record is None:
-        raise ValidationFailed(f"no decision record {pk}", field="id")
-    events = RecordEvent.objects.filter(record=record).select_related("actor")
-    lines = [
-        Line(e.at, e.kind, e.actor.name if e.actor else "Sunrelay", (e.body or "")[:300])
-        for e in events
-    ]
-    return f"{record.label} {record.title}", lines + _told(f"/decisions/{pk}/")
+@dataclass(frozen=True)
+class Source:
+    """Where one kind of thing keeps its history: its table, its timeline's table, the
+    timeline's link to it and to who acted, how a line reads, and its pages' address."""
+
+    model: Any
+    events: Any
+    link: str
+    actor: str
+    what: Callable[[Any], str]
+    title: Callable[[Any], str]
+    url: str  # with {pk}
 
 
-def _incident(pk: int) -> tuple[str, list[Line]]:
-    incident = Incident.objects.filter(pk=pk).first()
-    if incident is None:
-        raise ValidationFailed(f"no incident {pk}", field="id")
-    entries = Entry.objects.filter(incident=incident).select_related("author")
-    lines = [
-        Line(
-            e.at,
-            e.kind,
-            e.author.name if e.author else "Sunrelay",
-            e.text + (f" (why: {e.why})" if e.why else ""),
-        )
-        for e in entries
-    ]
-    return f"Incident #{pk} {incident.title}", lines + _told(f"/incidents/{pk}/")
+def _why(text: str, why: str) -> str:
+    return text + (f" (why: {why})" if why else "")
 
 
-def _initiative(pk: int) -> tuple[str, list[Line]]:
-    initiative = Initiative.objects.filter(pk=pk).first()
-    if initiative is None:
-        raise ValidationFailed(f"no initiative {pk}", field="id")
-    events = WorkEvent.objects.filter(initiative=initiative).select_related("actor")
-    lines = [
-        Line(
-            e.at,
-            e.kind,
-            e.actor.name if e.actor else "Sunrelay",
-            e.text + (f" (why: {e.reason})" if e.reason else ""),
-        )
-        for e in events
-    ]
-    return f"#{pk} {initiative.title}", lines + _told(f"/work/{pk}/")
+SOURCES = {
+    "decision": Source(
+        Record, RecordEvent, "record", "actor", lambda e: (e.body or "")[:300],
+        lambda r: f"{r.label} {r.title}", "/decisions/{pk}/",
+    ),
+    "incident": Source(
+        Incident, Entry, "incident", "author", lambda e: _why(e.text, e.why),
+        lambda i: f"Incident #{i.pk} {i.title}", "/incidents/{pk}/",
+    ),
+    "initiative": Source(
+        Initiative, WorkEvent, "initiative", "actor", lambda e: _why(e.text, e.reason),
+        lambda i: f"#{i.pk} {i.title}", "/work/{pk}/",
+    ),
+}  # fmt: skip
+
+
+def _history(kind: str, pk: int) -> tuple[str, list[Line]]:
+    source = SOURCES[kind]
+    found = source.model.objects.filter(pk=pk).first()
+    if found is None:
+        raise ValidationFailed(f"no {kind} {pk}", field="id")
+    events = source.events.objects.filter(**{source.link: found}).select_related(source.actor)
+    lines = []
+    for e in events:
+        who = getattr(e, source.actor)
+        lines.append(Line(e.at, e.kind, who.name if who else "Sunrelay", source.what(e)))
+    return source.title(found), lines + _told(source.url.format(pk=pk))
 
 
 def _concern(pk: int, viewer: Actor) -> tuple[str, list[Line]]:
@@ -121,7 +124,5 @@ def trace(kind: str, pk: int, viewer: Actor) -> tuple[str, list[Line]]:
     if kind == "concern":
         title, lines = _concern(pk, viewer)
     else:
-        title, lines = {"decision": _decision, "incident": _incident, "initiative": _initiative}[
-            kind
-        ](pk)
+        title, lines = _history(kind, pk)
     return title, sorted(lines, key=lambda line: (line.at, line.kind == "told"))
