@@ -67,3 +67,17 @@ def test_stopping_serve_stops_its_worker(tmp_path, stop):
     if stop == signal.SIGTERM:
         assert server.returncode == 0
         assert "Stopping the background worker" in (server.stdout.read() if server.stdout else "")
+
+
+def test_a_worker_whose_serve_is_gone_stops_itself():
+    """The worker's own watch, beside the kernel's parent-death signal: started by a serve
+    that is no longer its parent, it sends itself SIGTERM."""
+    code = (
+        "import time\n"
+        "from sunrelay.cli.children import watch_parent\n"
+        "watch_parent(0.05)\n"
+        "time.sleep(60)\n"
+    )
+    env = {**os.environ, "SUNRELAY_SERVE_PID": "999999999"}  # not our parent
+    done = subprocess.run([sys.executable, "-c", code], env=env, timeout=30, capture_output=True)
+    assert done.returncode == -signal.SIGTERM

@@ -2,8 +2,9 @@
 
 On SIGTERM (or Ctrl-C) ``serve`` asks the worker to stop gracefully (SIGINT: Huey lets the
 running job finish, so an outbox claim is either sent or released, never abandoned to its
-lease), waits, then insists. On Linux the worker also gets SIGTERM if ``serve`` dies without
-a word (SIGKILL), so no orphan keeps running.
+lease), waits, then insists. If ``serve`` dies without a word (SIGKILL) the worker stops too:
+on Linux the kernel sends it SIGTERM, and the worker also watches its parent itself, so no
+orphan keeps running.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ import os
 import signal
 import subprocess
 import sys
+import threading
+import time
 from types import FrameType
 
 GRACE = 30.0  # seconds a running job gets to finish
@@ -27,9 +30,31 @@ def _die_with_parent() -> None:  # runs in the child, before exec
 def start_worker() -> subprocess.Popen[bytes]:
     return subprocess.Popen(
         [sys.executable, "-m", "sunrelay", "worker"],
-        env=os.environ.copy(),
+        env={**os.environ, PARENT: str(os.getpid())},
         preexec_fn=_die_with_parent,
     )
+
+
+PARENT = "SUNRELAY_SERVE_PID"
+
+
+def watch_parent(every: float = 1.0) -> threading.Thread | None:
+    """In a worker ``serve`` started: stop (SIGTERM to ourselves) once ``serve`` is gone, in
+    case the kernel's parent-death signal was missed (it is not sent on every platform, and
+    not to a child re-parented before it was armed). A daemon thread; None when not a child
+    of ``serve``."""
+    parent = os.environ.get(PARENT, "")
+    if not parent.isdigit():
+        return None
+
+    def watch() -> None:
+        while os.getppid() == int(parent):
+            time.sleep(every)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    thread = threading.Thread(target=watch, name="watch-serve", daemon=True)
+    thread.start()
+    return thread
 
 
 def stop_worker(child: subprocess.Popen[bytes]) -> None:

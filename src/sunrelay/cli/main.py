@@ -16,7 +16,7 @@ import sunrelay.health.agreement
 import sunrelay.incidents.agreement
 import sunrelay.oncall.orgfile
 import sunrelay.work.agreement  # noqa: F401
-from sunrelay.cli.children import exit_on_sigterm, start_worker, stop_worker
+from sunrelay.cli.children import exit_on_sigterm, start_worker, stop_worker, watch_parent
 from sunrelay.cli.support import django_setup, handles_errors, out
 
 # Every command that reads an org file, with or without a database, checks the on-call
@@ -110,6 +110,7 @@ def worker(
 
     revisions.FREEZE = True  # a long-running process: what it keeps, out of the collector's way
     revisions.settle()
+    watch_parent()
 
     stop = threading.Event()
     drain = outbox.start_drain(stop)  # the outbox, continuously, beside the job queue
