@@ -7,6 +7,7 @@ from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -60,7 +61,11 @@ def board(request: HttpRequest, slug: str) -> HttpResponse:
         **HERE,
         "board": found,
         "outcomes": {s.pk: capacity.outcome(s) for s in found.signals},
-        "people": Person.objects.order_by("name").only("slug", "name"),
+        # the team's own people: a select of the whole directory is 5,000 options
+        "people": Person.objects.filter(Q(teams=team) | Q(leads=team))
+        .distinct()
+        .order_by("name")
+        .only("slug", "name"),
     }
     return render(request, "work/board.html", context)
 
