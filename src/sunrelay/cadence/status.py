@@ -23,14 +23,11 @@ from sunrelay.people import service as people
 from sunrelay.people.logic import Directory
 from sunrelay.people.models import Person, Team
 from sunrelay.worktime import (
-    NoWorkingTime,
     Period,
     Schedule,
     WeeklyTime,
-    deadline,
     parse_period,
     parse_weekly_time,
-    usual_day,
 )
 
 SECTIONS = ("done", "next", "risks", "asks")
@@ -281,12 +278,7 @@ def item_due(owner: Person, kind: str, team: Team | None, at: datetime) -> datet
         period = parse_period(text) if text else ITEM_WITHIN[kind]
     except ValueError:
         period = ITEM_WITHIN[kind]
-    directory = people_queries.load_directory([owner.slug])
-    working = period.working_time(usual_day(directory.person(owner.slug).working_hours))
-    try:
-        return deadline(directory.schedule(owner.slug), at, working)
-    except NoWorkingTime:
-        return None
+    return people_queries.due_in_working_time(owner.slug, at, period)
 
 
 def get_item(pk: int) -> Item:

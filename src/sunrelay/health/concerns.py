@@ -29,7 +29,6 @@ from sunrelay.people import service as people
 from sunrelay.people.models import Person, Team
 from sunrelay.people.permissions import actor_of
 from sunrelay.work.capacity import manager_of
-from sunrelay.worktime import NoWorkingTime, Period, deadline, usual_day
 
 
 class ConcernNotFound(NotFound):
@@ -48,21 +47,16 @@ def _person(team: Team, token: str) -> Person | None:
     return Person.objects.filter(slug=token).first()
 
 
-def _due(person: Person, start: datetime, period: Period) -> datetime | None:
-    directory = people_queries.load_directory([person.slug])
-    working = period.working_time(usual_day(directory.person(person.slug).working_hours))
-    try:
-        return deadline(directory.schedule(person.slug), start, working)
-    except NoWorkingTime:
-        return None
-
-
 def _ask(concern: Concern, route: Route, level: int, now: datetime) -> bool:
     """Ask the route's person at ``level`` (their delegate while they are away, never the
     raiser). False when the route has nobody left."""
     while level < len(route.route):
         person = delegation.stand_in(_person(concern.team, route.route[level]), "escalations", now)
-        due = _due(person, now, route.within) if person is not None else None
+        due = (
+            people_queries.due_in_working_time(person.slug, now, route.within)
+            if person is not None
+            else None
+        )
         if person is None or due is None or person == concern.raised_by:
             level += 1
             continue
@@ -182,7 +176,7 @@ def acknowledge(pk: int, actor: Actor | Person | str | None) -> Concern:
         now = clock.now()
         route = route_of(concern.team, concern.category)
         concern.acknowledged_by, concern.acknowledged_at = person, now
-        concern.act_due_at = _due(person, now, route.act_within)
+        concern.act_due_at = people_queries.due_in_working_time(person.slug, now, route.act_within)
         concern.save()
     return concern
 
@@ -288,7 +282,11 @@ def escalate_items(now: datetime | None = None) -> int:
             found = delegation.stand_in(_person(item.team, route.route[level]), "escalations", now)
             person = found if found is not None and found != item.owner else None
             level += 1
-        due = _due(person, now, route.within) if person is not None else None
+        due = (
+            people_queries.due_in_working_time(person.slug, now, route.within)
+            if person is not None
+            else None
+        )
         status.climb_item(item.pk, due)
         if person is not None:
             age = (now - item.raised_at).days

@@ -15,6 +15,7 @@ from sunrelay.people import revisions as people_revisions
 from sunrelay.people.errors import NotLinked
 from sunrelay.people.logic import AbsenceSpec, Directory, PersonSpec, TeamSpec, absence_instants
 from sunrelay.people.models import Absence, Component, Organization, Person, Team
+from sunrelay.worktime import NoWorkingTime, Period, deadline, usual_day
 
 T = TypeVar("T")
 
@@ -168,6 +169,18 @@ def _matching(found: QuerySet[M], text: str, *fields: str) -> QuerySet[M]:
     for name in fields:
         wanted |= Q(**{f"{name}__icontains": text})
     return found.filter(wanted)
+
+
+def due_in_working_time(slug: str, start: datetime, period: Period) -> datetime | None:
+    """When ``period`` of the person's own working time (days of their usual length) has
+    passed since ``start``, absences and holidays left out; None when they have no working
+    time for years (a sabbatical): they cannot be asked."""
+    directory = load_directory([slug])
+    working = period.working_time(usual_day(directory.person(slug).working_hours))
+    try:
+        return deadline(directory.schedule(slug), start, working)
+    except NoWorkingTime:
+        return None
 
 
 def agreements(team: Team) -> list[dict[str, Any]]:

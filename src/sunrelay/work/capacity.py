@@ -25,7 +25,7 @@ from sunrelay.work import logic, service
 from sunrelay.work.errors import SignalNotFound, StateNotAllowed
 from sunrelay.work.models import Ask, Signal, ValveOpening
 from sunrelay.work.permissions import require_of_team, require_response
-from sunrelay.worktime import NoWorkingTime, Period, deadline, usual_day
+from sunrelay.worktime import Period
 
 
 def manager_of(team: Team) -> Person | None:
@@ -85,15 +85,6 @@ def levels_above(team: Team, rules: logic.Rules, asked: set[str]) -> list[Person
     return out
 
 
-def _due(person: Person, start: datetime, period: Period) -> datetime | None:
-    directory = people_queries.load_directory([person.slug])
-    working = period.working_time(usual_day(directory.person(person.slug).working_hours))
-    try:
-        return deadline(directory.schedule(person.slug), start, working)
-    except NoWorkingTime:
-        return None  # away for years: cannot be asked
-
-
 def _ask(
     signal: Signal, persons: Sequence[Person], level: int, period: Period, now: datetime
 ) -> datetime | None:
@@ -101,7 +92,7 @@ def _ask(
     when the last of them has had their full period. Returns that instant."""
     dues: list[datetime] = []
     for person in persons:
-        due = _due(person, now, period)
+        due = people_queries.due_in_working_time(person.slug, now, period)
         if due is None:
             continue
         Ask.objects.create(signal=signal, person=person, level=level, due_at=due)
