@@ -44,6 +44,7 @@ bench: install
 	$(BIN)/python benchmarks/memory.py
 	$(BIN)/python benchmarks/scaleout.py
 	$(BIN)/python benchmarks/delivery.py
+	$(BIN)/python benchmarks/truckfactor.py
 	$(BIN)/python -m pip install -q -e ".[bench]"
 	$(BIN)/python benchmarks/delivery_duckdb.py
 

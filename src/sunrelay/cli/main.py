@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import functools
 import importlib
 import os
 from typing import Any
@@ -10,18 +11,9 @@ from typing import Any
 import typer
 from typer.core import TyperGroup
 
-# org.yaml's on-call sections and every domain's working-agreement keys (see below)
-import sunrelay.delivery.agreement
-import sunrelay.health.agreement
-import sunrelay.incidents.agreement
-import sunrelay.oncall.orgfile
-import sunrelay.work.agreement  # noqa: F401
 from sunrelay.cli.children import exit_on_sigterm, start_worker, stop_worker, watch_parent
 from sunrelay.cli.support import django_setup, handles_errors, out
 
-# Every command that reads an org file, with or without a database, checks the on-call
-# sections and the agreement keys of every domain: they register with the org-file reader
-# when imported (above; pure modules, no Django).
 # Each domain's sub-app, imported only when its command runs (or help lists it): a batch job
 # or a single question does not pay for loading every other domain's commands.
 DOMAINS = {
@@ -43,7 +35,22 @@ DOMAINS = {
     "metrics": ("sunrelay.delivery.cli", "metrics_app"),
     "work": ("sunrelay.work.cli", "work_app"),
     "health": ("sunrelay.health.cli", "health_app"),
+    "knowledge": ("sunrelay.knowledge.cli", "knowledge_app"),
 }
+# Commands that never read an org file: they skip loading what org files are checked against
+READ_NO_ORG_FILE = frozenset({"knowledge"})
+
+
+@functools.cache
+def org_sections() -> None:
+    """Every command that reads an org file, with or without a database, checks the on-call
+    sections and the agreement keys of every domain: they register with the org-file reader
+    when imported (pure modules, no Django; Django's app registry imports them too)."""
+    import sunrelay.delivery.agreement
+    import sunrelay.health.agreement
+    import sunrelay.incidents.agreement
+    import sunrelay.oncall.orgfile
+    import sunrelay.work.agreement  # noqa: F401
 
 
 class Domains(TyperGroup):
@@ -53,6 +60,8 @@ class Domains(TyperGroup):
         return [*super().list_commands(ctx), *DOMAINS]
 
     def get_command(self, ctx: Any, name: str) -> Any:
+        if name not in READ_NO_ORG_FILE:
+            org_sections()
         if name not in DOMAINS:
             return super().get_command(ctx, name)
         module, attribute = DOMAINS[name]

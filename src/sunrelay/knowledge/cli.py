@@ -1,0 +1,74 @@
+"""``sunrelay knowledge``: truck factors from git history, per repository and per component."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from sunrelay.cli.support import err, handles_errors, out, print_json
+
+knowledge_app = typer.Typer(no_args_is_help=True, help="Knowledge: truck factors, ownership gaps.")
+JSON = typer.Option(False, "--json", help="Print JSON.")
+
+
+@knowledge_app.command("busfactor")
+@handles_errors
+def busfactor(
+    path: Path = typer.Argument(..., help="A local git repository."),
+    rev: str = typer.Option("HEAD", "--rev", help="Count the files present at this revision."),
+    paths: list[str] = typer.Option(
+        [], "--paths", help="Only files matching this glob (repeat for more)."
+    ),
+    aliases: Path | None = typer.Option(
+        None, "--aliases", help="A file of NAME;ALIAS lines: two names of one developer."
+    ),
+    exclude_from: Path | None = typer.Option(
+        None, "--exclude-from", help="A file of globs, one per line: files left out."
+    ),
+    algorithm: str = typer.Option("greedy", "--algorithm", help="greedy or pruned."),
+    all_files: bool = typer.Option(
+        False, "--all-files", help="Keep vendored, generated and documentation files."
+    ),
+    as_json: bool = JSON,
+) -> None:
+    """The truck factor of a repository (Avelino et al., ICPC 2016): how many of its top
+    authors must leave before fewer than half its files have an author left."""
+    from sunrelay.knowledge import repository
+
+    options = repository.Options(
+        rev=rev,
+        paths=tuple(paths),
+        exclude=tuple(repository.read_globs(exclude_from)) if exclude_from else (),
+        aliases=tuple(repository.read_aliases(aliases)) if aliases else (),
+        algorithm=algorithm,
+        defaults=not all_files,
+    )
+    with Progress(
+        SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+        console=err, transient=True, disable=not err.is_terminal,
+    ) as bar:  # fmt: skip
+        task = bar.add_task("Reading the history…", total=None)
+        result, warnings = repository.truck_factor(
+            path, options, lambda n: bar.update(task, description=f"Read {n:,} commits…")
+        )
+    for warning in warnings:
+        err.print(f"warning: {warning}", markup=False)
+    if as_json:
+        print_json(result.json())
+        return
+    shown = (
+        "pruned greedy (the reference tool's later variant)" if algorithm == "pruned" else "greedy"
+    )
+    out.print(
+        f"Truck factor {result.truck_factor} ({shown}): {result.authored_files} of "
+        f"{result.files} files have an author",
+        markup=False,
+    )
+    table = Table("removed", "author", "files authored", "files still authored after")
+    for i, dev in enumerate(result.tf_authors, 1):
+        left = result.coverage[i][1] if i < len(result.coverage) else 0.0
+        table.add_row(str(i), dev.name, str(len(dev.files)), f"{left:.0%}")
+    out.print(table)
