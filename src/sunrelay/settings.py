@@ -13,6 +13,8 @@ SUNRELAY_OUTBOUND_ALLOW  networks/hosts besides the public internet that Slack a
               deliveries may reach, e.g. 10.0.0.0/8,hooks.internal; default: none
 SUNRELAY_BOTS GitHub logins that are machines though GitHub calls them users (comma-separated);
               logins ending in [bot] and accounts of type Bot are machines anyway
+SUNRELAY_REPOS  where local clones of the components' repositories live, as OWNER/NAME
+              folders, for truck factors; default: var/repos
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import dj_database_url
 
 BASE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(os.environ.get("SUNRELAY_VAR", Path.cwd() / "var")).resolve()
+REPOS_DIR = Path(os.environ.get("SUNRELAY_REPOS", VAR_DIR / "repos")).resolve()
 
 
 def _flag(name: str, default: bool = False) -> bool:
@@ -75,6 +78,7 @@ INSTALLED_APPS = [
     "sunrelay.delivery",
     "sunrelay.work",
     "sunrelay.health",
+    "sunrelay.knowledge",
 ]
 
 MIDDLEWARE = [

@@ -30,6 +30,7 @@ urlpatterns = [
     path("health/", include("sunrelay.delivery.urls")),
     path("work/", include("sunrelay.work.urls")),
     path("org-health/", include("sunrelay.health.urls")),
+    path("knowledge/", include("sunrelay.knowledge.urls")),
     path("metrics", exporter.metrics, name="metrics"),
     path("", include("sunrelay.people.urls")),
 ]

@@ -323,6 +323,8 @@ REFUSED: dict[str, list[tuple[str, str, dict[str, Any]]]] = {
         ("post", "/api/v1/work/signals/{signal}/respond", {"response": "resequence"})
     ],
     "api:move_valve": [("post", "/api/v1/work/teams/payments/valves/quarter-end/open", {})],
+    "knowledge:refresh": [("post", "/knowledge/components/ledger/refresh", {})],
+    "api:refresh_truck_factor": [("post", "/api/v1/knowledge/components/ledger/refresh", {})],
 }
 
 # writes anyone signed in may make, and why
@@ -430,6 +432,8 @@ READ_ONLY = {
     "orghealth:team",
     "orghealth:trace",
     "orghealth:maturity",
+    "knowledge:overview",
+    "knowledge:component",
 }
 
 

@@ -91,6 +91,7 @@ def _mount() -> None:
     from sunrelay.delivery.api import router as delivery_router
     from sunrelay.health.api import router as health_router
     from sunrelay.incidents.api import router as incidents_router
+    from sunrelay.knowledge.api import router as knowledge_router
     from sunrelay.notify.api import router as notify_router
     from sunrelay.oncall.api import intake_router
     from sunrelay.oncall.api import router as oncall_router
@@ -111,6 +112,7 @@ def _mount() -> None:
     api.add_router("/metrics", metrics_router)
     api.add_router("/work", work_router)
     api.add_router("/health", health_router)
+    api.add_router("/knowledge", knowledge_router)
 
 
 _mount()

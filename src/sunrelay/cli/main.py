@@ -49,6 +49,7 @@ def org_sections() -> None:
     import sunrelay.delivery.agreement
     import sunrelay.health.agreement
     import sunrelay.incidents.agreement
+    import sunrelay.knowledge.agreement
     import sunrelay.oncall.orgfile
     import sunrelay.work.agreement  # noqa: F401
 

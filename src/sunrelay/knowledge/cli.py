@@ -8,7 +8,7 @@ import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from sunrelay.cli.support import err, handles_errors, out, print_json
+from sunrelay.cli.support import django_setup, err, handles_errors, out, print_json
 
 knowledge_app = typer.Typer(no_args_is_help=True, help="Knowledge: truck factors, ownership gaps.")
 JSON = typer.Option(False, "--json", help="Print JSON.")
@@ -71,4 +71,58 @@ def busfactor(
     for i, dev in enumerate(result.tf_authors, 1):
         left = result.coverage[i][1] if i < len(result.coverage) else 0.0
         table.add_row(str(i), dev.name, str(len(dev.files)), f"{left:.0%}")
+    out.print(table)
+
+
+@knowledge_app.command("refresh")
+@handles_errors
+def refresh(
+    component: str = typer.Option("", "--component", help="Only this component."),
+    as_json: bool = JSON,
+) -> None:
+    """Recompute components' truck factors from the clones under the repositories folder
+    (SUNRELAY_REPOS, as OWNER/NAME folders)."""
+    django_setup()
+    from sunrelay.knowledge import service
+    from sunrelay.knowledge.schemas import knowledge_json
+
+    if component:
+        found = [service.refresh(component)]
+    else:
+        with Progress(console=err, transient=True, disable=not err.is_terminal) as bar:
+            task = bar.add_task("Truck factors", total=None)
+
+            def each(c: object, i: int, n: int) -> None:
+                bar.update(task, total=n, completed=i, description=f"Truck factor of {c}")
+
+            found = service.refresh_all(each=each)
+    rows = [knowledge_json(k) for k in found]
+    if as_json:
+        print_json(rows if not component else rows[0])
+        return
+    for row in rows:
+        shown = row["truck_factor"] if row["truck_factor"] is not None else "not computed"
+        out.print(f"{row['component']}: {shown} {row['problem']}".rstrip(), markup=False)
+
+
+@knowledge_app.command("components")
+@handles_errors
+def components(team: str = typer.Option("", "--team"), as_json: bool = JSON) -> None:
+    """Each component's truck factor, its top authors, maintainers and what it flags."""
+    django_setup()
+    from sunrelay.knowledge import service
+    from sunrelay.knowledge.schemas import row_json
+    from sunrelay.people import service as people
+
+    rows = [row_json(r) for r in service.rows(people.get_team(team) if team else None)]
+    if as_json:
+        print_json(rows)
+        return
+    table = Table("component", "criticality", "truck factor", "target", "top authors", "flags")
+    for r in rows:
+        tf = "—" if r["truck_factor"] is None else str(r["truck_factor"])
+        table.add_row(
+            r["component"], r["criticality"], tf, str(r["target"]), ", ".join(r["tf_authors"]),
+            "\n".join(r["flags"]),
+        )  # fmt: skip
     out.print(table)

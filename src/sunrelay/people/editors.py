@@ -235,6 +235,7 @@ def _component_form(p: QueryDict) -> dict[str, Any]:
         "maintainers": _ids(p.get("maintainers", "")),
         "criticality": p.get("criticality", "medium"),
         "repos": _ids(p.get("repos", "")),
+        "paths": _ids(p.get("paths", "")),
     }
 
 
@@ -247,6 +248,7 @@ def _component_current(c: Component) -> dict[str, Any]:
         "maintainers": sorted(m.slug for m in c.maintainers.all()),
         "criticality": c.criticality,
         "repos": list(c.repos),
+        "paths": list(c.paths),
     }
 
 

@@ -106,6 +106,7 @@ class ComponentSpec:
     system: str = ""
     description: str = ""
     repos: list[str] = field(default_factory=list)  # "owner/name" on GitHub
+    paths: list[str] = field(default_factory=list)  # globs: its files in those repositories
 
 
 @dataclass

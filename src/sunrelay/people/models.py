@@ -128,6 +128,7 @@ class Component(models.Model):
     links_changed_at = models.DateTimeField(null=True, blank=True)
     system = models.CharField(max_length=100, blank=True)
     repos = models.JSONField(default=list, blank=True)  # ["owner/name"] on GitHub
+    paths = models.JSONField(default=list, blank=True)  # globs: its files in those repos
 
     class Meta:
         ordering = ["slug"]
@@ -147,6 +148,7 @@ class Component(models.Model):
             system=self.system,
             description=self.description,
             repos=list(self.repos),
+            paths=list(self.paths),
         )
 
 

@@ -89,6 +89,7 @@ COMPONENT_KEYS = {
     "system",
     "description",
     "repos",
+    "paths",
 }
 ABSENCE_KEYS = {"person", "from", "to", "reason"}
 
@@ -421,6 +422,9 @@ def check_component(c: Checker, item: dict, path: Path) -> None:
     for i, repo in enumerate(c.strings(item, path, "repos")):
         if not REPO.match(repo):
             c.add((*path, "repos", i), f"{repo!r} is not a GitHub repository like 'owner/name'")
+    for i, glob in enumerate(c.strings(item, path, "paths")):
+        if not glob.strip() or glob.startswith("/") or ".." in glob.split("/"):
+            c.add((*path, "paths", i), f"{glob!r} is not a path glob inside a repository")
     crit = c.string(item, path, "criticality")
     if crit is not None and crit not in CRITICALITIES:
         c.add((*path, "criticality"), f"{crit!r} is not one of {', '.join(CRITICALITIES)}")
@@ -672,6 +676,7 @@ def build(data: dict) -> OrgSpec:
             system=str(k.get("system") or ""),
             description=str(k.get("description") or ""),
             repos=strs(k.get("repos")),
+            paths=strs(k.get("paths")),
         )
         for k in data.get("components") or []
     ]
@@ -787,6 +792,7 @@ def to_data(spec: OrgSpec) -> dict[str, Any]:
                 "description": k.description,
                 "links": [compact({"url": x.url, "title": x.title}) for x in k.links],
                 "repos": k.repos,
+                "paths": k.paths,
             }
         )
         for k in spec.components

@@ -134,6 +134,7 @@ class ComponentIn(Schema):
     system: str = ""
     description: str = ""
     repos: list[str] = []
+    paths: list[str] = []
 
 
 class ComponentPatch(Schema):
@@ -146,6 +147,7 @@ class ComponentPatch(Schema):
     system: str | None = None
     description: str | None = None
     repos: list[str] | None = None
+    paths: list[str] | None = None
 
 
 class ComponentOut(Schema):
@@ -159,6 +161,7 @@ class ComponentOut(Schema):
     system: str
     description: str
     repos: list[str]
+    paths: list[str]
 
     @staticmethod
     def resolve_id(obj: Any) -> str:

@@ -191,6 +191,7 @@ def _apply_component(component: Component, spec: ComponentSpec, prefix: str = ""
         component.links_changed_at = clock.now()
     component.links = links
     component.repos = spec.repos
+    component.paths = spec.paths
     component.save()
     component.maintainers.set(_people(spec.maintainers, f"{prefix}maintainers"))
 

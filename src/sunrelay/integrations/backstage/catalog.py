@@ -21,6 +21,8 @@ so problems point into the catalog. Sunrelay's own facts travel as annotations:
     sunrelay.dev/dri, sunrelay.dev/maintainers, sunrelay.dev/criticality      (Component)
     github.com/project-slug     acme/payments          (Component: its repository, Backstage's
                                 own; more in sunrelay.dev/repos, comma-separated)
+    sunrelay.dev/paths          services/pay/**        (Component: the globs that pick its
+                                files in those repositories, comma-separated)
     backstage.io/adr-location   where the component's decision records live (Component; the
                                 ADR plugin reads it); kept as the component's "ADRs" link
 """
@@ -289,6 +291,8 @@ def _component(data: dict[str, Any]) -> Converted:
     )
     if repos:
         item["repos"] = repos
+    if notes.get(A + "paths"):
+        item["paths"] = _split(notes[A + "paths"])
     return (
         "components",
         item,
@@ -300,6 +304,7 @@ def _component(data: dict[str, Any]) -> Converted:
             "criticality": (*ANN, A + "criticality"),
             "links": ("metadata", "links"),
             "repos": (*ANN, PROJECT_SLUG),
+            "paths": (*ANN, A + "paths"),
         },
     )
 
@@ -455,6 +460,7 @@ def write_catalog(spec: OrgSpec, *, adr_location: str | None = None) -> str:
             A + "criticality": k.criticality,
             PROJECT_SLUG: k.repos[0] if k.repos else None,
             A + "repos": ",".join(k.repos[1:]) or None,
+            A + "paths": ",".join(k.paths) or None,
             ADR_LOCATION: next(
                 (x.url for x in k.links if x.title.strip().lower() in ADR_LINK_TITLES),
                 adr_location,

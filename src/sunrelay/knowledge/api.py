@@ -1,0 +1,32 @@
+"""/api/v1/knowledge: components' truck factors; recomputing one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router
+
+from sunrelay.api.auth import actor
+from sunrelay.knowledge import service
+from sunrelay.knowledge.schemas import ComponentKnowledgeOut, row_json
+from sunrelay.people import service as people
+
+router = Router(tags=["knowledge"])
+
+
+@router.get("/components", response=list[ComponentKnowledgeOut])
+def components(request: HttpRequest, team: str = "") -> Any:
+    return [row_json(r) for r in service.rows(people.get_team(team) if team else None)]
+
+
+@router.get("/components/{slug}", response=ComponentKnowledgeOut)
+def component(request: HttpRequest, slug: str) -> Any:
+    people.get_component(slug)
+    return next(row_json(r) for r in service.rows() if r.component.slug == slug)
+
+
+@router.post("/components/{slug}/refresh", response=ComponentKnowledgeOut)
+def refresh_truck_factor(request: HttpRequest, slug: str) -> Any:
+    service.refresh(slug, actor(request))
+    return next(row_json(r) for r in service.rows() if r.component.slug == slug)
