@@ -186,7 +186,7 @@ teams:
     [vibes] = [p for p in found if "agreement.vibes" in p]
     # the keys a person can write, never Python internals (they read "<function …>" once)
     assert vibes.endswith(
-        "unknown agreement key; expected one of: concerns, failure, handoff, incident, "
+        "unknown agreement key; expected one of: concerns, failure, handoff, incident, knowledge, "
         + ("oncall, pulse, review, states, status, wip, work")
     ), vibes
     assert "<function" not in "".join(found) and "escalate_after" in "".join(found)

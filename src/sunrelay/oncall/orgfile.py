@@ -9,7 +9,7 @@ from sunrelay.oncall import roster, specs
 from sunrelay.oncall.agreement import covers_next
 from sunrelay.oncall.specs import ScheduleSpec
 from sunrelay.people.logic import Directory, OrgSpec, TeamSpec
-from sunrelay.people.orgfile import Known, Path, Section, register_section
+from sunrelay.people.orgfile import Known, Path, Section, register_gaps, register_section
 
 Problems = list[tuple[Path, str]]
 
@@ -56,9 +56,30 @@ def check_route(item: dict, path: Path, known: Known) -> Problems:
     return _refs([((*path, "component"), spec.component)], known.get("components"), "component")
 
 
+# components this critical are paged for: their owner team needs an on-call schedule
+NEEDS_ON_CALL = ("high", "critical")
+
+
+def without_on_call(spec: OrgSpec) -> list[tuple[str, str]]:
+    """The gap ``org lint`` warns about: a high or critical component whose owner team has
+    no on-call schedule. Judged only when the source declares its schedules."""
+    if "schedules" not in spec.extra:
+        return []
+    covered = {str(s.get("team")) for s in spec.extra["schedules"] if s.get("team")}
+    return [
+        (
+            f"component {c.id}",
+            f"is {c.criticality} but its owner team {c.owner} has no on-call schedule",
+        )
+        for c in spec.components
+        if c.criticality in NEEDS_ON_CALL and c.owner and c.owner not in covered
+    ]
+
+
 register_section(Section("schedules", check_schedule))
 register_section(Section("escalation_policies", check_policy))
 register_section(Section("alert_routes", check_route))
+register_gaps(without_on_call)
 
 
 def read_schedule(spec: OrgSpec, schedule: str) -> ScheduleSpec:

@@ -12,7 +12,7 @@ from rich.table import Table
 
 from sunrelay.cli.support import django_setup, err, fail, handles_errors, out, print_json
 from sunrelay.core import clock
-from sunrelay.people.orgfile import OrgFileInvalid
+from sunrelay.people.orgfile import OrgFileInvalid, gaps
 from sunrelay.people.sources import read_source
 from sunrelay.worktime import describe_week
 
@@ -42,12 +42,17 @@ def lint(
     files: list[str] = typer.Argument(..., help="org.yaml, or Backstage catalog files/folders."),
     fmt: str = FORMAT,
 ) -> None:
-    """Check a directory file; print FILE:LINE: PATH: MESSAGE for each problem (exit 1)."""
+    """Check a directory file; print FILE:LINE: PATH: MESSAGE for each problem (exit 1), then
+    a warning for each ownership gap (which does not fail the file)."""
     spec, _ = _read(files, fmt)
+    found = gaps(spec)
     out.print(
         f"{', '.join(files)}: ok ({len(spec.people)} people, {len(spec.teams)} teams, "
         f"{len(spec.components)} components, {len(spec.absences)} absences)"
+        + (f"; {len(found)} warning{'' if len(found) == 1 else 's'}" if found else "")
     )
+    for where, what in found:
+        err.print(f"[yellow]warning:[/yellow] {where} {what}", highlight=False)
 
 
 @org_app.command("import")

@@ -224,3 +224,44 @@ class Directory:
             found.update(self.team(current).members)
             todo.extend(t.id for t in self.pods(current))
         return sorted(found)
+
+
+def agreement_chain(spec: OrgSpec, team: str | None) -> list[dict[str, Any]]:
+    """The working agreements ``team`` works by, nearest first (its own, the teams above it,
+    the organisation's), as ``people.queries.agreements`` reads them from the database."""
+    teams = {t.id: t for t in spec.teams}
+    chain: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    current = teams.get(team or "")
+    while current is not None and current.id not in seen:
+        seen.add(current.id)
+        chain.append(current.agreement or {})
+        current = teams.get(current.parent or "")
+    chain.append(spec.agreement or {})
+    return chain
+
+
+def gaps(spec: OrgSpec) -> list[tuple[str, str]]:
+    """Ownership gaps the directory alone shows (seed 004: an owner for everything): a
+    component without an owner team or a DRI, a team without a lead, a person in no team.
+    Sections the source leaves out are not judged."""
+    found: list[tuple[str, str]] = []
+    if "components" in spec.sections:
+        for c in spec.components:
+            missing = [
+                what for what, value in (("owner team", c.owner), ("DRI", c.dri)) if not value
+            ]
+            if missing:
+                found.append((f"component {c.id}", f"has no {' and no '.join(missing)}"))
+    if "teams" in spec.sections:
+        for t in spec.teams:
+            if not t.lead:
+                found.append((f"team {t.id}", "has no lead"))
+        if "people" in spec.sections:
+            placed = {m for t in spec.teams for m in t.members} | {
+                t.lead for t in spec.teams if t.lead
+            }
+            for p in spec.people:
+                if p.id not in placed:
+                    found.append((f"person {p.id}", "is in no team"))
+    return found

@@ -27,6 +27,7 @@ from sunrelay.people.logic import (
     TeamSpec,
     normalize_hours,
 )
+from sunrelay.people.logic import gaps as gaps_in_directory
 from sunrelay.worktime import (
     WEEKDAYS,
     check_code,
@@ -119,6 +120,26 @@ def register_agreement(key: str, rules: dict[str, Callable[[object], object]]) -
     """Let a domain add keys to the teams' working agreement (``incident: {…}``), or names
     to a section another owns (``review: {pr: …}``)."""
     AGREEMENT_KEYS[key] = {**AGREEMENT_KEYS.get(key, {}), **rules}
+
+
+# What ``org lint`` warns about without refusing the file: ownership and knowledge gaps. The
+# directory's own are in ``logic.gaps``; a domain adds its own (who has no on-call, …).
+GapCheck = Callable[[OrgSpec], list[tuple[str, str]]]
+GAP_CHECKS: list[GapCheck] = []
+
+
+def register_gaps(check: GapCheck) -> None:
+    if check not in GAP_CHECKS:
+        GAP_CHECKS.append(check)
+
+
+def gaps(spec: OrgSpec) -> list[tuple[str, str]]:
+    """(where, what) for every gap the directory and the registered domains see, in order of
+    where: a component's gaps together."""
+    found = gaps_in_directory(spec)
+    for check in GAP_CHECKS:
+        found += check(spec)
+    return sorted(found)
 
 
 @dataclass(frozen=True, order=True)
