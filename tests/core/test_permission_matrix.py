@@ -433,6 +433,7 @@ READ_ONLY = {
     "orghealth:trace",
     "orghealth:maturity",
     "knowledge:overview",
+    "orghealth:single_points",
     "knowledge:component",
 }
 

@@ -167,3 +167,25 @@ components:
     assert [str(p) for p in refused.value.problems] == [
         "org.yaml:6: components[0].paths[1]: '../secrets/**' is not a path glob inside a repository"
     ]
+
+
+def test_the_only_author_of_a_critical_component_is_a_single_point_of_failure(demo, clones):
+    from sunrelay.health import spof
+
+    _ledger_paths(["src/core*.py"])  # Ana's four files; Bruno shares one: truck factor 1
+    with clock.frozen(NOW):
+        assert service.refresh("ledger").truck_factor == 1
+    points = {(t.slug, p.person): p.stops for t, found in spof.everyone() for p in found}
+    assert (
+        "component ledger (truck factor 1: without them, under half its files have an author)"
+        in points[("payments", "ana")]
+    )
+    ana = sign_in("ana")
+    page = ana.get("/org-health/single-points/")
+    api = ana.get("/api/v1/health/single-points?team=payments").json()
+    shown = CliRunner().invoke(app, ["health", "single-points", "--team", "payments", "--json"])
+    assert page.status_code == 200 and b"truck factor 1" in page.content
+    assert api == json.loads(shown.stdout)
+    ana_row = next(r for r in api if r["person"] == "ana")
+    assert ana_row["team"] == "payments"
+    assert ana_row["stops"] == list(points[("payments", "ana")])

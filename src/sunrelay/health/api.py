@@ -8,7 +8,17 @@ from ninja import Router, Schema, Status
 from sunrelay.api.auth import acting_actor, actor
 from sunrelay.core.errors import whole_number
 from sunrelay.core.permissions import require
-from sunrelay.health import concerns, diagnose, drift, maturity, pulse, service, skiplevel, trace
+from sunrelay.health import (
+    concerns,
+    diagnose,
+    drift,
+    maturity,
+    pulse,
+    service,
+    skiplevel,
+    spof,
+    trace,
+)
 from sunrelay.health.schemas import concern_json, diagnosis_json, state_json
 from sunrelay.people import service as people
 from sunrelay.people.models import Team
@@ -43,6 +53,14 @@ class ConcernIn(Schema):
 class ActIn(Schema):
     action: str = ""
     actor: str | None = None
+
+
+@router.get("/single-points", response=list[Json])
+def single_points_of_failure(request: HttpRequest, team: str = "") -> list[Json]:
+    """People who are the only one able to act for something, and what stops while away."""
+    if team:
+        people.get_team(team)
+    return spof.as_json(spof.everyone(team or None))
 
 
 @router.post("/concerns", response={201: Json})

@@ -282,3 +282,24 @@ def list_concerns(
         out.print(
             f"#{c['id']} {c['team']} {c['category']} ({c['severity']}): {state}", markup=False
         )
+
+
+@health_app.command("single-points")
+@handles_errors
+def single_points(team: str = typer.Option("", "--team"), as_json: bool = JSON) -> None:
+    """People who are the only one able to act for something (its only DRI and maintainer,
+    its only on-call, its only author, …) and what would stop while they are away."""
+    django_setup()
+    from sunrelay.health import spof
+    from sunrelay.people import service as people
+
+    if team:
+        people.get_team(team)
+    found = spof.as_json(spof.everyone(team or None))
+    if as_json:
+        print_json(found)
+        return
+    if not found:
+        out.print("No single points of failure found.")
+    for row in found:
+        out.print(f"{row['team']}: {row['person']}: {'; '.join(row['stops'])}", markup=False)

@@ -7,6 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from sunrelay.decisions.models import Record
+from sunrelay.knowledge.logic import CRITICAL
 from sunrelay.oncall.models import OnCallSchedule
 from sunrelay.people import delegation
 from sunrelay.people.models import Component, Person, Team
@@ -34,11 +35,20 @@ def _schedule_people(schedule: OnCallSchedule) -> set[str]:
 
 def single_points(team: Team) -> list[SinglePoint]:
     stops: dict[str, list[str]] = defaultdict(list)
-    components = Component.objects.filter(owner=team).select_related("dri")
+    components = Component.objects.filter(owner=team).select_related("dri", "knowledge")
     for c in components.prefetch_related("maintainers"):
         able = {m.slug for m in c.maintainers.all()} | ({c.dri.slug} if c.dri else set())
         if len(able) == 1:
             stops[next(iter(able))].append(f"component {c.slug} (its only DRI and maintainer)")
+    for c in components:
+        known = getattr(c, "knowledge", None)
+        if c.criticality in CRITICAL and known is not None and known.truck_factor == 1:
+            top = next((a for a in known.authors if a["name"] == known.tf_authors[0]), None)
+            if top is not None and top.get("person"):
+                stops[top["person"]].append(
+                    f"component {c.slug} (truck factor 1: without them, under half its files "
+                    "have an author)"
+                )
     for s in OnCallSchedule.objects.filter(team=team):
         able = _schedule_people(s)
         if len(able) == 1:
@@ -56,3 +66,17 @@ def single_points(team: Team) -> list[SinglePoint]:
             if len(holders) == 1:
                 stops[holders[0]].append(f"valve {valve.name} (the only {'/'.join(group)} opener)")
     return [SinglePoint(slug, tuple(what)) for slug, what in sorted(stops.items())]
+
+
+def everyone(team: str | None = None) -> list[tuple[Team, list[SinglePoint]]]:
+    """Each team (or ``team``) with its single points, teams without any left out."""
+    teams = Team.objects.filter(slug=team) if team else Team.objects.order_by("slug")
+    return [(t, found) for t in teams if (found := single_points(t))]
+
+
+def as_json(rows: list[tuple[Team, list[SinglePoint]]]) -> list[dict]:
+    return [
+        {"team": t.slug, "person": p.person, "stops": list(p.stops)}
+        for t, found in rows
+        for p in found
+    ]

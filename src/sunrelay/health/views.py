@@ -22,6 +22,7 @@ from sunrelay.health import (
     pulse,
     service,
     skiplevel,
+    spof,
     trace,
 )
 from sunrelay.health.concerns_logic import CATEGORIES, SEVERITIES
@@ -58,6 +59,12 @@ def team(request: HttpRequest, slug: str) -> HttpResponse:
         "describe": logic.DESCRIBE,
     }
     return render(request, "health/team.html", context)
+
+
+@login_required
+def single_points_page(request: HttpRequest) -> HttpResponse:
+    rows = spof.everyone()
+    return render(request, "health/single_points.html", {**HERE, "rows": rows})
 
 
 def team_section(team: Team) -> SafeString:
