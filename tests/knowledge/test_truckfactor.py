@@ -256,3 +256,24 @@ def test_the_cli_refuses_a_malformed_aliases_file(tmp_path: Path) -> None:
     )
     assert done.exit_code == 1
     assert "line 1: expected NAME;ALIAS" in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("glob", "path", "matches"),
+    [
+        ("*.py", "a/b/c.py", True),
+        ("/setup.py", "setup.py", True),
+        ("/setup.py", "pkg/setup.py", False),
+        ("src/**", "src/a/b.py", True),
+        ("src/*", "src/a/b.py", False),
+        ("**/gen/*.py", "x/gen/a.py", True),
+        ("**/gen/*.py", "gen/a.py", True),
+        ("lib/", "lib/x/y.c", True),
+        ("a?.py", "ab.py", True),
+        ("a?.py", "a/.py", False),
+    ],
+)
+def test_globs_cross_folders_only_with_a_double_star(glob: str, path: str, matches: bool) -> None:
+    from sunrelay.knowledge import exclusions
+
+    assert exclusions.matches(path, [glob]) is matches

@@ -87,11 +87,14 @@ def glob_pattern(glob: str) -> re.Pattern[str]:
     """A path glob as a regular expression over a whole ``/``-separated path: ``*`` and ``?``
     stay inside one folder, ``**`` crosses folders (``a/**`` is everything under ``a``,
     ``**/x`` is ``x`` at any depth). A glob with no ``/`` matches a file name at any depth,
-    as in ``.gitignore``. Raises ValueError for an empty glob."""
+    as in ``.gitignore``, unless it starts with ``/``, which anchors it at the top. Raises
+    ValueError for an empty glob."""
     glob = glob.strip().removeprefix("./")
+    anchored = glob.startswith("/")
+    glob = glob.lstrip("/")
     if not glob:
         raise ValueError("an empty glob")
-    if "/" not in glob.rstrip("/"):
+    if "/" not in glob.rstrip("/") and not anchored:
         glob = "**/" + glob
     if glob.endswith("/"):
         glob += "**"
