@@ -21,6 +21,7 @@ from sunrelay.decisions import service as decisions
 from sunrelay.delivery import service as delivery
 from sunrelay.delivery.models import Deployment
 from sunrelay.demo import delivery as github_history
+from sunrelay.demo import knowledge as knowledge_history
 from sunrelay.demo import work as work_history
 from sunrelay.health import concerns
 from sunrelay.health import service as org_health
@@ -89,6 +90,7 @@ def build(
         ("on-call overrides", lambda: _overrides(now, done)),
         ("work in flight", lambda: done.add("initiatives", work_history.build(monday, now))),
         ("concerns", lambda: _concerns(monday, now, done)),
+        ("truck factors", lambda: done.add("truck factors", knowledge_history.build())),
         ("operating states", lambda: _states(monday, now, done)),
     ]
     for name, part in parts:

@@ -118,11 +118,14 @@ def components(team: str = typer.Option("", "--team"), as_json: bool = JSON) -> 
     if as_json:
         print_json(rows)
         return
-    table = Table("component", "criticality", "truck factor", "target", "top authors", "flags")
+    table = Table("component", "criticality", "truck factor", "target", "top authors")
     for r in rows:
         tf = "—" if r["truck_factor"] is None else str(r["truck_factor"])
+        tf += f" ({r['problem']})" if r["problem"] else ""
         table.add_row(
-            r["component"], r["criticality"], tf, str(r["target"]), ", ".join(r["tf_authors"]),
-            "\n".join(r["flags"]),
-        )  # fmt: skip
+            r["component"], r["criticality"], tf, str(r["target"]), ", ".join(r["tf_authors"])
+        )
     out.print(table)
+    for r in rows:
+        for flag in r["flags"]:
+            out.print(f"⚑ {r['component']}: {flag}", markup=False)
