@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "sunrelay.work",
     "sunrelay.health",
     "sunrelay.knowledge",
+    "sunrelay.access",
 ]
 
 MIDDLEWARE = [

@@ -31,6 +31,7 @@ urlpatterns = [
     path("work/", include("sunrelay.work.urls")),
     path("org-health/", include("sunrelay.health.urls")),
     path("knowledge/", include("sunrelay.knowledge.urls")),
+    path("access/", include("sunrelay.access.urls")),
     path("metrics", exporter.metrics, name="metrics"),
     path("", include("sunrelay.people.urls")),
 ]

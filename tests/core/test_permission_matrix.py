@@ -18,9 +18,11 @@ import pytest
 from django.apps import apps
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from sunrelay.access import service as access
 from sunrelay.api import api
 from sunrelay.cadence import retros, rituals, status
 from sunrelay.core import clock
+from sunrelay.core.permissions import Actor
 from sunrelay.decisions import review
 from sunrelay.decisions import service as decisions
 from sunrelay.delivery import service as delivery
@@ -324,6 +326,41 @@ REFUSED: dict[str, list[tuple[str, str, dict[str, Any]]]] = {
     ],
     "api:move_valve": [("post", "/api/v1/work/teams/payments/valves/quarter-end/open", {})],
     "knowledge:refresh": [("post", "/knowledge/components/ledger/refresh", {})],
+    "access:request": [
+        (
+            "post",
+            "/access/request/",
+            {
+                "system": "prod-db",
+                "role": "read-replica",
+                "person": "mia",
+                "reason": "x",
+                "days": "1",
+            },
+        )
+    ],
+    "access:approve": [("post", "/access/grants/{grant}/approve/", {})],
+    "access:deny": [("post", "/access/grants/{grant}/deny/", {"reason": "no"})],
+    "access:revoke": [("post", "/access/grants/{active}/revoke/", {"reason": "x"})],
+    "api:request_grant": [
+        (
+            "post",
+            "/api/v1/access/grants",
+            {
+                "system": "prod-db",
+                "role": "read-replica",
+                "person": "mia",
+                "reason": "x",
+                "days": 1,
+            },
+        )
+    ],
+    "api:approve_grant": [("post", "/api/v1/access/grants/{grant}/approve", {})],
+    "api:deny_grant": [("post", "/api/v1/access/grants/{grant}/deny", {"reason": "no"})],
+    "api:revoke_grant": [("post", "/api/v1/access/grants/{active}/revoke", {})],
+    "api:record_rotation": [
+        ("post", "/api/v1/access/systems/prod-db/credentials/migration-user/rotated", {})
+    ],
     "api:refresh_truck_factor": [("post", "/api/v1/knowledge/components/ledger/refresh", {})],
 }
 
@@ -434,6 +471,8 @@ READ_ONLY = {
     "orghealth:maturity",
     "knowledge:overview",
     "orghealth:single_points",
+    "access:register",
+    "access:grant",
     "knowledge:component",
 }
 
@@ -477,6 +516,9 @@ def world(demo) -> dict[str, Any]:
         concern = concerns.raise_concern("payments", "bruno", "technical", "low", "no runbook")
         retro = rituals.save_ritual(RETRO, by="ana")
         card = retros.add_input(retro.pk, utc(2026, 11, 27, 15), "bruno", kind="idea", text="x")
+        asked = access.request_grant("prod-db", "read-replica", "mia", "lag", 3, by=Actor("mia"))
+        active = access.request_grant("grafana", "editor", "mia", "boards", 3, by=Actor("mia"))
+        access.approve(active.pk, Actor("ana"))
         retros.make_action(card.pk, "ana", owner="bruno", due=date(2026, 12, 4))
         note = notify.send("ana", "test", "Hello", "")
         note.state = "dead"
@@ -501,6 +543,8 @@ def world(demo) -> dict[str, Any]:
             "concern": concern.pk,
             "retro": retro.pk,
             "card": card.pk,
+            "grant": asked.pk,
+            "active": active.pk,
         }
 
 

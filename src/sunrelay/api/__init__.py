@@ -85,6 +85,7 @@ def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 
 def _mount() -> None:
+    from sunrelay.access.api import router as access_router
     from sunrelay.cadence.api import router as cadence_router
     from sunrelay.decisions.api import router as decisions_router
     from sunrelay.delivery.api import metrics_router, webhook_router
@@ -113,6 +114,7 @@ def _mount() -> None:
     api.add_router("/work", work_router)
     api.add_router("/health", health_router)
     api.add_router("/knowledge", knowledge_router)
+    api.add_router("/access", access_router)
 
 
 _mount()

@@ -36,6 +36,7 @@ DOMAINS = {
     "work": ("sunrelay.work.cli", "work_app"),
     "health": ("sunrelay.health.cli", "health_app"),
     "knowledge": ("sunrelay.knowledge.cli", "knowledge_app"),
+    "access": ("sunrelay.access.cli", "access_app"),
 }
 # Commands that never read an org file: they skip loading what org files are checked against
 READ_NO_ORG_FILE = frozenset({"knowledge"})
@@ -46,6 +47,7 @@ def org_sections() -> None:
     """Every command that reads an org file, with or without a database, checks the on-call
     sections and the agreement keys of every domain: they register with the org-file reader
     when imported (pure modules, no Django; Django's app registry imports them too)."""
+    import sunrelay.access.orgfile
     import sunrelay.delivery.agreement
     import sunrelay.health.agreement
     import sunrelay.incidents.agreement

@@ -62,6 +62,25 @@ def send(
         return existing
 
 
+def queue_for_channel(
+    recipient: Person, kind: str, subject: str, channel: str, *, key: str, body: str = ""
+) -> Notification:
+    """Queue a message for one registered system channel (a revoke hook, …) rather than the
+    recipient's own choice of channels: sent now, retried with backoff, a dead letter after
+    the last attempt, like any other. ``recipient`` is who answers for it (in the dead-letter
+    list and the inbox's errors). With ``key`` already queued, that one is returned."""
+    existing = Notification.objects.filter(key=key).first()
+    if existing is not None:
+        return existing
+    now = clock.now()
+    made = Notification(
+        key=key, recipient=recipient, kind=kind, subject=logic.one_line(subject)[:300],
+        body=body, urgent=True, channels=[channel], created_at=now, deliver_after=now,
+    )  # fmt: skip
+    made.save(force_insert=True)
+    return made
+
+
 def send_many(
     recipients: Iterable[Person],
     kind: str,
