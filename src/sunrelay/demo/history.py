@@ -20,6 +20,7 @@ from sunrelay.decisions import review
 from sunrelay.decisions import service as decisions
 from sunrelay.delivery import service as delivery
 from sunrelay.delivery.models import Deployment
+from sunrelay.demo import access as access_history
 from sunrelay.demo import delivery as github_history
 from sunrelay.demo import knowledge as knowledge_history
 from sunrelay.demo import work as work_history
@@ -91,6 +92,7 @@ def build(
         ("work in flight", lambda: done.add("initiatives", work_history.build(monday, now))),
         ("concerns", lambda: _concerns(monday, now, done)),
         ("truck factors", lambda: done.add("truck factors", knowledge_history.build())),
+        ("access grants", lambda: done.add("access grants", access_history.build(now))),
         ("operating states", lambda: _states(monday, now, done)),
     ]
     for name, part in parts:
