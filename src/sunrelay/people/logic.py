@@ -56,6 +56,7 @@ class PersonSpec:
     roles: list[str] = field(default_factory=list)
     github: str = ""  # the GitHub login
     emails: list[str] = field(default_factory=list)  # other addresses their commits carry
+    start_date: date | None = None  # their first day: an onboarding programme starts from it
 
     @property
     def workdays(self) -> list[str]:

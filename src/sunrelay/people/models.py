@@ -40,6 +40,7 @@ class Person(models.Model):
     roles = models.JSONField(default=list)
     github = models.CharField("GitHub login", max_length=60, blank=True, db_index=True)
     emails = models.JSONField(default=list, blank=True)  # other addresses on their commits
+    start_date = models.DateField(null=True, blank=True)  # their first day
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -66,6 +67,7 @@ class Person(models.Model):
             roles=list(self.roles),
             github=self.github,
             emails=list(self.emails),
+            start_date=self.start_date,
         )
 
 

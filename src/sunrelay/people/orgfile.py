@@ -59,6 +59,7 @@ PERSON_KEYS = {
     "roles",
     "github",
     "emails",
+    "start_date",
 }
 TEAM_KEYS = {
     "id",
@@ -324,6 +325,11 @@ def check_person(c: Checker, item: dict, path: Path) -> None:
     tz = c.string(item, path, "timezone", required=True)
     if tz is not None and not is_zone(tz):
         c.add((*path, "timezone"), f"{tz!r} is not an IANA time zone")
+    if item.get("start_date") is not None:
+        try:
+            as_date(item["start_date"])
+        except (ValueError, TypeError):
+            c.add((*path, "start_date"), "must be a date like 2026-12-01")
     workdays = c.strings(item, path, "workdays") if "workdays" in item else None
     seen: set[int] = set()
     for i, day in enumerate(workdays or []):
@@ -662,6 +668,7 @@ def build(data: dict) -> OrgSpec:
             roles=strs(p.get("roles")),
             github=str(p.get("github") or ""),
             emails=strs(p.get("emails")),
+            start_date=as_date(p["start_date"]) if p.get("start_date") else None,
         )
         for p in data.get("people") or []
     ]
@@ -778,6 +785,8 @@ def to_data(spec: OrgSpec) -> dict[str, Any]:
             out["github"] = p.github
         if p.emails:
             out["emails"] = p.emails
+        if p.start_date:
+            out["start_date"] = p.start_date
         return out
 
     def compact(values: dict[str, Any]) -> dict[str, Any]:

@@ -20,6 +20,7 @@ class PersonIn(Schema):
     roles: list[str] = []
     github: str = ""
     emails: list[str] = []
+    start_date: date | None = None
 
 
 class PersonPatch(Schema):
@@ -32,6 +33,7 @@ class PersonPatch(Schema):
     roles: list[str] | None = None
     github: str | None = None
     emails: list[str] | None = None
+    start_date: date | None = None
 
 
 class PersonOut(Schema):
@@ -45,6 +47,7 @@ class PersonOut(Schema):
     roles: list[str]
     github: str
     emails: list[str]
+    start_date: date | None
 
     @staticmethod
     def resolve_id(obj: Any) -> str:

@@ -166,6 +166,7 @@ def _apply_person(person: Person, spec: PersonSpec, prefix: str = "") -> None:
     person.timezone, person.working_hours = spec.timezone, spec.working_hours
     person.holidays, person.roles = spec.holidays or "", spec.roles
     person.github, person.emails = spec.github, spec.emails
+    person.start_date = spec.start_date
     person.save()
 
 
