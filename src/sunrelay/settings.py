@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "sunrelay.health",
     "sunrelay.knowledge",
     "sunrelay.access",
+    "sunrelay.onboarding",
 ]
 
 MIDDLEWARE = [

@@ -32,6 +32,7 @@ urlpatterns = [
     path("org-health/", include("sunrelay.health.urls")),
     path("knowledge/", include("sunrelay.knowledge.urls")),
     path("access/", include("sunrelay.access.urls")),
+    path("onboarding/", include("sunrelay.onboarding.urls")),
     path("metrics", exporter.metrics, name="metrics"),
     path("", include("sunrelay.people.urls")),
 ]

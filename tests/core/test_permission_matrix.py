@@ -30,6 +30,7 @@ from sunrelay.health import concerns
 from sunrelay.incidents import followups
 from sunrelay.incidents import service as incidents
 from sunrelay.notify import service as notify
+from sunrelay.onboarding import service as onboarding
 from sunrelay.oncall import service as oncall
 from sunrelay.oncall.models import EscalationPolicy
 from sunrelay.people import service as people
@@ -358,6 +359,18 @@ REFUSED: dict[str, list[tuple[str, str, dict[str, Any]]]] = {
     "api:approve_grant": [("post", "/api/v1/access/grants/{grant}/approve", {})],
     "api:deny_grant": [("post", "/api/v1/access/grants/{grant}/deny", {"reason": "no"})],
     "api:revoke_grant": [("post", "/api/v1/access/grants/{active}/revoke", {})],
+    "onboarding:start": [("post", "/onboarding/start/", {"person": "zoe"})],
+    "onboarding:tick": [("post", "/onboarding/zoe/tick/", {"item": "{step}"})],
+    "onboarding:buddies": [
+        ("post", "/onboarding/zoe/buddies/", {"tech": "mia", "culture": "bruno"})
+    ],
+    "onboarding:review": [("post", "/onboarding/zoe/review/", {"note": "x"})],
+    "api:start_programme": [("post", "/api/v1/onboarding/programmes", {"person": "zoe"})],
+    "api:confirm_buddies": [
+        ("post", "/api/v1/onboarding/programmes/zoe/buddies", {"tech": "mia", "culture": "bruno"})
+    ],
+    "api:tick_item": [("post", "/api/v1/onboarding/items/{step}/tick", {})],
+    "api:review_programme": [("post", "/api/v1/onboarding/programmes/zoe/reviews", {"note": "x"})],
     "api:record_rotation": [
         ("post", "/api/v1/access/systems/prod-db/credentials/migration-user/rotated", {})
     ],
@@ -473,6 +486,8 @@ READ_ONLY = {
     "orghealth:single_points",
     "access:register",
     "access:grant",
+    "onboarding:overview",
+    "onboarding:programme",
     "knowledge:component",
 }
 
@@ -519,6 +534,11 @@ def world(demo) -> dict[str, Any]:
         asked = access.request_grant("prod-db", "read-replica", "mia", "lag", 3, by=Actor("mia"))
         active = access.request_grant("grafana", "editor", "mia", "boards", 3, by=Actor("mia"))
         access.approve(active.pk, Actor("ana"))
+        people.create_person(
+            {"id": "zoe", "name": "Zoe", "timezone": "UTC", "start_date": "2026-12-07"},
+            team="payments",
+        )
+        newcomer = onboarding.start("zoe", by=Actor("ana"))
         retros.make_action(card.pk, "ana", owner="bruno", due=date(2026, 12, 4))
         note = notify.send("ana", "test", "Hello", "")
         note.state = "dead"
@@ -545,6 +565,7 @@ def world(demo) -> dict[str, Any]:
             "card": card.pk,
             "grant": asked.pk,
             "active": active.pk,
+            "step": newcomer.items.first().pk,
         }
 
 

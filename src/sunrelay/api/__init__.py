@@ -94,6 +94,7 @@ def _mount() -> None:
     from sunrelay.incidents.api import router as incidents_router
     from sunrelay.knowledge.api import router as knowledge_router
     from sunrelay.notify.api import router as notify_router
+    from sunrelay.onboarding.api import router as onboarding_router
     from sunrelay.oncall.api import intake_router
     from sunrelay.oncall.api import router as oncall_router
     from sunrelay.people.api import router as people_router
@@ -115,6 +116,7 @@ def _mount() -> None:
     api.add_router("/health", health_router)
     api.add_router("/knowledge", knowledge_router)
     api.add_router("/access", access_router)
+    api.add_router("/onboarding", onboarding_router)
 
 
 _mount()

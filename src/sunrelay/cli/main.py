@@ -37,6 +37,7 @@ DOMAINS = {
     "health": ("sunrelay.health.cli", "health_app"),
     "knowledge": ("sunrelay.knowledge.cli", "knowledge_app"),
     "access": ("sunrelay.access.cli", "access_app"),
+    "onboarding": ("sunrelay.onboarding.cli", "onboarding_app"),
 }
 # Commands that never read an org file: they skip loading what org files are checked against
 READ_NO_ORG_FILE = frozenset({"knowledge"})
@@ -52,6 +53,7 @@ def org_sections() -> None:
     import sunrelay.health.agreement
     import sunrelay.incidents.agreement
     import sunrelay.knowledge.agreement
+    import sunrelay.onboarding.agreement
     import sunrelay.oncall.orgfile
     import sunrelay.work.agreement  # noqa: F401
 

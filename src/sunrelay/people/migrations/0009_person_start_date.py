@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('people', '0008_component_paths'),
+        ("people", "0008_component_paths"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='person',
-            name='start_date',
+            model_name="person",
+            name="start_date",
             field=models.DateField(blank=True, null=True),
         ),
     ]
