@@ -23,6 +23,7 @@ from sunrelay.delivery.models import Deployment
 from sunrelay.demo import access as access_history
 from sunrelay.demo import delivery as github_history
 from sunrelay.demo import knowledge as knowledge_history
+from sunrelay.demo import onboarding as onboarding_history
 from sunrelay.demo import work as work_history
 from sunrelay.health import concerns
 from sunrelay.health import service as org_health
@@ -93,6 +94,7 @@ def build(
         ("concerns", lambda: _concerns(monday, now, done)),
         ("truck factors", lambda: done.add("truck factors", knowledge_history.build())),
         ("access grants", lambda: done.add("access grants", access_history.build(now))),
+        ("onboarding", lambda: done.add("onboardings", onboarding_history.build(now))),
         ("operating states", lambda: _states(monday, now, done)),
     ]
     for name, part in parts:
