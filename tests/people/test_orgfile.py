@@ -187,7 +187,7 @@ teams:
     # the keys a person can write, never Python internals (they read "<function …>" once)
     assert vibes.endswith(
         "unknown agreement key; expected one of: concerns, failure, handoff, incident, knowledge, "
-        + ("oncall, pulse, review, states, status, wip, work")
+        + ("onboarding, oncall, pulse, review, states, status, wip, work")
     ), vibes
     assert "<function" not in "".join(found) and "escalate_after" in "".join(found)
     assert len(found) == 4, found

@@ -93,6 +93,7 @@ class TeamSpec:
 class Link:
     url: str
     title: str = ""
+    reviewed: date | None = None  # when someone last checked it is still true
 
 
 @dataclass

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 
@@ -146,7 +148,14 @@ class Component(models.Model):
             dri=self.dri.slug if self.dri else None,
             maintainers=sorted(m.slug for m in self.maintainers.all()),
             criticality=self.criticality,
-            links=[Link(x["url"], x.get("title", "")) for x in self.links],
+            links=[
+                Link(
+                    x["url"],
+                    x.get("title", ""),
+                    date.fromisoformat(x["reviewed"]) if x.get("reviewed") else None,
+                )
+                for x in self.links
+            ],
             system=self.system,
             description=self.description,
             repos=list(self.repos),

@@ -463,6 +463,15 @@ def check_component(c: Checker, item: dict, path: Path) -> None:
         url = link.get("url") if isinstance(link, dict) else link
         if not isinstance(url, str) or not URL.match(url):
             c.add((*path, "links", i), f"{url!r} is not an http(s) or mailto URL")
+        if isinstance(link, dict):
+            extra = sorted(set(link) - {"url", "title", "reviewed"}, key=str)
+            for key in extra:
+                c.add((*path, "links", i, key), "unknown key; expected url, title, reviewed")
+            if link.get("reviewed") is not None:
+                try:
+                    as_date(link["reviewed"])
+                except (ValueError, TypeError):
+                    c.add((*path, "links", i, "reviewed"), "must be a date like 2026-10-01")
 
 
 def check_absence(c: Checker, item: dict, path: Path) -> tuple[date, date] | None:
@@ -696,7 +705,11 @@ def build(data: dict) -> OrgSpec:
             maintainers=sorted(set(strs(k.get("maintainers")))),
             criticality=str(k.get("criticality") or "medium"),
             links=[
-                Link(url=x["url"], title=str(x.get("title") or ""))
+                Link(
+                    url=x["url"],
+                    title=str(x.get("title") or ""),
+                    reviewed=as_date(x["reviewed"]) if x.get("reviewed") else None,
+                )
                 if isinstance(x, dict)
                 else Link(x)
                 for x in k.get("links") or []
@@ -820,7 +833,10 @@ def to_data(spec: OrgSpec) -> dict[str, Any]:
                 "criticality": None if k.criticality == "medium" else k.criticality,
                 "system": k.system,
                 "description": k.description,
-                "links": [compact({"url": x.url, "title": x.title}) for x in k.links],
+                "links": [
+                    compact({"url": x.url, "title": x.title, "reviewed": x.reviewed})
+                    for x in k.links
+                ],
                 "repos": k.repos,
                 "paths": k.paths,
             }

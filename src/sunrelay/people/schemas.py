@@ -124,6 +124,7 @@ class TeamOut(Schema):
 class LinkSchema(Schema):
     url: str
     title: str = ""
+    reviewed: date | None = None
 
 
 class ComponentIn(Schema):

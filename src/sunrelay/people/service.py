@@ -187,7 +187,11 @@ def _apply_component(component: Component, spec: ComponentSpec, prefix: str = ""
     component.owner = _ref(Team, spec.owner, f"{prefix}owner")
     component.dri = _ref(Person, spec.dri, f"{prefix}dri")
     component.criticality, component.system = spec.criticality, spec.system
-    links = [{"url": x.url, "title": x.title} for x in spec.links]
+    links = [
+        {"url": x.url, "title": x.title}
+        | ({"reviewed": x.reviewed.isoformat()} if x.reviewed else {})
+        for x in spec.links
+    ]
     if links != component.links or component.links_changed_at is None:
         component.links_changed_at = clock.now()
     component.links = links
