@@ -17,9 +17,11 @@ class Repo:
         path.mkdir(parents=True, exist_ok=True)
         self.git("init", "-q", "-b", "main")
 
-    def git(self, *args: str, who: str = "Nobody <nobody@example.test>") -> str:
+    def git(
+        self, *args: str, who: str = "Nobody <nobody@example.test>", when: str | None = None
+    ) -> str:
         name, email = who.rstrip(">").split(" <")
-        when = f"2015-01-01T00:{self.minute // 60:02d}:{self.minute % 60:02d}+00:00"
+        when = when or f"2015-01-01T00:{self.minute // 60:02d}:{self.minute % 60:02d}+00:00"
         env = {
             **os.environ,
             "GIT_AUTHOR_NAME": name, "GIT_AUTHOR_EMAIL": email,
@@ -33,8 +35,11 @@ class Repo:
         )  # fmt: skip
         return done.stdout
 
-    def commit(self, who: str, files: dict[str, str | None], message: str = "change") -> None:
-        """Write (or, for None, delete) each file, then commit as ``who``."""
+    def commit(
+        self, who: str, files: dict[str, str | None], message: str = "change", when: str = ""
+    ) -> None:
+        """Write (or, for None, delete) each file, then commit as ``who`` (at ``when``, an ISO
+        instant, when given)."""
         for name, text in files.items():
             target = self.path / name
             if text is None:
@@ -44,7 +49,7 @@ class Repo:
             target.write_text(text)
             self.git("add", name)
         self.minute += 1
-        self.git("commit", "-q", "--allow-empty", "-m", message, who=who)
+        self.git("commit", "-q", "--allow-empty", "-m", message, who=who, when=when or None)
 
     def rename(self, who: str, old: str, new: str) -> None:
         (self.path / new).parent.mkdir(parents=True, exist_ok=True)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -17,25 +16,10 @@ from sunrelay.core.permissions import Actor
 from sunrelay.knowledge import service
 from sunrelay.people.models import Component
 from tests.conftest import sign_in
+from tests.knowledge.conftest import ANA
 from tests.knowledge.gitrepo import Repo, body
 
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
-ANA = "Ana Lima <ana@acme.test>"
-BRUNO = "Bruno Costa <bruno.costa@users.noreply.github.com>"  # one of his other addresses
-CHLOE = "Chloé Martin <chloe@acme.test>"
-ZED = "Zed Outsider <zed@contractor.test>"
-
-
-@pytest.fixture
-def clones(tmp_path: Path, settings) -> Path:
-    settings.REPOS_DIR = tmp_path / "repos"
-    ledger = Repo(tmp_path / "repos" / "acme" / "ledger")
-    ledger.commit(ANA, {f"src/core{i}.py": body(f"core{i}") for i in range(4)})
-    ledger.commit(CHLOE, {"src/report.py": body("r"), "src/export.py": body("e")})
-    ledger.commit(ZED, {"src/z.py": body("z")})
-    ledger.change(BRUNO, "src/core0.py")
-    ledger.commit(ANA, {"docs/guide.md": body("g"), "tools/release.py": body("t")})
-    return tmp_path / "repos"
 
 
 def _ledger_paths(globs: list[str]) -> None:

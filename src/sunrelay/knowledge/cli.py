@@ -129,3 +129,30 @@ def components(team: str = typer.Option("", "--team"), as_json: bool = JSON) -> 
     for r in rows:
         for flag in r["flags"]:
             out.print(f"⚑ {r['component']}: {flag}", markup=False)
+
+
+@knowledge_app.command("docs")
+@handles_errors
+def documentation(team: str = typer.Option("", "--team"), as_json: bool = JSON) -> None:
+    """Documentation coverage: each component's documents and their freshness, and the share
+    of components up to date per team and organisation (target 90 %)."""
+    django_setup()
+    from sunrelay.knowledge import docs
+    from sunrelay.knowledge.schemas import docs_json
+    from sunrelay.people import service as people
+
+    found = docs.rows(people.get_team(team) if team else None)
+    per_team, org = docs.coverage(found)
+    if as_json:
+        print_json(docs_json(found, per_team, org))
+        return
+    table = Table("team", "up to date", "share", "target 90 %")
+    for c in [*per_team, org]:
+        shown = "—" if c.share is None else f"{c.share:.0%}"
+        table.add_row(
+            c.name, f"{c.up_to_date} of {c.total}", shown, "meets" if c.meets else "under"
+        )
+    out.print(table)
+    for r in found:
+        if not r.up_to_date:
+            out.print(f"{r.component.slug}: {r.why}", markup=False)

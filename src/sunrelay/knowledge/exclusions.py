@@ -147,3 +147,26 @@ def kept(
             continue
         found.append(path)
     return found
+
+
+# What a reader would open to learn how a component works: prose files and documentation
+# folders, not the legal and changelog files every repository carries.
+_DOC_SUFFIX = (".md", ".markdown", ".rst", ".adoc", ".txt")
+_DOC_FOLDER = re.compile(r"(^|/)(docs?|[Dd]ocumentation|runbooks?|adr|decisions)/")
+_BOILERPLATE = re.compile(
+    r"(^|/)(LICEN[CS]E|COPYING|NOTICE|AUTHORS|CHANGE(S|LOG)|CODE_OF_CONDUCT|CITATION|"
+    r"CONTRIBUTING|SECURITY)(\.[^/]*)?$",
+    re.IGNORECASE,
+)
+DOC_PATHSPECS = (
+    ":(glob)**/*.md", ":(glob)**/*.markdown", ":(glob)**/*.rst", ":(glob)**/*.adoc",
+    ":(glob)**/*.txt", ":(glob)**/doc/**", ":(glob)**/docs/**", ":(glob)**/Documentation/**",
+    ":(glob)**/runbook/**", ":(glob)**/runbooks/**", ":(glob)**/adr/**",
+    ":(glob)**/decisions/**",
+)  # fmt: skip
+
+
+def is_document(path: str) -> bool:
+    if _BOILERPLATE.search(path):
+        return False
+    return path.lower().endswith(_DOC_SUFFIX) or bool(_DOC_FOLDER.search(path))

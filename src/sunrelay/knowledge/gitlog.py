@@ -155,3 +155,27 @@ def _parse(fd: int, history: History, progress: Callable[[int], None] | None) ->
 
 def _text(raw: bytes) -> str:
     return raw.decode("utf-8", "surrogateescape")
+
+
+def last_changes(path: Path, rev: str, wanted: set[str]) -> dict[str, str]:
+    """When each of ``wanted`` (paths at ``rev``) last changed, as the committer's ISO
+    instant: one log over the documentation pathspecs, newest first, first sight wins."""
+    if not wanted:
+        return {}
+    from sunrelay.knowledge.exclusions import DOC_PATHSPECS
+
+    out = _run(
+        path, "log", "--no-renames", "-z", "--name-only", f"--format={HEADER}%cI", rev, "--",
+        *DOC_PATHSPECS,
+    )  # fmt: skip
+    found: dict[str, str] = {}
+    when = ""
+    for token in out.split("\0"):
+        token = token.lstrip("\n")
+        if token.startswith(HEADER):
+            when = token[1:]
+        elif token in wanted and token not in found:
+            found[token] = when
+            if len(found) == len(wanted):
+                break
+    return found

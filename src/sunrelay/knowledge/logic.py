@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 CRITICAL = ("high", "critical")  # criticalities that hold the bus-factor target
@@ -78,3 +79,36 @@ def flags(
                 f"{a.person} authors {a.files} of its files but is not listed as a maintainer"
             )
     return found
+
+
+# -- documentation ---------------------------------------------------------------------------
+
+DOC_TARGET = 0.9  # seed 004: 90 % of systems with up-to-date documentation
+
+
+@dataclass(frozen=True)
+class Document:
+    title: str
+    where: str  # a URL, or owner/name:path in a clone
+    kind: str  # "link" (listed on the component) or "file" (found in its repository paths)
+    changed: date | None  # last change (git) or last review (the link's reviewed date)
+    source: str  # "git", "reviewed", or "" when nothing says
+
+    def fresh(self, today: date, days: int) -> bool:
+        return self.changed is not None and (today - self.changed).days <= days
+
+
+def judge(documents: Iterable[Document], today: date, days: int) -> tuple[bool, str]:
+    """Up to date: at least one document is fresh, and every listed one (runbook, dashboard,
+    docs, ADRs: what people are sent to) is. Files in the repository only count for the
+    first: one old README among fresh docs does not make a component undocumented."""
+    documents = list(documents)
+    if not documents:
+        return False, "no documentation listed or found"
+    links = [d for d in documents if d.kind == "link"]
+    old = [d.title for d in links if not d.fresh(today, days)]
+    if old:
+        return False, f"not fresh: {', '.join(old)}"
+    if not any(d.fresh(today, days) for d in documents):
+        return False, f"nothing changed or reviewed in the last {days} days"
+    return True, ""

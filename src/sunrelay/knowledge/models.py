@@ -21,6 +21,8 @@ class ComponentKnowledge(models.Model):
     authors = models.JSONField(default=list)
     tf_authors = models.JSONField(default=list)  # names, in removal order
     coverage = models.JSONField(default=list)  # files still authored after 0, 1, … removals
+    # its documentation files in the clones: [{"path": "owner/name:docs/x.md", "changed"}]
+    documents = models.JSONField(default=list)
     problem = models.TextField(blank=True)
 
     class Meta:

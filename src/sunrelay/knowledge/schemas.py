@@ -78,3 +78,34 @@ def row_json(row: Row) -> dict[str, Any]:
     if k is not None:
         found |= knowledge_json(k)
     return found
+
+
+def docs_json(found: list[Any], per_team: list[Any], org: Any) -> dict[str, Any]:
+    def share(c: Any) -> dict[str, Any]:
+        return {
+            "name": c.name, "up_to_date": c.up_to_date, "total": c.total,
+            "share": None if c.share is None else round(c.share, 4), "meets_target": c.meets,
+        }  # fmt: skip
+
+    return {
+        "target": 0.9,
+        "organisation": share(org),
+        "teams": [share(c) for c in per_team],
+        "components": [
+            {
+                "component": r.component.slug,
+                "up_to_date": r.up_to_date,
+                "why": r.why,
+                "freshness_days": r.freshness,
+                "documents": [
+                    {
+                        "title": d.title, "where": d.where, "kind": d.kind,
+                        "changed": d.changed.isoformat() if d.changed else None,
+                        "source": d.source, "stale": d in r.stale,
+                    }
+                    for d in r.documents
+                ],
+            }
+            for r in found
+        ],
+    }  # fmt: skip

@@ -38,17 +38,29 @@ def clone_of(repo: str, root: Path | None = None) -> Path:
     return where
 
 
+MAX_DOCUMENTS = 500
+
+
 def _combined(
     component: Component, progress: Callable[[int], None] | None
-) -> tuple[gitlog.History, dict[str, str]]:
+) -> tuple[gitlog.History, dict[str, str], list[dict[str, str]]]:
     """One history for all the component's repositories: their files narrowed to its paths
-    (and the default exclusions) in each, then named ``owner/name:path``."""
+    (and the default exclusions) in each, then named ``owner/name:path``; and its
+    documentation files with when each last changed, newest first."""
     whole = gitlog.History()
     revisions: dict[str, str] = {}
+    documents: list[dict[str, str]] = []
     for repo in component.repos:
         where = clone_of(repo)
         history = gitlog.read(where, "HEAD", progress)
         revisions[repo] = gitlog.resolve(where, "HEAD")
+        docs = {
+            p for p in history.files
+            if exclusions.is_document(p)
+            and (not component.paths or exclusions.matches(p, component.paths))
+        }  # fmt: skip
+        changed = gitlog.last_changes(where, revisions[repo], docs)
+        documents += [{"path": f"{repo}:{p}", "changed": changed.get(p, "")} for p in sorted(docs)]
         offset = len(whole.raws)
         whole.raws += history.raws
         whole.commits += history.commits
@@ -57,7 +69,8 @@ def _combined(
         for path, old in history.renamed_from.items():
             whole.renamed_from[f"{repo}:{path}"] = [f"{repo}:{o}" for o in old]
         whole.files += [f"{repo}:{p}" for p in exclusions.kept(history.files, only=component.paths)]
-    return whole, revisions
+    documents.sort(key=lambda d: d["changed"], reverse=True)
+    return whole, revisions, documents[:MAX_DOCUMENTS]
 
 
 def _people_by_address() -> dict[str, str]:
@@ -82,7 +95,7 @@ def refresh(
         raise ValidationFailed(f"{slug} names no repository", field="repos")
     values: dict = {"refreshed_at": clock.now(), "problem": ""}
     try:
-        history, revisions = _combined(component, progress)
+        history, revisions, documents = _combined(component, progress)
         result, warnings = repository.analyse(history, repository.Options(defaults=False))
     except SunrelayError as exc:
         values |= {"problem": exc.message, "truck_factor": None}
@@ -106,6 +119,7 @@ def refresh(
             "authors": authors,
             "tf_authors": [d.name for d in result.tf_authors],
             "coverage": [n for n, _ in result.coverage],
+            "documents": documents,
             "problem": "; ".join(warnings) if not result.files else "",
         }
     with transaction.atomic():
