@@ -166,7 +166,7 @@ def test_import_export_round_trip(tmp_path: Path):
         first.exit_code == 0 and "+ person ana" in first.stdout and "would change" in first.stdout
     )
     assert as_json(run(app, ["people", "list", "--json"])) == []
-    assert "36 created" in run(app, ["org", "import", str(DEMO)]).stdout
+    assert "38 created" in run(app, ["org", "import", str(DEMO)]).stdout
     assert "no changes" in run(app, ["org", "import", str(DEMO)]).stdout
     exported = run(app, ["org", "export"]).stdout
     (tmp_path / "org.yaml").write_text(exported)
