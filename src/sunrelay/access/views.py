@@ -53,9 +53,10 @@ def grant(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def ask(request: HttpRequest) -> HttpResponse:
     p = request.POST
+    system, _, role = p.get("choice", "").partition("/")
     with flashed(request, "Access requested.") as outcome:
         made = service.request_grant(
-            p.get("system", ""), p.get("role", ""), p.get("person", ""), p.get("reason", ""),
+            p.get("system", system), p.get("role", role), p.get("person", ""), p.get("reason", ""),
             whole_number(p.get("days", ""), "days"), team=p.get("team") or None,
             by=actor_for_user(request.user),
         )  # fmt: skip
