@@ -14,16 +14,16 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
 import tempfile
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
 from rich.console import Console
 from rich.table import Table
+
+from harness import measure
 
 ROOT = Path(__file__).resolve().parents[1]
 ORG = ROOT / "src" / "sunrelay" / "people" / "demo" / "org.yaml"
@@ -56,22 +56,6 @@ def write_rows(path: Path, n: int, seed: int = 7) -> None:
                 for w, x, y in zip(who[lo:lo + 100_000], a[lo:lo + 100_000], b[lo:lo + 100_000],
                                    strict=True)
             )  # fmt: skip
-
-
-def measure(argv: list[str], cache: str) -> tuple[float, float]:
-    """Wall seconds and peak resident MiB of one process. Its bytecode is cached in
-    ``cache`` as an installed package's is (so the first of several runs compiles it)."""
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    env["PYTHONPYCACHEPREFIX"] = cache
-    t = time.perf_counter()
-    child = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
-    _, status, usage = os.wait4(child.pid, 0)
-    seconds = time.perf_counter() - t
-    if status != 0:
-        raise SystemExit(
-            f"{argv[:4]} failed: {child.stderr.read().decode() if child.stderr else ''}"
-        )
-    return seconds, usage.ru_maxrss / 1024
 
 
 def check(rows: Path, out: Path, sample: int = 200) -> None:

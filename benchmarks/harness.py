@@ -314,3 +314,19 @@ def counting_receiver() -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(10)
+
+
+def measure(argv: list[str], cache: str) -> tuple[float, float]:
+    """Wall seconds and peak resident MiB of one process. Its bytecode is cached in
+    ``cache`` as an installed package's is (so the first of several runs compiles it)."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPYCACHEPREFIX"] = cache
+    t = time.perf_counter()
+    child = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    _, status, usage = os.wait4(child.pid, 0)
+    seconds = time.perf_counter() - t
+    if status != 0:
+        raise SystemExit(
+            f"{argv[:4]} failed: {child.stderr.read().decode() if child.stderr else ''}"
+        )
+    return seconds, usage.ru_maxrss / 1024

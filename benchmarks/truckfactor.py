@@ -17,7 +17,6 @@ changes, renames and deletions in proportions like a mature project's, written w
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import subprocess
 import sys
@@ -27,6 +26,8 @@ from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
+
+from harness import measure
 
 AUTHORS = 80
 
@@ -84,20 +85,6 @@ def generate(path: Path, commits: int, seed: int = 18) -> None:
         check=True,
     )  # fmt: skip
     subprocess.run(["git", "-C", str(path), "checkout", "-q", "main"], check=True)
-
-
-def measure(argv: list[str], cache: str) -> tuple[float, float]:
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    env["PYTHONPYCACHEPREFIX"] = cache
-    t = time.perf_counter()
-    child = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
-    _, status, usage = os.wait4(child.pid, 0)
-    seconds = time.perf_counter() - t
-    if status != 0:
-        raise SystemExit(
-            f"{argv[:4]} failed: {child.stderr.read().decode() if child.stderr else ''}"
-        )
-    return seconds, usage.ru_maxrss / 1024
 
 
 def main() -> None:

@@ -177,15 +177,19 @@ def request_grant(
     return grant
 
 
+def _deciding(pk: int, by: Actor) -> Grant:
+    """Inside a transaction: the grant, locked, once ``by`` may decide and it waits for it."""
+    grant = _locked(pk)
+    require_approval(by, grant)
+    if grant.state != Grant.REQUESTED:
+        raise Conflict(f"grant {pk} is {grant.state}, not waiting for a decision", field="grant")
+    return grant
+
+
 def approve(pk: int, by: Actor) -> Grant:
     """Raises GrantNotFound, Conflict (not waiting for a decision), PermissionDenied."""
     with transaction.atomic():
-        grant = _locked(pk)
-        require_approval(by, grant)
-        if grant.state != Grant.REQUESTED:
-            raise Conflict(
-                f"grant {pk} is {grant.state}, not waiting for a decision", field="grant"
-            )
+        grant = _deciding(pk, by)
         now = clock.now()
         grant.state, grant.granted_at = Grant.ACTIVE, now
         grant.expires_at = now + timedelta(days=grant.days)
@@ -206,12 +210,7 @@ def deny(pk: int, reason: str, by: Actor) -> Grant:
     if not reason or not reason.strip():
         raise ValidationFailed("say why it is denied", field="reason")
     with transaction.atomic():
-        grant = _locked(pk)
-        require_approval(by, grant)
-        if grant.state != Grant.REQUESTED:
-            raise Conflict(
-                f"grant {pk} is {grant.state}, not waiting for a decision", field="grant"
-            )
+        grant = _deciding(pk, by)
         grant.state, grant.closed_at = Grant.DENIED, clock.now()
         grant.save()
         _event(grant, "denied", _name(by), reason.strip())

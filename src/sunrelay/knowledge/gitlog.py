@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sunrelay.core.errors import ValidationFailed
+from sunrelay.integrations import git
 from sunrelay.knowledge.identities import Raw
 
 ADDED, CHANGED, RENAMED = 0, 1, 2
@@ -39,20 +40,6 @@ class History:
     files: list[str] = field(default_factory=list)  # present at the revision
 
 
-def _run(path: Path, *args: str) -> str:
-    try:
-        done = subprocess.run(
-            ["git", "-C", str(path), *args], capture_output=True, text=True, timeout=600,
-            check=False,
-        )  # fmt: skip
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise ValidationFailed(f"git could not run: {exc}", field="path") from None
-    if done.returncode != 0:
-        reason = (done.stderr.strip().splitlines() or ["git failed"])[-1]
-        raise ValidationFailed(f"{path}: {reason}", field="path")
-    return done.stdout
-
-
 def resolve(path: Path, rev: str) -> str:
     """The commit ``rev`` names in the repository at ``path``. Raises ValidationFailed for a
     folder that is not a git repository or a revision it does not have."""
@@ -60,9 +47,9 @@ def resolve(path: Path, rev: str) -> str:
         raise ValidationFailed(f"{path} is not a folder", field="path")
     if rev.startswith("-"):
         raise ValidationFailed(f"{rev!r} is not a revision", field="rev")
-    _run(path, "rev-parse", "--git-dir")
+    git.run(path, "rev-parse", "--git-dir")
     try:
-        return _run(path, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}").strip()
+        return git.run(path, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}").strip()
     except ValidationFailed:
         raise ValidationFailed(f"{rev!r} is not a commit in {path}", field="rev") from None
 
@@ -80,7 +67,7 @@ def read(path: Path, rev: str = "HEAD", progress: Callable[[int], None] | None =
     _widen(proc.stdout.fileno())
     try:
         # listed while the log is being written: git is not kept waiting for us
-        listed = _run(path, "ls-tree", "-r", "-z", "--name-only", sha)
+        listed = git.run(path, "ls-tree", "-r", "-z", "--name-only", sha)
         history.files = [p for p in listed.split("\0") if p]
         _parse(proc.stdout.fileno(), history, progress)
     finally:
@@ -164,7 +151,7 @@ def last_changes(path: Path, rev: str, wanted: set[str]) -> dict[str, str]:
         return {}
     from sunrelay.knowledge.exclusions import DOC_PATHSPECS
 
-    out = _run(
+    out = git.run(
         path, "log", "--no-renames", "-z", "--name-only", f"--format={HEADER}%cI", rev, "--",
         *DOC_PATHSPECS,
     )  # fmt: skip

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import hashlib
 import re
-import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from sunrelay.core.errors import ValidationFailed
+from sunrelay.integrations import git
 
 SEP = "\x1f"
 FORMAT = SEP.join(("%H", "%P", "%aI", "%cI", "%ae", "%s"))
@@ -33,22 +33,8 @@ class Commit:
         return {"id": self.sha, "timestamp": self.authored, "email": self.email}
 
 
-def _git(path: Path, *args: str) -> str:
-    try:
-        done = subprocess.run(
-            ["git", "-C", str(path), *args], capture_output=True, text=True, timeout=600,
-            check=False,
-        )  # fmt: skip
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise ValidationFailed(f"git could not run: {exc}", field="path") from None
-    if done.returncode != 0:
-        reason = (done.stderr.strip().splitlines() or ["git failed"])[-1]
-        raise ValidationFailed(f"{path}: {reason}", field="path")
-    return done.stdout
-
-
 def _log(path: Path, *args: str) -> list[Commit]:
-    out = _git(path, "log", "--reverse", f"--format={FORMAT}", *args)
+    out = git.run(path, "log", "--reverse", f"--format={FORMAT}", *args)
     found = []
     for line in out.splitlines():
         sha, parents, authored, committed, email, subject = line.split(SEP, 5)
@@ -58,7 +44,7 @@ def _log(path: Path, *args: str) -> list[Commit]:
 
 def repository_name(path: Path) -> str:
     """``owner/name`` from the ``origin`` remote. Raises ValidationFailed."""
-    url = _git(path, "remote", "get-url", "origin").strip() if _has_origin(path) else ""
+    url = git.run(path, "remote", "get-url", "origin").strip() if _has_origin(path) else ""
     found = REMOTE.search(url)
     if not found:
         raise ValidationFailed(
@@ -68,7 +54,7 @@ def repository_name(path: Path) -> str:
 
 
 def _has_origin(path: Path) -> bool:
-    return "origin" in _git(path, "remote").split()
+    return "origin" in git.run(path, "remote").split()
 
 
 def deliveries(path: Path, repo: str) -> Iterator[tuple[str, str, dict]]:
@@ -77,7 +63,7 @@ def deliveries(path: Path, repo: str) -> Iterator[tuple[str, str, dict]]:
     repeats nothing."""
     if not path.is_dir():
         raise ValidationFailed(f"{path} is not a folder", field="path")
-    branch = _git(path, "symbolic-ref", "--short", "HEAD").strip()
+    branch = git.run(path, "symbolic-ref", "--short", "HEAD").strip()
     main = _log(path, "--first-parent", branch)
     for n in range(0, len(main), CHUNK):
         part = main[n : n + CHUNK]
