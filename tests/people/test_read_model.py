@@ -75,3 +75,28 @@ def test_working_schedules_are_shared_by_every_cut_and_renewed_with_the_model(de
     assert renewed.absences == ((date(2027, 2, 1), date(2027, 2, 5)),)
     with transaction.atomic():
         assert _read_directory(["bruno"]).schedule("bruno") == renewed
+
+
+def test_a_private_steady_block_builds_once_from_what_the_transaction_sees_and_keeps_nothing(
+    demo,
+):
+    from django.db import connection
+
+    from sunrelay.core import revisions
+
+    def mias() -> list[tuple[date, date]]:
+        return queries.load_directory(["mia"])._absences.get("mia", [])
+
+    with transaction.atomic():
+        service.add_absence("mia", date(2027, 3, 1), date(2027, 3, 2))  # uncommitted
+        with revisions.steady(queries.DIRECTORY, private=True):
+            with CaptureQueriesContext(connection) as asked:
+                for _ in range(20):
+                    seen = mias()
+            assert (date(2027, 3, 1), date(2027, 3, 2)) in seen  # its own write, seen
+            assert not any("people_person" in q["sql"] for q in asked.captured_queries)
+            service.add_absence("mia", date(2027, 4, 1), date(2027, 4, 1))  # a write: unpinned
+            assert (date(2027, 4, 1), date(2027, 4, 1)) in mias()  # the ORM answers
+        transaction.set_rollback(True)
+    assert queries.DIRECTORY._held is None  # nothing built in the block was kept
+    assert not [a for a in mias() if a[0].year == 2027 and a[0].month in (3, 4)]

@@ -91,11 +91,13 @@ _pinned = threading.local()
 
 
 @contextlib.contextmanager
-def steady(*models: Cached[Any]) -> Iterator[None]:
+def steady(*models: Cached[Any], private: bool = False) -> Iterator[None]:
     """Inside the block each of ``models`` is checked once, on entry, with one query for all:
     for work that reads them many times and writes nothing they are built from (an alert
-    delivery). A model out of date on entry is not used in the block (the ORM answers); a
-    write to its sources inside the block (``bump``) stops using it from then on. Entered
+    delivery). A model out of date on entry is not used in the block (the ORM answers), unless
+    ``private``: then it is built once for this block alone, from what the transaction sees,
+    and never kept (a long unit of work that would otherwise read the ORM hundreds of times).
+    A write to its sources inside the block (``bump``) stops using it from then on. Entered
     outside a transaction, it rebuilds what is out of date first."""
     found = _tokens(n for m in models for n in m.names)
     outer: dict[Cached[Any], Any] = getattr(_pinned, "models", {})
@@ -105,8 +107,10 @@ def steady(*models: Cached[Any]) -> Iterator[None]:
         held = model._held
         if held is not None and held[0] == token:
             pins[model] = held[1]
+        elif connection.in_atomic_block:
+            pins[model] = model.build() if private else None
         else:
-            pins[model] = None if connection.in_atomic_block else model._rebuild(token)
+            pins[model] = model._rebuild(token)
     _pinned.models = pins
     try:
         yield

@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 
 from sunrelay.cadence import handoffs, rituals, status
 from sunrelay.cadence.logic import week_of
-from sunrelay.core import clock
+from sunrelay.core import clock, revisions
 from sunrelay.decisions import review
 from sunrelay.decisions import service as decisions
 from sunrelay.delivery import service as delivery
@@ -31,6 +31,7 @@ from sunrelay.incidents import followups
 from sunrelay.incidents import service as incidents
 from sunrelay.oncall import alerts, escalation
 from sunrelay.oncall import service as oncall
+from sunrelay.people import queries as people_queries
 from sunrelay.people import service as people
 from sunrelay.people.models import Component, Person, Team
 
@@ -348,10 +349,12 @@ def _states(monday: date, now: datetime, done: Summary) -> None:
     """Each team's operating state for every week of the history, as the hourly job would
     have kept them."""
     weeks = [week_of(day) for day in _weeks(monday, now)]
-    for team in Team.objects.order_by("slug"):
-        for week in weeks:
-            org_health.compute(team, week, now)
-            done.add("team-weeks")
+    # the directory does not change here: read once, not once per signal (ADR 16)
+    with revisions.steady(people_queries.DIRECTORY, private=True):
+        for team in Team.objects.order_by("slug"):
+            for week in weeks:
+                org_health.compute(team, week, now)
+                done.add("team-weeks")
 
 
 def _last_deployment(component: str | None, before: datetime) -> int | None:
