@@ -82,6 +82,7 @@ def test_coverage_per_team_and_organisation_against_ninety_percent(demo, clones)
 
 def test_stale_documents_remind_the_dri_once_a_week(demo, clones) -> None:
     _document(clones, "2025-01-02T10:00:00+00:00")
+    _links({"url": "https://runbooks.acme.test/ledger", "title": "Runbook"})  # never reviewed
     with clock.frozen(NOW):
         service.refresh("ledger")
         sent = docs.remind_stale()
@@ -102,9 +103,10 @@ def test_every_surface_shows_coverage(demo, clones) -> None:
         component = ana.get("/knowledge/components/ledger/")
         team = ana.get("/teams/payments/")
     assert api == json.loads(shown.stdout)
+    # the demo's ledger links were reviewed in October and November: up to date
     assert api["organisation"] == {
-        "name": "organisation", "up_to_date": 0, "total": 2, "share": 0.0, "meets_target": False,
+        "name": "organisation", "up_to_date": 1, "total": 2, "share": 0.5, "meets_target": False,
     }  # fmt: skip
     assert b'data-testid="doc-coverage"' in page.content
     assert b'data-testid="documents"' in component.content
-    assert b"Documentation up to date: 0 of 2 components" in team.content
+    assert b"Documentation up to date: 1 of 2 components" in team.content

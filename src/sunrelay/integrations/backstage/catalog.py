@@ -23,6 +23,8 @@ so problems point into the catalog. Sunrelay's own facts travel as annotations:
                                 own; more in sunrelay.dev/repos, comma-separated)
     sunrelay.dev/paths          services/pay/**        (Component: the globs that pick its
                                 files in those repositories, comma-separated)
+    sunrelay.dev/links-reviewed {"https://…": "2026-10-01"}  (Component: when each link was
+                                last reviewed, as JSON; Backstage links have no such field)
     backstage.io/adr-location   where the component's decision records live (Component; the
                                 ADR plugin reads it); kept as the component's "ADRs" link
 """
@@ -284,8 +286,13 @@ def _component(data: dict[str, Any]) -> Converted:
     adr = notes.get(ADR_LOCATION)
     if adr and all(x.get("url") != adr for x in links):
         links.append({"url": adr, "title": "ADRs"})
+    reviewed = _reviewed(notes.get(A + "links-reviewed"))
     if links:
-        item["links"] = [{"url": x.get("url"), "title": x.get("title") or ""} for x in links]
+        item["links"] = [
+            {"url": x.get("url"), "title": x.get("title") or ""}
+            | ({"reviewed": reviewed[x["url"]]} if x.get("url") in reviewed else {})
+            for x in links
+        ]
     repos = ([notes[PROJECT_SLUG]] if notes.get(PROJECT_SLUG) else []) + (
         _split(notes[A + "repos"]) if notes.get(A + "repos") else []
     )
@@ -461,6 +468,11 @@ def write_catalog(spec: OrgSpec, *, adr_location: str | None = None) -> str:
             PROJECT_SLUG: k.repos[0] if k.repos else None,
             A + "repos": ",".join(k.repos[1:]) or None,
             A + "paths": ",".join(k.paths) or None,
+            A + "links-reviewed": json.dumps(
+                {x.url: x.reviewed.isoformat() for x in k.links if x.reviewed}, sort_keys=True
+            )
+            if any(x.reviewed for x in k.links)
+            else None,
             ADR_LOCATION: next(
                 (x.url for x in k.links if x.title.strip().lower() in ADR_LINK_TITLES),
                 adr_location,
@@ -482,3 +494,15 @@ def write_catalog(spec: OrgSpec, *, adr_location: str | None = None) -> str:
             ]
         docs.append(entity("Component", k.id, k.name, notes, body, **extra))
     return yaml.safe_dump_all(docs, sort_keys=False, allow_unicode=True, width=100)
+
+
+def _reviewed(text: object) -> dict[str, str]:
+    """The links-reviewed annotation: {url: date}. Unreadable JSON gives no review dates; a
+    bad date in it is named by the org-file checks the catalog's entries go through."""
+    if not isinstance(text, str) or not text.strip():
+        return {}
+    try:
+        found = json.loads(text)
+    except ValueError:
+        return {}
+    return {str(k): v for k, v in found.items()} if isinstance(found, dict) else {}
