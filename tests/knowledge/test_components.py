@@ -131,6 +131,15 @@ def test_every_surface_shows_the_truck_factor_and_its_flags(demo, clones):
     assert pressed.status_code == 302
 
 
+def test_a_component_that_names_no_repository_any_more_loses_its_figures(demo, clones):
+    with clock.frozen(NOW):
+        service.refresh_all()
+        assert Component.objects.get(slug="ledger").knowledge.truck_factor == 2
+        Component.objects.filter(slug="ledger").update(repos=[])
+        service.refresh_all()
+    assert not hasattr(Component.objects.get(slug="ledger"), "knowledge")
+
+
 def test_paths_travel_through_the_org_file_and_are_checked(db):
     from sunrelay.people import orgfile
     from sunrelay.people import service as people

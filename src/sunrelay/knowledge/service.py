@@ -131,8 +131,12 @@ def refresh_all(
     by: Actor = OPERATOR, each: Callable[[Component, int, int], None] | None = None
 ) -> list[ComponentKnowledge]:
     """Every component that names a repository; ``each`` is told which one starts, and its
-    place in the count."""
-    components = [c for c in Component.objects.order_by("slug") if c.repos]
+    place in the count. A component that no longer names one loses its old figures."""
+    everything = list(Component.objects.order_by("slug"))
+    components = [c for c in everything if c.repos]
+    ComponentKnowledge.objects.filter(
+        component_id__in=[c.pk for c in everything if not c.repos]
+    ).delete()
     found = []
     for i, component in enumerate(components):
         if each is not None:
