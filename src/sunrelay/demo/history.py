@@ -98,11 +98,21 @@ def build(
         ("onboarding", lambda: done.add("onboardings", onboarding_history.build(now))),
         ("operating states", lambda: _states(monday, now, done)),
     ]
-    for name, part in parts:
-        if step is not None:
-            step(name)
-        part()
+    # After the absences the directory changes only once more (Emeka's start date): the rest
+    # reads it once, not once per question; that write stops its use, as any write would.
+    first, rest = parts[:1], parts[1:]
+    for name, part in first:
+        _run(name, part, step)
+    with revisions.steady(people_queries.DIRECTORY, private=True):
+        for name, part in rest:
+            _run(name, part, step)
     return done
+
+
+def _run(name: str, part: Callable[[], None], step: Callable[[str], None] | None) -> None:
+    if step is not None:
+        step(name)
+    part()
 
 
 def _weeks(monday: date, now: datetime) -> Iterator[date]:
