@@ -3,21 +3,17 @@
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
-from django.contrib.auth import get_user_model
 
 from sunrelay.cadence import logic, status
-from sunrelay.people import orgfile, service
-from tests.browser.test_decisions import sign_in
-from tests.conftest import DEMO
+from tests.browser.accounts import demo_with_accounts, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_post_an_update_and_see_it_in_the_digest(live_server, browser_page):
-    service.import_org(orgfile.parse(DEMO.read_text()))
-    get_user_model().objects.create_user("mia", password="a long test password")
+    demo_with_accounts("mia")
     page = browser_page
-    sign_in(page, live_server.url, "mia")
+    sign_in(page, f"{live_server.url}/", "mia")
 
     page.click("nav >> text=Cadence")
     page.click("text=Weekly updates")

@@ -1,29 +1,17 @@
 """Write a record with the live preview, request review, approve it as the reviewer."""
 
 import pytest
-from django.contrib.auth import get_user_model
 
 from sunrelay.decisions.models import Record
-from sunrelay.people import orgfile, service
-from tests.conftest import DEMO
+from tests.browser.accounts import demo_with_accounts, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def sign_in(page, url: str, name: str) -> None:
-    page.goto(f"{url}/login/")
-    page.fill("input[name=username]", name)
-    page.fill("input[name=password]", "a long test password")
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{url}/")
-
-
 def test_write_request_review_and_approve(live_server, browser_page):
-    service.import_org(orgfile.parse(DEMO.read_text()))
-    for name in ("ana", "chloe"):
-        get_user_model().objects.create_user(name, password="a long test password")
+    demo_with_accounts("ana", "chloe")
     page = browser_page
-    sign_in(page, live_server.url, "ana")
+    sign_in(page, f"{live_server.url}/", "ana")
 
     page.click("nav >> text=Decisions")
     page.click("nav >> text=Write a record")
@@ -48,7 +36,7 @@ def test_write_request_review_and_approve(live_server, browser_page):
     record_url = page.url
 
     page.context.clear_cookies()
-    sign_in(page, live_server.url, "chloe")
+    sign_in(page, f"{live_server.url}/", "chloe")
     page.click("nav >> text=Decisions")
     page.click("nav >> text=Waiting on me")
     page.click("text=Use idempotency keys on every payment call")

@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from sunrelay.demo import history
 from sunrelay.people import orgfile, service
 from sunrelay.people.models import Person, Team
+from tests.browser.accounts import PASSWORD
 from tests.conftest import DEMO
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -37,12 +38,12 @@ UNLABELLED = """() => Array.from(document.querySelectorAll(
 def test_the_first_hour_of_a_new_team_lead(live_server, browser_page):
     service.import_org(orgfile.parse(DEMO.read_text()))  # what `make run` loads:
     history.build(seed=7)  # the organisation and its last twelve weeks
-    get_user_model().objects.create_superuser("admin", "admin@localhost", "a long test password")
+    get_user_model().objects.create_superuser("admin", "admin@localhost", PASSWORD)
     page, url = browser_page, live_server.url
 
     page.goto(f"{url}/")
     page.fill("input[name=username]", "admin")
-    page.fill("input[name=password]", "a long test password")
+    page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_url("**/setup/**")  # the admin is nobody yet: say who you are
     setup = page.get_by_test_id("setup-create")

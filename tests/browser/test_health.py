@@ -3,28 +3,21 @@
 from datetime import UTC, datetime
 
 import pytest
-from django.contrib.auth import get_user_model
 
 from sunrelay.core import clock
 from sunrelay.demo import history
-from sunrelay.people import orgfile, service
-from tests.conftest import DEMO
+from tests.browser.accounts import demo_with_accounts, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 NOW = datetime(2026, 11, 25, 11, 0, tzinfo=UTC)
 
 
 def test_the_team_health_page(live_server, browser_page, tmp_path):
-    service.import_org(orgfile.parse(DEMO.read_text()))
-    get_user_model().objects.create_user("ana", password="a long test password")
+    demo_with_accounts("ana")
     page = browser_page
     with clock.frozen(NOW):
         history.build(seed=7)
-        page.goto(f"{live_server.url}/health/payments/")
-        page.fill("input[name=username]", "ana")
-        page.fill("input[name=password]", "a long test password")
-        page.click("button[type=submit]")
-        page.wait_for_url("**/health/payments/")
+        sign_in(page, f"{live_server.url}/health/payments/", "ana")
         dora = page.get_by_test_id("dora")
         assert "Deployments" in dora.inner_text()
         bars = page.get_by_test_id("deploy-chart").locator("rect.bar")

@@ -1,20 +1,16 @@
 """Declare a SEV1 in the hub, acknowledge the page it sends, resolve the incident."""
 
 import pytest
-from django.contrib.auth import get_user_model
 
-from sunrelay.people import orgfile, service
-from tests.browser.test_decisions import sign_in
-from tests.conftest import DEMO
+from tests.browser.accounts import demo_with_accounts, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_declare_acknowledge_and_resolve(live_server, browser_page):
-    service.import_org(orgfile.parse(DEMO.read_text()))
-    get_user_model().objects.create_user("ana", password="a long test password")
+    demo_with_accounts("ana")
     page = browser_page
-    sign_in(page, live_server.url, "ana")
+    sign_in(page, f"{live_server.url}/", "ana")
 
     page.click("nav >> text=Incidents")
     page.fill("input[name=title]", "Ledger writes failing")

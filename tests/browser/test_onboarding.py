@@ -7,35 +7,24 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from sunrelay.core import clock
-from sunrelay.people import orgfile, service
-from tests.conftest import DEMO
+from sunrelay.people import service
+from tests.browser.accounts import PASSWORD, demo_with_accounts, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 NOW = datetime(2026, 12, 7, 13, 0, tzinfo=UTC)
-PASSWORD = "a long test password"
-
-
-def _sign_in(page, url: str, who: str) -> None:
-    page.context.clear_cookies()
-    page.goto(url)
-    page.fill("input[name=username]", who)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(url)
 
 
 def test_a_lead_starts_a_programme_and_the_new_person_ticks_it(live_server, browser_page):
-    service.import_org(orgfile.parse(DEMO.read_text()))
+    demo_with_accounts("ana")
     service.create_person(
         {"id": "zoe", "name": "Zoe Alves", "timezone": "America/Sao_Paulo",
          "working_hours": "09:00-18:00", "start_date": "2026-12-07"},
         team="payments",
     )  # fmt: skip
-    for who in ("ana", "zoe"):
-        get_user_model().objects.create_user(who, password=PASSWORD)
+    get_user_model().objects.create_user("zoe", password=PASSWORD)
     page = browser_page
     with clock.frozen(NOW):
-        _sign_in(page, f"{live_server.url}/onboarding/", "ana")
+        sign_in(page, f"{live_server.url}/onboarding/", "ana")
         page.fill("input[name=person]", "zoe")
         page.get_by_role("button", name="Start").click()
         page.wait_for_url(f"{live_server.url}/onboarding/zoe/")
@@ -46,7 +35,7 @@ def test_a_lead_starts_a_programme_and_the_new_person_ticks_it(live_server, brow
         page.wait_for_load_state()
         assert "Tech buddy: Bruno Costa; culture buddy: Chloé Martin." in page.content()
 
-        _sign_in(page, f"{live_server.url}/", "zoe")
+        sign_in(page, f"{live_server.url}/", "zoe")
         assert "Your onboarding: day 0 of 90" in page.content()
         page.get_by_role("link", name="Laptop delivered and set up").click()
         row = page.get_by_test_id("items").locator("tr", has_text="Laptop delivered")

@@ -6,17 +6,16 @@ from django.contrib.auth import get_user_model
 from sunrelay.oncall import service, specs
 from sunrelay.people import orgfile
 from sunrelay.people import service as people
-from tests.browser.test_decisions import sign_in
+from tests.browser.accounts import PASSWORD, demo_with_accounts, sign_in
 from tests.conftest import DEMO
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_add_a_restricted_layer_to_a_schedule(live_server, browser_page):
-    people.import_org(orgfile.parse(DEMO.read_text()))
-    get_user_model().objects.create_user("ana", password="a long test password")
+    demo_with_accounts("ana")
     page = browser_page
-    sign_in(page, live_server.url, "ana")
+    sign_in(page, f"{live_server.url}/", "ana")
 
     page.click("nav >> text=On call")
     page.click("text=Schedules, policies and routes")
@@ -58,9 +57,9 @@ def test_add_and_remove_an_override_then_follow_my_day_to_a_review(live_server, 
     people.import_org(orgfile.parse(DEMO.read_text()))
     record = decisions.create_record({"title": "Pin the ledger's schema", "dri": "bruno"}, "bruno")
     review.request_review(record.pk, "bruno", reviewers=["ana"])
-    get_user_model().objects.create_user("ana", password="a long test password")
+    get_user_model().objects.create_user("ana", password=PASSWORD)
     page = browser_page
-    sign_in(page, live_server.url, "ana")
+    sign_in(page, f"{live_server.url}/", "ana")
 
     # My day: the review waits on ana, and its item leads to the record
     page.click("[data-section=decisions] >> text=Review ADR-0001 Pin the ledger's schema")

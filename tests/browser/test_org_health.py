@@ -3,29 +3,22 @@
 from datetime import UTC, datetime
 
 import pytest
-from django.contrib.auth import get_user_model
 
 from sunrelay.core import clock
 from sunrelay.demo import history
 from sunrelay.health import logic
-from sunrelay.people import orgfile, service
-from tests.conftest import DEMO
+from tests.browser.accounts import demo_with_accounts, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 NOW = datetime(2026, 11, 25, 11, 0, tzinfo=UTC)
 
 
 def test_the_heat_map_and_a_teams_nine_questions(live_server, browser_page, tmp_path):
-    service.import_org(orgfile.parse(DEMO.read_text()))
-    get_user_model().objects.create_user("ana", password="a long test password")
+    demo_with_accounts("ana")
     page = browser_page
     with clock.frozen(NOW):
         history.build(seed=7)
-        page.goto(f"{live_server.url}/org-health/")
-        page.fill("input[name=username]", "ana")
-        page.fill("input[name=password]", "a long test password")
-        page.click("button[type=submit]")
-        page.wait_for_url("**/org-health/")
+        sign_in(page, f"{live_server.url}/org-health/", "ana")
         heat = page.get_by_test_id("heat-map")
         assert heat.locator("td.state.barely-functioning").count() >= 1
         assert heat.locator("td.state.optimized").count() >= 1

@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from sunrelay.people import orgfile, service
+from tests.browser.accounts import PASSWORD
 from tests.conftest import DEMO
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -11,13 +12,13 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_sign_in_and_read_the_team_timeline(live_server, browser_page, tmp_path):
     service.import_org(orgfile.parse(DEMO.read_text()))
-    get_user_model().objects.create_user("ana", password="a long test password")
+    get_user_model().objects.create_user("ana", password=PASSWORD)
     page = browser_page
 
     page.goto(f"{live_server.url}/teams/payments/?date=2026-11-23")
     assert "/login/" in page.url
     page.fill("input[name=username]", "ana")
-    page.fill("input[name=password]", "a long test password")
+    page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_url("**/teams/payments/**")
 

@@ -4,31 +4,17 @@ valve, the product counterpart confirms it, and the board changes; closing it re
 from datetime import UTC, datetime
 
 import pytest
-from django.contrib.auth import get_user_model
 
 from sunrelay.core import clock
-from sunrelay.people import orgfile, service
 from sunrelay.work import service as work
-from tests.conftest import DEMO
+from tests.browser.accounts import demo_with_accounts, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
-PASSWORD = "a long test password"
-
-
-def _sign_in(page, url: str, who: str) -> None:
-    page.context.clear_cookies()  # signed out
-    page.goto(url)
-    page.fill("input[name=username]", who)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(url)
 
 
 def test_a_lead_opens_a_valve_with_the_product_counterpart(live_server, browser_page, tmp_path):
-    service.import_org(orgfile.parse(DEMO.read_text()))
-    for who in ("ana", "sofia"):
-        get_user_model().objects.create_user(who, password=PASSWORD)
+    demo_with_accounts("ana", "sofia")
     with clock.frozen(NOW):
         for title, klass in (
             ("Idempotency keys", "customer-committed"),
@@ -43,7 +29,7 @@ def test_a_lead_opens_a_valve_with_the_product_counterpart(live_server, browser_
     board = f"{live_server.url}/work/teams/payments/"
     page = browser_page
     with clock.frozen(NOW):
-        _sign_in(page, board, "ana")
+        sign_in(page, board, "ana")
         assert "Refund automation" in page.get_by_test_id("queue").inner_text()
         assert "2 of 2" in page.get_by_test_id("active").inner_text()
         valve = page.get_by_test_id("valve-quarter-end")
@@ -56,7 +42,7 @@ def test_a_lead_opens_a_valve_with_the_product_counterpart(live_server, browser_
         )
         assert "Fraud spike" in page.get_by_test_id("active").inner_text()
 
-        _sign_in(page, board, "sofia")
+        sign_in(page, board, "sofia")
         page.get_by_test_id("confirm-quarter-end").click()
         page.wait_for_load_state()
         assert (
@@ -68,7 +54,7 @@ def test_a_lead_opens_a_valve_with_the_product_counterpart(live_server, browser_
         assert "Refund automation" in page.get_by_test_id("queue").inner_text()  # starts frozen
         page.screenshot(path=str(tmp_path / "board.png"), full_page=True)
 
-        _sign_in(page, board, "ana")
+        sign_in(page, board, "ana")
         page.get_by_test_id("valve-quarter-end").locator("button", has_text="Close").click()
         page.wait_for_load_state()
         assert "Fraud spike" in page.get_by_test_id("active").inner_text()
