@@ -238,7 +238,7 @@ def timed(url: str, cookie: str, n: int) -> tuple[float, float]:
 
 
 def pages(console: Console, engineers: int, requests: int) -> None:
-    with hub() as made:
+    with hub(demo=False) as made:
         made.django()
         from django.contrib.auth import get_user_model
         from django.test import Client

@@ -162,7 +162,7 @@ def main() -> None:
 
     console = Console(width=150)
     engineers = max(20, args.pulls // 300 // 20 * 20)
-    with hub() as made:
+    with hub(demo=False) as made:
         made.django()
         from django.db import connection
 

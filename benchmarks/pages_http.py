@@ -39,7 +39,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=5)
     args = parser.parse_args()
     console = Console(width=150)
-    with hub() as made:
+    with hub(demo=False) as made:
         made.django()
         from django.contrib.auth import get_user_model
         from django.test import Client

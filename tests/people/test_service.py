@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from sunrelay.core.errors import ValidationFailed
+from sunrelay.core.errors import Conflict, ValidationFailed
 from sunrelay.people import orgfile, service
 from sunrelay.people.errors import AlreadyExists, PersonNotFound
 from sunrelay.people.models import Absence, Component, Person, Team
@@ -237,3 +237,46 @@ def test_a_repository_belongs_to_one_component(db):
         service.create_component({"id": "books", "name": "Books", "repos": ["ACME/ledger"]})
     assert caught.value.field == "repos"
     assert not Component.objects.filter(slug="books").exists()
+
+
+def _initiative_led_by(slug: str) -> int:
+    from sunrelay.work import service as work
+    from sunrelay.work.logic import Draft
+
+    return work.add_initiative(Draft(title="Ledger v2", team="payments", dri=slug), None).pk
+
+
+def test_removing_someone_who_still_owns_work_is_refused_naming_it(demo, writer):
+    """An initiative keeps its DRI: removing them used to end in Django's ProtectedError (a
+    500 in the API, a traceback from `org import`). Now every surface says what is in the way
+    and nothing changes."""
+    _initiative_led_by("ana")
+    with pytest.raises(Conflict) as caught:
+        service.delete_person("ana")
+    assert caught.value.message.startswith("cannot remove person 'ana': still referred to by ")
+    assert "initiative #" in caught.value.message and "Ledger v2" in caught.value.message
+    answer = writer.delete("/api/v1/people/ana")
+    assert answer.status_code == 409
+    assert answer.json()["code"] == "in_use" and "Ledger v2" in answer.json()["message"]
+
+    text = DEMO.read_text()
+    without_ana = orgfile.parse(text)
+    without_ana.people = [p for p in without_ana.people if p.id != "ana"]
+    for team in without_ana.teams:
+        team.members = [m for m in team.members if m != "ana"]
+    with pytest.raises(Conflict) as caught:
+        service.import_org(without_ana)
+    assert caught.value.field == "people"
+    assert caught.value.message.startswith("cannot remove person 'ana': ")
+    assert Person.objects.filter(slug="ana").exists()
+    assert Person.objects.count() == 15
+
+
+def test_once_the_work_is_handed_over_the_person_can_go(demo):
+    from sunrelay.work import service as work
+    from sunrelay.work.logic import Draft
+
+    pk = _initiative_led_by("ana")
+    work.update_initiative(pk, Draft(title="Ledger v2", team="payments", dri="bruno"), None)
+    service.delete_person("ana")
+    assert not Person.objects.filter(slug="ana").exists()

@@ -13,6 +13,7 @@ from django.db import transaction
 from sunrelay.core import clock, revisions
 from sunrelay.core.errors import ValidationFailed
 from sunrelay.core.permissions import Actor
+from sunrelay.core.removal import unless_referenced
 from sunrelay.integrations.ics import parse_out_of_office
 from sunrelay.people import orgfile
 from sunrelay.people import revisions as people_revisions
@@ -157,7 +158,8 @@ def _update(kind: _Kind, slug: str, changes: dict[str, Any]) -> Any:
 
 
 def _delete(kind: _Kind, slug: str) -> None:
-    with transaction.atomic():
+    """Raises Conflict when records that must keep this one (an initiative's DRI) remain."""
+    with transaction.atomic(), unless_referenced(f"{kind.name} {slug!r}"):
         kind.get(slug).delete()
 
 
@@ -253,6 +255,7 @@ COMPONENT = _Kind(
     _apply_component,
     get_component,
 )
+_SECTIONS = {k.name: k.section for k in (PERSON, TEAM, COMPONENT)}
 
 
 Who = Actor | Person | str | None  # who acts: see people.permissions.actor_of
@@ -554,7 +557,10 @@ def _sync(
     keep = {s.id for s in specs}
     gone = [slug for slug in existing if slug not in keep]
     if gone:
-        model.objects.filter(slug__in=gone).delete()
+        named = ", ".join(repr(slug) for slug in sorted(gone)[:5])
+        named += f" (or {len(gone) - 5} more)" if len(gone) > 5 else ""
+        with unless_referenced(f"{kind} {named}", field=_SECTIONS[kind]):
+            model.objects.filter(slug__in=gone).delete()
         report.removed.extend(f"{kind} {slug}" for slug in sorted(gone))
 
 

@@ -134,6 +134,9 @@ class Signal(models.Model):
         ordering = ["-raised_at", "-pk"]
         indexes = [models.Index(fields=["response", "due_at"])]
 
+    def __str__(self) -> str:
+        return f"#{self.pk} of team {self.team.slug}, raised {self.raised_at:%Y-%m-%d}"
+
 
 class Ask(models.Model):
     """One responder asked to answer a signal, at one level; ``missed`` when the deadline
