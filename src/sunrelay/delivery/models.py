@@ -52,7 +52,7 @@ class Push(models.Model):
     """One ``push`` delivery. ``main``: to the repository's default branch."""
 
     event = models.OneToOneField(Event, primary_key=True, on_delete=models.CASCADE)
-    repo = models.CharField(max_length=200, db_index=True)
+    repo = models.CharField(max_length=200)
     ref = models.CharField(max_length=300)
     head = models.CharField(max_length=64, blank=True, db_index=True)  # head_commit.id
     head_at = models.DateTimeField(null=True, blank=True)  # head_commit.timestamp
@@ -60,6 +60,12 @@ class Push(models.Model):
     pushed_at = models.DateTimeField()
     main = models.BooleanField(default=False)
     forced = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [  # a stretch of the default branch; a branch's pushes (metrics.queries)
+            models.Index(fields=["repo", "main", "pushed_at"]),
+            models.Index(fields=["repo", "ref", "pushed_at"]),
+        ]
 
 
 class PushCommit(models.Model):
@@ -100,6 +106,7 @@ class PullRequest(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["repo", "number"], name="one_pr_number")]
+        indexes = [models.Index(fields=["repo", "head_ref", "created_at"])]  # a branch's pulls
 
 
 class ReviewRequest(models.Model):

@@ -109,7 +109,7 @@ def band(table: str, metric: str, value: float | None) -> str:
     return "low"
 
 
-def _dated(row: DeploymentRow) -> Deployed | None:
+def dated(row: DeploymentRow) -> Deployed | None:
     statuses = sorted(row.statuses, key=lambda s: s[1])
     success = next((at for state, at in statuses if state in SUCCESS), None)
     failure = next((at for state, at in statuses if state in FAILED), None)
@@ -127,7 +127,7 @@ def ship(rows: list[DeploymentRow], main: list[MainCommit]) -> list[Deployed]:
         if c.sha not in order[c.repo]:
             order[c.repo][c.sha] = len(commits[c.repo])
             commits[c.repo].append(c.sha)
-    found = sorted(filter(None, map(_dated, rows)), key=lambda d: (d.at, d.row.id))
+    found = sorted(filter(None, map(dated, rows)), key=lambda d: (d.at, d.row.id))
     upto: dict[str, int] = {}  # per repository: commits[:upto] have shipped
     for d in found:
         repo = d.row.repo

@@ -8,7 +8,7 @@ import functools
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
 from django.core.exceptions import EmptyResultSet
@@ -113,7 +113,7 @@ def dora_keys(
         )
     if mode == "fourkeys":
         return fourkeys.compute(*_fourkeys_rows(where), start, end)
-    return dora.compute(*dora_rows(where), start, end, bands)
+    return dora.compute(*window_rows(where, start, end), start, end, bands)
 
 
 # -- fourkeys: one row per delivery --------------------------------------------------------------
@@ -294,3 +294,168 @@ def _incidents(where: Scope) -> Any:
         return found
     components = [c.pk for c in Component.objects.all() if set(c.repos) & where.repos]
     return found.filter(Q(component__in=components) | Q(component__isnull=True))
+
+
+# -- dora over one window: what its deployments need, not the whole history ---------------------
+
+Key = tuple[datetime, int, int]  # a commit reaching the default branch: (pushed_at, push, place)
+_NEVER = datetime(1, 1, 2, tzinfo=UTC)
+
+
+def _instant(value: Any) -> Any:
+    """A time from a raw read: SQLite gives its UTC text for an aggregate and a naive UTC
+    datetime for a column, PostgreSQL an aware datetime."""
+    if isinstance(value, str):
+        return datetime.fromisoformat(value + "+00:00")
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value
+
+
+def _raw(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
+    """Rows of hand-written SQL; times are passed as the database keeps them (SQLite compares
+    its UTC text, which an aware datetime's own text would not match)."""
+    adapt = connection.ops.adapt_datetimefield_value
+    given = [adapt(p) if isinstance(p, datetime) else p for p in params]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, given)
+        return cursor.fetchall()
+
+
+def _in(where: Scope, column: str) -> tuple[str, list[Any]]:
+    if where.repos is None:
+        return "", []
+    repos = sorted(where.repos)
+    if not repos:
+        return " AND 1 = 0", []
+    return f" AND {column} IN ({', '.join(['%s'] * len(repos))})", repos
+
+
+def window_rows(
+    where: Scope, start: date, end: date
+) -> tuple[list[dora.DeploymentRow], list[dora.MainCommit], list[dora.Change], list[dora.Failure]]:
+    """The rows ``dora.compute`` needs to answer for ``[start, end)`` exactly as it would from
+    the whole history, read in a few queries: every production deployment dated by its first
+    success and first failure; the default branch only where it matters (each deployed commit,
+    and the stretch the window's deployments shipped); and the pull requests merged in that
+    stretch with their first commits. A year of history costs the window's share of it."""
+    scoped, repos = _in(where, "d.repo")
+    dated = _raw(
+        "SELECT d.id, d.github_id, d.repo, d.environment, d.sha,"
+        " MIN(CASE WHEN s.state = 'success' THEN s.created_at END),"
+        " MIN(CASE WHEN s.state IN ('failure', 'error') THEN s.created_at END)"
+        " FROM delivery_deployment d JOIN delivery_status s ON s.deployment_id = d.id"
+        f" WHERE d.production{scoped} GROUP BY d.id, d.github_id, d.repo, d.environment, d.sha",
+        repos,
+    )
+    rows = []
+    for _, gid, repo, env, sha, ok, bad in dated:
+        firsts = (("success", ok), ("failure", bad))  # all ``dora.dated`` reads of statuses
+        statuses = tuple((state, _instant(t)) for state, t in firsts if t is not None)
+        rows.append(dora.DeploymentRow(gid, repo, env, sha, statuses))
+    keys = _deployed_keys(where)
+    stretches = _stretches(rows, keys, start, end)
+    shipped, changes = _stretch_commits(stretches)
+    main = sorted(
+        [(key, repo, sha) for (repo, sha), key in keys.items()]
+        + [(key, repo, sha) for repo, sha, key in shipped],
+    )
+    return (
+        rows,
+        [dora.MainCommit(repo, sha) for _, repo, sha in main],
+        changes,
+        _failures(where),
+    )
+
+
+def _deployed_keys(where: Scope) -> dict[tuple[str, str], Key]:
+    """Where each deployed commit first reached its repository's default branch."""
+    scoped, repos = _in(where, "p.repo")
+    keys: dict[tuple[str, str], Key] = {}
+    for repo, sha, pushed, push, position in _raw(
+        "SELECT p.repo, c.sha, p.pushed_at, c.push_id, c.position FROM delivery_pushcommit c"
+        " JOIN delivery_push p ON p.event_id = c.push_id WHERE p.main AND c.sha IN"
+        f" (SELECT d.sha FROM delivery_deployment d WHERE d.production){scoped}",
+        repos,
+    ):
+        key = (_instant(pushed), push, position)
+        if (repo, sha) not in keys or key < keys[(repo, sha)]:
+            keys[(repo, sha)] = key
+    return keys
+
+
+def _stretches(
+    rows: list[dora.DeploymentRow], keys: dict[tuple[str, str], Key], start: date, end: date
+) -> dict[str, tuple[Key, Key]]:
+    """Per repository, the stretch of the default branch ``(after, upto]`` that the window's
+    deployments shipped: ``dora.ship``'s walk, on keys instead of positions."""
+    upto: dict[str, Key] = {}
+    found: dict[str, tuple[Key, Key]] = {}
+    dated = sorted(filter(None, map(dora.dated, rows)), key=lambda d: (d.at, d.row.id))
+    for d in dated:
+        if d.at.date() >= end:
+            break
+        repo = d.row.repo
+        key = keys.get((repo, d.row.sha))
+        if not d.succeeded or key is None:
+            continue
+        if repo not in upto:  # the baseline ships nothing
+            upto[repo] = key
+            continue
+        if key > upto[repo]:
+            if d.at.date() >= start:
+                after = found[repo][0] if repo in found else upto[repo]
+                found[repo] = (after, key)
+            upto[repo] = key
+    return found
+
+
+def _stretch_commits(
+    stretches: dict[str, tuple[Key, Key]],
+) -> tuple[list[tuple[str, str, Key]], list[dora.Change]]:
+    """The commits that first reached the default branch inside each stretch, and the pull
+    requests merged as them, each timed from its first commit (``first_commits``'s rule)."""
+    commits: list[tuple[str, str, Key]] = []
+    changes: list[dora.Change] = []
+    for repo, (after, upto) in sorted(stretches.items()):
+        seen: set[str] = set()
+        for sha, pushed, push, position, number, created, first in _raw(STRETCH_SQL, [
+            _NEVER, True, repo, after[0], upto[0], True, after[0],
+        ]):  # fmt: skip
+            key = (_instant(pushed), push, position)
+            if sha in seen or not after < key <= upto:
+                seen.add(sha)
+                continue
+            seen.add(sha)
+            commits.append((repo, sha, key))
+            if number is not None:
+                changes.append(dora.Change(repo, number, sha, _instant(first or created)))
+    return commits, changes
+
+
+# Rows come in the default branch's order; a commit that reached it before the stretch began is
+# left out by the NOT EXISTS (one that reached it earlier inside the stretch, by the order).
+# The query is written so that the plan is right without table statistics (SQLite has none
+# until ANALYZE): ``NOT b.main`` leaves the branch lookup to the (repo, ref, pushed_at) index,
+# and ``p2.repo || ''`` makes the earlier-arrival check start from the commit's sha, not from
+# every earlier push of the repository.
+STRETCH_SQL = """
+SELECT c.sha, p.pushed_at, c.push_id, c.position, pr.number, pr.created_at,
+  (SELECT MIN(b.first_at) FROM delivery_push b
+    WHERE b.repo = pr.repo AND b.ref = 'refs/heads/' || pr.head_ref AND NOT b.main
+      AND b.first_at IS NOT NULL AND b.pushed_at <= pr.merged_at
+      AND b.pushed_at > COALESCE((
+        SELECT q.merged_at FROM delivery_pullrequest q
+        WHERE q.repo = pr.repo AND q.head_ref = pr.head_ref AND q.merged_at IS NOT NULL
+          AND q.created_at < pr.created_at
+        ORDER BY q.created_at DESC LIMIT 1), %s))
+FROM delivery_push p
+JOIN delivery_pushcommit c ON c.push_id = p.event_id
+LEFT JOIN delivery_pullrequest pr ON pr.merge_sha = c.sha AND pr.repo = p.repo
+  AND pr.merged_at IS NOT NULL AND pr.base_is_default
+WHERE p.main = %s AND p.repo = %s AND p.pushed_at >= %s AND p.pushed_at <= %s
+  AND NOT EXISTS (
+    SELECT 1 FROM delivery_pushcommit c2 JOIN delivery_push p2 ON p2.event_id = c2.push_id
+    WHERE c2.sha = c.sha AND p2.repo || '' = p.repo AND p2.main = %s AND p2.pushed_at < %s)
+ORDER BY p.pushed_at, c.push_id, c.position
+"""
