@@ -149,3 +149,24 @@ def test_an_initiative_links_the_risks_and_asks_it_answers(org):
             service.link(made.pk, who("lena"), items=[risk.pk + 100])
     assert caught.value.field == "items"
     assert list(risk.initiatives.all()) == [made]
+
+
+def test_a_signal_outlives_the_person_who_raised_it(org):
+    """Someone who once raised a signal could never be removed (a protected reference, and
+    nothing can hand a signal over). The signal stays in the team's history, raised by
+    "someone who has left", and can still be answered."""
+    from sunrelay.people import service as people
+    from tests.conftest import sign_in
+
+    with clock.frozen(T0):
+        signal = capacity.raise_signal("core", "bruno", "too much")
+        people.delete_person("bruno")
+        signal.refresh_from_db()
+        assert signal.raised_by is None and signal.note == "too much"
+        page = sign_in("lena").get(f"/work/signals/{signal.pk}/")
+        assert page.status_code == 200 and "Raised by someone who has left" in page.text
+        api = sign_in("lena").get(f"/api/v1/work/signals/{signal.pk}")
+        assert api.json()["raised_by"] is None
+        answered = capacity.respond(signal.pk, "kenji", "resequence")
+    assert answered.response == "resequence"
+    assert not Notification.objects.filter(kind="work.capacity_answered").exists()

@@ -190,14 +190,15 @@ def respond(
         signal.response, signal.responded_by, signal.responded_at = response, person, clock.now()
         signal.response_note, signal.shed, signal.review_on = note.strip(), list(shed), until
         signal.save()
-        notify.send(
-            signal.raised_by,
-            "work.capacity_answered",
-            f"Your capacity signal for {signal.team.name} was answered: {response}",
-            note,
-            url=f"/work/signals/{signal.pk}/",
-            key=f"work.capacity_answered:{signal.pk}",
-        )
+        if signal.raised_by is not None:  # None: they have left since
+            notify.send(
+                signal.raised_by,
+                "work.capacity_answered",
+                f"Your capacity signal for {signal.team.name} was answered: {response}",
+                note,
+                url=f"/work/signals/{signal.pk}/",
+                key=f"work.capacity_answered:{signal.pk}",
+            )
     return signal
 
 

@@ -317,7 +317,10 @@ def board(team: str = typer.Option(..., "--team"), as_json: bool = JSON) -> None
             markup=False,
         )
     for s in found["signals"]:
-        out.print(f"Signal #{s['id']} by {s['raised_by']}: {s['outcome']}", markup=False)
+        out.print(
+            f"Signal #{s['id']} by {s['raised_by'] or 'someone who has left'}: {s['outcome']}",
+            markup=False,
+        )
 
 
 @work_app.command("capacity")

@@ -115,7 +115,10 @@ class Signal(models.Model):
     RESPONSES = [(r, r) for r in (SHED, RESEQUENCE, ADD_CAPACITY, ACCEPT)]
 
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="signals")
-    raised_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    # None: someone who has since left (the signal and its answer stay in the team's history)
+    raised_by = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     note = models.TextField()
     raised_at = models.DateTimeField()
     level = models.PositiveIntegerField(default=0)  # 0: the responders; 1…: each level above

@@ -168,7 +168,7 @@ def signal_json(s: Signal) -> dict[str, Any]:
     return {
         "id": s.pk,
         "team": s.team.slug,
-        "raised_by": s.raised_by.slug,
+        "raised_by": s.raised_by.slug if s.raised_by else None,
         "note": s.note,
         "raised_at": format_instant(s.raised_at),
         "level": s.level,
