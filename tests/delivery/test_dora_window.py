@@ -128,3 +128,25 @@ def test_one_repository_of_two(db):
     expected = dora.compute(*whole, start, end)
     assert expected["deployments"] > 0
     assert dora.compute(*queries.window_rows(where, start, end), start, end) == expected
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_the_pull_request_reads_answer_as_the_whole_history_does(seed):
+    """The pull-request figures read first commits for their own pull requests only, and the
+    deployments from their earliest merge on: the same answers as the whole history's."""
+    from sunrelay.delivery.models import PullRequest
+
+    items = history(seed)
+    service.ingest([P.line(e, f"d-{seed}-{i}", p) for i, (e, p) in enumerate(items)])
+    where = queries.scope(None)
+    every = queries.first_commits.__wrapped__(where)  # type: ignore[attr-defined]
+    mine = queries.first_commits_of(PullRequest.objects.all())
+    by_key = {(repo, number): pk for pk, repo, number in
+              PullRequest.objects.values_list("pk", "repo", "number")}  # fmt: skip
+    assert {key: mine[pk] for key, pk in by_key.items()} == every
+    rows, main, _, _ = queries.dora_rows.__wrapped__(where)  # type: ignore[attr-defined]
+    whole = dora.ship(rows, main)
+    for since in (BEGIN.date(), BEGIN.date() + timedelta(days=20), date(2026, 6, 1)):
+        expected = {(d.row.repo, s): d.at for d in whole if d.at.date() >= since for s in d.shipped}
+        assert queries.shipped_since(where, since) == expected
+    assert expected == {} and len(whole) > 10

@@ -12,8 +12,8 @@ from typing import Any
 from django.conf import settings
 
 from sunrelay.core import clock
-from sunrelay.delivery.metrics import dora, flow
-from sunrelay.delivery.metrics.queries import Scope, dora_rows, first_commits, window
+from sunrelay.delivery.metrics import flow
+from sunrelay.delivery.metrics.queries import Scope, first_commits_of, shipped_since, window
 from sunrelay.delivery.models import PullRequest, Review, ReviewRequest
 from sunrelay.people.logic import Directory
 from sunrelay.people.models import Component, Team
@@ -87,7 +87,8 @@ def pull_rows(where: Scope, pulls: Any) -> list[flow.PullRow]:
     """``pulls`` (a queryset of PullRequest) as flow rows, with their requests, reviews,
     first commits and the deployment that shipped each."""
     chosen = pulls.values("pk")  # a subquery: no list of ids, however many
-    pulls = list(pulls.only(*PULL_COLUMNS))
+    firsts = first_commits_of(pulls)
+    pulls = list(pulls.values_list("pk", *PULL_COLUMNS, named=True))
     requests: dict[int, list[flow.RequestRow]] = defaultdict(list)
     for pk, pull, login, at, removed in ReviewRequest.objects.filter(pull__in=chosen).values_list(
         "pk", "pull_id", "reviewer", "requested_at", "removed_at"
@@ -98,7 +99,6 @@ def pull_rows(where: Scope, pulls: Any) -> list[flow.PullRow]:
         "pull_id", "reviewer", "reviewer_type", "state", "submitted_at"
     ):
         reviews[pull].append(flow.ReviewRow(login, is_bot(login, kind), state, at))
-    firsts = first_commits(where)
     shipped = _shipped(where, pulls)
     owners = _owners()
     return [
@@ -112,7 +112,7 @@ def pull_rows(where: Scope, pulls: Any) -> list[flow.PullRow]:
             p.created_at,
             p.ready_at or (None if p.draft else p.created_at),
             p.merged_at,
-            firsts.get((p.repo, p.number), p.created_at),
+            firsts.get(p.pk, p.created_at),
             shipped.get((p.repo, p.merge_sha)) if p.merge_sha else None,
             None if p.additions is None else p.additions + (p.deletions or 0),
             owners.get(p.repo),
@@ -123,11 +123,13 @@ def pull_rows(where: Scope, pulls: Any) -> list[flow.PullRow]:
     ]
 
 
-def _shipped(where: Scope, pulls: list[PullRequest]) -> dict[tuple[str, str], datetime]:
-    if not any(p.merge_sha for p in pulls):
+def _shipped(where: Scope, pulls: list[Any]) -> dict[tuple[str, str], datetime]:
+    """When each merged pull request's commit shipped: a deployment after its merge, so the
+    deployments from the earliest merge on are all that is read."""
+    merged = [p.merged_at or p.created_at for p in pulls if p.merge_sha]
+    if not merged:
         return {}
-    rows, main, _, _ = dora_rows(where)
-    return {(d.row.repo, sha): d.at for d in dora.ship(rows, main) for sha in d.shipped}
+    return shipped_since(where, min(merged).date())
 
 
 # -- the figures -----------------------------------------------------------------------------------

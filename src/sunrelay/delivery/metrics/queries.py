@@ -233,7 +233,7 @@ def first_commits(where: Scope) -> dict[tuple[str, int], datetime]:
     previous: dict[tuple[str, str], datetime] = {}
     found: dict[tuple[str, int], datetime] = {}
     for repo, number, head, created, merged in _fast(
-        where.filter(PullRequest.objects).order_by("created_at"),
+        where.filter(PullRequest.objects).order_by("created_at", "pk"),
         "repo", "number", "head_ref", "created_at", "merged_at",
         times=("created_at", "merged_at"),
     ):  # fmt: skip
@@ -339,6 +339,13 @@ def window_rows(
     success and first failure; the default branch only where it matters (each deployed commit,
     and the stretch the window's deployments shipped); and the pull requests merged in that
     stretch with their first commits. A year of history costs the window's share of it."""
+    rows, main, changes = _shipping(where, start, end, pulls=True)
+    return rows, main, changes, _failures(where)
+
+
+def _shipping(
+    where: Scope, start: date, end: date, *, pulls: bool
+) -> tuple[list[dora.DeploymentRow], list[dora.MainCommit], list[dora.Change]]:
     scoped, repos = _in(where, "d.repo")
     dated = _raw(
         "SELECT d.id, d.github_id, d.repo, d.environment, d.sha,"
@@ -355,17 +362,12 @@ def window_rows(
         rows.append(dora.DeploymentRow(gid, repo, env, sha, statuses))
     keys = _deployed_keys(where)
     stretches = _stretches(rows, keys, start, end)
-    shipped, changes = _stretch_commits(stretches)
+    shipped, changes = _stretch_commits(stretches, pulls)
     main = sorted(
         [(key, repo, sha) for (repo, sha), key in keys.items()]
         + [(key, repo, sha) for repo, sha, key in shipped],
     )
-    return (
-        rows,
-        [dora.MainCommit(repo, sha) for _, repo, sha in main],
-        changes,
-        _failures(where),
-    )
+    return rows, [dora.MainCommit(repo, sha) for _, repo, sha in main], changes
 
 
 def _deployed_keys(where: Scope) -> dict[tuple[str, str], Key]:
@@ -411,7 +413,7 @@ def _stretches(
 
 
 def _stretch_commits(
-    stretches: dict[str, tuple[Key, Key]],
+    stretches: dict[str, tuple[Key, Key]], pulls: bool
 ) -> tuple[list[tuple[str, str, Key]], list[dora.Change]]:
     """The commits that first reached the default branch inside each stretch, and the pull
     requests merged as them, each timed from its first commit (``first_commits``'s rule)."""
@@ -419,8 +421,9 @@ def _stretch_commits(
     changes: list[dora.Change] = []
     for repo, (after, upto) in sorted(stretches.items()):
         seen: set[str] = set()
-        for sha, pushed, push, position, number, created, first in _raw(STRETCH_SQL, [
-            _NEVER, True, repo, after[0], upto[0], True, after[0],
+        sql, given = (STRETCH_WITH_PULLS, [_NEVER]) if pulls else (STRETCH_ONLY, [])
+        for sha, pushed, push, position, number, created, first in _raw(sql, [
+            *given, True, repo, after[0], upto[0], True, after[0],
         ]):  # fmt: skip
             key = (_instant(pushed), push, position)
             if sha in seen or not after < key <= upto:
@@ -433,29 +436,67 @@ def _stretch_commits(
     return commits, changes
 
 
+# A pull request's first commit (``first_commits``'s rule) for the pull request aliased
+# {pr}: the earliest among pushes to its head branch before it merged (or at all, while open)
+# and after the merge of the pull request opened before it from the same branch. Its one
+# parameter is the time before everything.
+FIRST_COMMIT_SQL = """(SELECT MIN(b.first_at) FROM delivery_push b
+    WHERE b.repo = {pr}.repo AND b.ref = 'refs/heads/' || {pr}.head_ref AND NOT b.main
+      AND b.first_at IS NOT NULL AND ({pr}.merged_at IS NULL OR b.pushed_at <= {pr}.merged_at)
+      AND b.pushed_at > COALESCE((
+        SELECT q.merged_at FROM delivery_pullrequest q
+        WHERE q.repo = {pr}.repo AND q.head_ref = {pr}.head_ref AND q.merged_at IS NOT NULL
+          AND (q.created_at < {pr}.created_at
+               OR (q.created_at = {pr}.created_at AND q.id < {pr}.id))
+        ORDER BY q.created_at DESC, q.id DESC LIMIT 1), %s))"""
+
 # Rows come in the default branch's order; a commit that reached it before the stretch began is
 # left out by the NOT EXISTS (one that reached it earlier inside the stretch, by the order).
 # The query is written so that the plan is right without table statistics (SQLite has none
 # until ANALYZE): ``NOT b.main`` leaves the branch lookup to the (repo, ref, pushed_at) index,
 # and ``p2.repo || ''`` makes the earlier-arrival check start from the commit's sha, not from
-# every earlier push of the repository.
+# every earlier push of the repository. Without ``pulls`` the pull-request columns are NULL.
 STRETCH_SQL = """
-SELECT c.sha, p.pushed_at, c.push_id, c.position, pr.number, pr.created_at,
-  (SELECT MIN(b.first_at) FROM delivery_push b
-    WHERE b.repo = pr.repo AND b.ref = 'refs/heads/' || pr.head_ref AND NOT b.main
-      AND b.first_at IS NOT NULL AND b.pushed_at <= pr.merged_at
-      AND b.pushed_at > COALESCE((
-        SELECT q.merged_at FROM delivery_pullrequest q
-        WHERE q.repo = pr.repo AND q.head_ref = pr.head_ref AND q.merged_at IS NOT NULL
-          AND q.created_at < pr.created_at
-        ORDER BY q.created_at DESC LIMIT 1), %s))
+SELECT c.sha, p.pushed_at, c.push_id, c.position, {columns}
 FROM delivery_push p
 JOIN delivery_pushcommit c ON c.push_id = p.event_id
-LEFT JOIN delivery_pullrequest pr ON pr.merge_sha = c.sha AND pr.repo = p.repo
-  AND pr.merged_at IS NOT NULL AND pr.base_is_default
+{join}
 WHERE p.main = %s AND p.repo = %s AND p.pushed_at >= %s AND p.pushed_at <= %s
   AND NOT EXISTS (
     SELECT 1 FROM delivery_pushcommit c2 JOIN delivery_push p2 ON p2.event_id = c2.push_id
     WHERE c2.sha = c.sha AND p2.repo || '' = p.repo AND p2.main = %s AND p2.pushed_at < %s)
 ORDER BY p.pushed_at, c.push_id, c.position
 """
+STRETCH_WITH_PULLS = STRETCH_SQL.format(
+    columns="pr.number, pr.created_at, " + FIRST_COMMIT_SQL.format(pr="pr"),
+    join="LEFT JOIN delivery_pullrequest pr ON pr.merge_sha = c.sha AND pr.repo = p.repo"
+    " AND pr.merged_at IS NOT NULL AND pr.base_is_default",
+)
+STRETCH_ONLY = STRETCH_SQL.format(columns="NULL, NULL, NULL", join="")
+
+
+def first_commits_of(pulls: Any) -> dict[int, datetime]:
+    """``first_commits``'s answer for the pull requests of a queryset only, by id: one indexed
+    look-up each, where ``first_commits`` reads every pull request and branch push."""
+    try:
+        chosen, params = pulls.values("pk").query.sql_with_params()
+    except EmptyResultSet:
+        return {}
+    found = _raw(
+        f"SELECT pr.id, pr.created_at, {FIRST_COMMIT_SQL.format(pr='pr')}"
+        f" FROM delivery_pullrequest pr WHERE pr.id IN ({chosen})",
+        [_NEVER, *params],
+    )
+    return {pk: _instant(first or created) for pk, created, first in found}
+
+
+def shipped_since(where: Scope, since: date) -> dict[tuple[str, str], datetime]:
+    """When each commit was shipped, for the deployments dated from ``since`` on: the
+    commits ``dora.ship`` gives them, from the stretch of history they shipped."""
+    rows, main, _ = _shipping(where, since, date.max, pulls=False)
+    return {
+        (d.row.repo, sha): d.at
+        for d in dora.ship(rows, main)
+        if d.at.date() >= since  # what earlier ones shipped was not read
+        for sha in d.shipped
+    }

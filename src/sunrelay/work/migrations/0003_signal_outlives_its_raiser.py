@@ -5,16 +5,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('people', '0009_person_start_date'),
-        ('work', '0002_links_to_items'),
+        ("people", "0009_person_start_date"),
+        ("work", "0002_links_to_items"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='signal',
-            name='raised_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='people.person'),
+            model_name="signal",
+            name="raised_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="people.person",
+            ),
         ),
     ]
