@@ -79,6 +79,21 @@ def test_items_are_settled_by_their_owner_the_raiser_or_the_lead(demo):
     assert not status.register("payments").exists()
 
 
+def test_an_item_whose_team_was_removed_is_still_settled_from_the_hub(demo):
+    """Settling it used to end in a 500: the page went back to its team's risk register,
+    and there was no team to go back to."""
+    from sunrelay.people import service as people
+    from tests.conftest import sign_in
+
+    with clock.frozen(utc(2026, 11, 23, 10)):
+        status.post_update(person("bruno"), team="payments", risks="- PSP rate limits")
+    item = Item.objects.get()
+    people.delete_team("payments")
+    answer = sign_in("bruno").post(f"/cadence/items/{item.pk}/", {"state": "resolved"})
+    assert answer.status_code == 302 and answer["Location"] == "/cadence/status/"
+    assert Item.objects.get().state == "resolved"
+
+
 def test_reminders_go_once_in_working_hours_and_skip_those_who_posted(demo):
     with clock.frozen(utc(2026, 11, 23, 9, 5)):  # Chloé's Monday window has begun
         status.post_update(person("dieter"), done="Gateway upgrade.")

@@ -181,7 +181,9 @@ def settle_item(request: HttpRequest, pk: int) -> HttpResponse:
             resolution=request.POST.get("resolution", ""),
             owner=request.POST.get("owner", ""),
         )
-    return redirect("cadence:risks", item.team.slug if item.team else "")
+    if item.team is None:  # its team was removed since it was raised
+        return redirect("cadence:status")
+    return redirect("cadence:risks", item.team.slug)
 
 
 @login_required
