@@ -558,7 +558,7 @@ def _sync(
     gone = [slug for slug in existing if slug not in keep]
     if gone:
         named = ", ".join(repr(slug) for slug in sorted(gone)[:5])
-        named += f" (or {len(gone) - 5} more)" if len(gone) > 5 else ""
+        named += f" and {len(gone) - 5} more" if len(gone) > 5 else ""
         with unless_referenced(f"{kind} {named}", field=_SECTIONS[kind]):
             model.objects.filter(slug__in=gone).delete()
         report.removed.extend(f"{kind} {slug}" for slug in sorted(gone))
