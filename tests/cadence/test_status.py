@@ -79,6 +79,20 @@ def test_items_are_settled_by_their_owner_the_raiser_or_the_lead(demo):
     assert not status.register("payments").exists()
 
 
+def test_a_risk_stays_on_the_register_when_the_person_who_raised_it_leaves(demo):
+    """It used to be deleted with them, though someone else owned it and it was still open."""
+    from sunrelay.people import service as people
+    from tests.conftest import sign_in
+
+    with clock.frozen(utc(2026, 11, 23, 10)):
+        status.post_update(person("bruno"), team="payments", risks="- PSP rate limits @ana")
+    people.delete_person("bruno")
+    item = Item.objects.get()
+    assert item.raised_by is None and item.owner.slug == "ana" and item.state == "open"
+    page = sign_in("ana").get("/cadence/teams/payments/risks/")
+    assert "PSP rate limits" in page.text and "someone who has left" in page.text
+
+
 def test_an_item_whose_team_was_removed_is_still_settled_from_the_hub(demo):
     """Settling it used to end in a 500: the page went back to its team's risk register,
     and there was no team to go back to."""

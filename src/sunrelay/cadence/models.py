@@ -50,7 +50,10 @@ class Item(models.Model):
     text = models.CharField(max_length=500)
     team = models.ForeignKey(Team, null=True, on_delete=models.SET_NULL, related_name="items")
     owner = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="owned_items")
-    raised_by = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="raised_items")
+    # None: someone who has since left; the item stays on the register with its owner
+    raised_by = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="raised_items"
+    )
     update = models.ForeignKey(
         StatusUpdate, null=True, blank=True, on_delete=models.SET_NULL, related_name="items"
     )

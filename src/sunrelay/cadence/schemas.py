@@ -100,7 +100,7 @@ def item_json(i: Item) -> dict[str, Any]:
         "text": i.text,
         "team": i.team.slug if i.team else None,
         "owner": i.owner.slug,
-        "raised_by": i.raised_by.slug,
+        "raised_by": i.raised_by.slug if i.raised_by else None,
         "state": i.state,
         "raised_at": format_instant(i.raised_at),
         "resolved_at": format_optional(i.resolved_at),
