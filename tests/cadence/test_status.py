@@ -93,6 +93,23 @@ def test_a_risk_stays_on_the_register_when_the_person_who_raised_it_leaves(demo)
     assert "PSP rate limits" in page.text and "someone who has left" in page.text
 
 
+def test_someone_who_owns_an_open_risk_is_not_removed_until_it_is_handed_over(demo, writer):
+    """Removing them used to delete the open risk with them."""
+    from sunrelay.core.errors import Conflict
+    from sunrelay.people import service as people
+
+    with clock.frozen(utc(2026, 11, 23, 10)):
+        status.post_update(person("bruno"), team="payments", risks="- PSP rate limits @ana")
+    item = Item.objects.get()
+    with pytest.raises(Conflict) as caught:
+        people.delete_person("ana")
+    assert f"item #{item.pk} 'PSP rate limits @ana' (risk, open)" in caught.value.message
+    assert writer.delete("/api/v1/people/ana").status_code == 409
+    status.settle_item(item.pk, person("ana"), state="open", owner="mia")  # handed over
+    people.delete_person("ana")
+    assert Item.objects.get().owner.slug == "mia"
+
+
 def test_an_item_whose_team_was_removed_is_still_settled_from_the_hub(demo):
     """Settling it used to end in a 500: the page went back to its team's risk register,
     and there was no team to go back to."""
