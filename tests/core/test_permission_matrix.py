@@ -148,7 +148,10 @@ REFUSED: dict[str, list[tuple[str, str, dict[str, Any]]]] = {
         ),
     ],
     "incidents:postmortem": [("post", "/incidents/{incident}/postmortem/", {"body": "mine"})],
-    "incidents:action_items": [("post", "/incidents/action-items/", {"item": "{action}"})],
+    "incidents:action_items": [
+        ("post", "/incidents/action-items/", {"item": "{action}"}),
+        ("post", "/incidents/action-items/", {"item": "{action}", "owner": "yuki"}),
+    ],
     # the API, as the same signed-in colleague
     "api:create_person": [("post", "/api/v1/people", {"id": "x", "name": "X", "timezone": "UTC"})],
     "api:update_person": [("patch", "/api/v1/people/bruno", {"name": "B"})],
@@ -233,6 +236,9 @@ REFUSED: dict[str, list[tuple[str, str, dict[str, Any]]]] = {
         )
     ],
     "api:action_item_done": [("post", "/api/v1/incidents/action-items/{action}/done", {})],
+    "api:action_item_owner": [
+        ("post", "/api/v1/incidents/action-items/{action}/owner", {"owner": "yuki"})
+    ],
     "api:import_absences": [],  # multipart: tests/people/test_service.py covers its rule
     "work:add": [("post", "/work/teams/payments/add/", {"title": "x", "dri": "yuki"})],
     "work:move": [("post", "/work/{initiative}/move/", {"move": "start"})],

@@ -156,6 +156,56 @@ def test_action_items_are_reminded_daily_until_done_even_after_closing(demo):
     assert reports.remind(later + timedelta(days=2)).action_items == 0
 
 
+def test_an_open_action_item_is_handed_over_before_its_owner_can_leave(demo, writer, tmp_path):
+    """Removing its owner used to delete the open action item with them, and nothing could
+    hand one over. Now the owner or whoever runs the incident hands it over, from every
+    surface; while one is open its owner cannot be removed; done ones go with them."""
+    from typer.testing import CliRunner
+
+    from sunrelay.cli.main import app
+    from sunrelay.core.errors import Conflict, PermissionDenied
+    from sunrelay.people import service as people
+    from tests.conftest import sign_in
+
+    with clock.frozen(T0):
+        incident = service.declare("Stale cache", "SEV3", who("bruno"), team="payments")
+        item = followups.add_action_item(
+            incident.pk, "Alert on cache age", "mia", date(2026, 11, 24), who("bruno")
+        )
+        done = followups.add_action_item(
+            incident.pk, "Write the runbook", "mia", date(2026, 11, 24), who("bruno")
+        )
+        followups.complete_action_item(done.pk, who("mia"))
+        with pytest.raises(Conflict) as caught:
+            people.delete_person("mia")
+        assert f"action item #{item.pk} 'Alert on cache age'" in caught.value.message
+        assert "Write the runbook" not in caught.value.message
+        with pytest.raises(PermissionDenied):  # someone from another team
+            followups.reassign_action_item(item.pk, "yuki", who("yuki"))
+        followups.reassign_action_item(item.pk, "ana", who("mia"))  # its owner hands it on
+        answer = writer.post(
+            f"/api/v1/incidents/action-items/{item.pk}/owner",
+            {"owner": "nobody", "actor": "bruno"},
+            content_type="application/json",
+        )
+        assert answer.status_code == 422 and answer.json()["field"] == "owner"
+        answer = sign_in("bruno").post(
+            "/incidents/action-items/", {"item": item.pk, "owner": "chloe"}
+        )  # the commander
+        assert answer.status_code == 302
+        ran = CliRunner().invoke(
+            app, ["incident", "action", "reassign", str(item.pk), "--to", "mia", "--as", "bruno"]
+        )
+        assert ran.exit_code == 0, ran.output
+    people.delete_person("ana")  # ana owns nothing open any more
+    item.refresh_from_db()
+    assert item.owner.slug == "mia"
+    texts = list(incident.entries.values_list("text", flat=True))
+    assert "action item handed from Mia Roberts to Ana Lima: Alert on cache age" in texts
+    with pytest.raises(ValidationFailed):  # done already
+        followups.reassign_action_item(done.pk, "chloe", who("bruno"))
+
+
 def test_a_decision_becomes_a_draft_adr(demo):
     with clock.frozen(T0):
         incident = service.declare("Ledger down", "SEV2", who("ana"), team="payments")

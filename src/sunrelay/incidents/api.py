@@ -17,6 +17,7 @@ from sunrelay.incidents.schemas import (
     CauseIn,
     DeclareIn,
     EntryIn,
+    OwnerIn,
     RoleIn,
     StateIn,
     TextIn,
@@ -64,6 +65,14 @@ def report(request: HttpRequest, days: int = 90) -> Json:
 @router.get("/action-items", response=list[Json])
 def action_items(request: HttpRequest, open_only: bool = True) -> list[Json]:
     return [action_item_json(a) for a in followups.action_items(open_only=open_only)[:1000]]
+
+
+@router.post("/action-items/{pk}/owner", response=Json)
+def action_item_owner(request: HttpRequest, pk: int, payload: OwnerIn) -> Json:
+    """Hand an open action item to someone else (its owner, or those who run the incident)."""
+    return action_item_json(
+        followups.reassign_action_item(pk, payload.owner, acting_actor(request, payload.actor))
+    )
 
 
 @router.post("/action-items/{pk}/done", response=Json)

@@ -13,7 +13,7 @@ from sunrelay.cli.support import django_setup, fail, handles_errors, out, print_
 from sunrelay.incidents import agreement  # noqa: F401  (the org file learns the incident keys)
 
 incident_app = typer.Typer(no_args_is_help=True, help="Incidents: declare, update, resolve.")
-action_app = typer.Typer(no_args_is_help=True, help="Action items: add, done, list.")
+action_app = typer.Typer(no_args_is_help=True, help="Action items: add, reassign, done, list.")
 incident_app.add_typer(action_app, name="action")
 AS = typer.Option(..., "--as", help="Person id of whoever does it.")
 JSON = typer.Option(False, "--json", help="Print JSON.")
@@ -284,6 +284,22 @@ def action_add(
         print_json(action_item_json(item))
     else:
         out.print(f"Action item {item.pk} for {item.owner.name}, due {item.due}.")
+
+
+@action_app.command("reassign")
+@handles_errors
+def action_reassign(
+    item: int = typer.Argument(..., metavar="ITEM"),
+    to: str = typer.Option(..., "--to", help="Person id of the new owner."),
+    actor: str = AS,
+) -> None:
+    """Hand an open action item to someone else (its owner, or those who run the incident)."""
+    django_setup()
+    from sunrelay.incidents import followups
+    from sunrelay.people import service as people
+
+    found = followups.reassign_action_item(item, to, people.get_person(actor))
+    out.print(f"Action item {found.pk} is {found.owner.name}'s now.", markup=False)
 
 
 @action_app.command("done")

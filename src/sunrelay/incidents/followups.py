@@ -145,6 +145,39 @@ def complete_action_item(item_pk: int, by: Actor | Person) -> ActionItem:
     return item
 
 
+def reassign_action_item(item_pk: int, owner: str, by: Actor | Person) -> ActionItem:
+    """Hand an open action item to someone else: its owner or those who run the incident may.
+    Recorded on the incident's timeline. Raises ActionItemNotFound, ValidationFailed (no
+    such person; done already), PermissionDenied."""
+    rights, actor = acting(by)
+    with transaction.atomic():
+        item = (
+            ActionItem.objects.select_for_update()
+            .select_related("incident", "owner")
+            .filter(pk=item_pk)
+            .first()
+        )
+        if item is None:
+            raise ActionItemNotFound(f"no action item {item_pk}", field="id")
+        if item.owner_id != actor.pk:
+            require_run(rights, item.incident, "hand over action items of")
+        if item.done_at is not None:
+            raise ValidationFailed(f"action item {item_pk} is done already", field="id")
+        to = Person.objects.filter(slug=owner).first()
+        if to is None:
+            raise ValidationFailed(f"{owner!r} is not a person", field="owner")
+        if to.pk != item.owner_id:
+            before, item.owner = item.owner, to
+            item.save(update_fields=["owner"])
+            timeline.entry(
+                item.incident,
+                "action",
+                f"action item handed from {before.name} to {to.name}: {item.title}",
+                actor,
+            )
+    return item
+
+
 def action_items(*, open_only: bool = True, owner: str | None = None) -> QuerySet[ActionItem]:
     """Action items across incidents, soonest due first."""
     found = ActionItem.objects.select_related("owner", "incident").order_by("due", "pk")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 
 from sunrelay.oncall.models import AlertGroup
@@ -97,10 +99,21 @@ class Postmortem(models.Model):
         return None if self.done_at is None else self.done_at <= self.due_at
 
 
+def keep_open_actions(collector: Any, field: Any, sub_objs: Any, using: str) -> None:
+    """``on_delete`` for an action item's owner: a person who still owns open action items is
+    not removed (hand them over first: core.removal names them); done ones go with them."""
+    still_open = [item for item in sub_objs if item.done_at is None]
+    if still_open:
+        raise models.ProtectedError(
+            f"{len(still_open)} open action items are owned by the person removed", set(still_open)
+        )
+    models.CASCADE(collector, field, sub_objs, using)
+
+
 class ActionItem(models.Model):
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="action_items")
     title = models.CharField(max_length=300)
-    owner = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="action_items")
+    owner = models.ForeignKey(Person, on_delete=keep_open_actions, related_name="action_items")
     due = models.DateField()
     created_at = models.DateTimeField()
     done_at = models.DateTimeField(null=True, blank=True)
@@ -109,3 +122,6 @@ class ActionItem(models.Model):
     class Meta:
         ordering = ["done_at", "due", "pk"]
         indexes = [models.Index(fields=["done_at", "due"])]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.title[:60]!r} of incident #{self.incident_id}, due {self.due}"

@@ -59,6 +59,11 @@ class ActorIn(Schema):
     actor: str | None = None
 
 
+class OwnerIn(Schema):
+    owner: str
+    actor: str | None = None
+
+
 class CauseIn(Schema):
     sha: str = ""
     deployment: int | None = None

@@ -168,7 +168,11 @@ def action_items(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         try:
             item = whole_number(request.POST.get("item"), "item")
-            followups.complete_action_item(item, actor_for_user(request.user))
+            if "owner" in request.POST:  # hand it over
+                owner = request.POST.get("owner", "").strip()
+                followups.reassign_action_item(item, owner, actor_for_user(request.user))
+            else:
+                followups.complete_action_item(item, actor_for_user(request.user))
         except SunrelayError as exc:
             _error(request, exc)
         return redirect("incidents:action_items")
