@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import models
 
+from sunrelay.core.removal import KeepOpen
 from sunrelay.people.models import Person, Team
 
 
@@ -40,18 +39,6 @@ class StatusUpdate(models.Model):
         return self.posted_at <= self.due_at
 
 
-def keep_open_items(collector: Any, field: Any, sub_objs: Any, using: str) -> None:
-    """``on_delete`` for an item's owner: a person who still owns open items is not removed
-    (hand them over or settle them first: core.removal names them); settled ones go with
-    them."""
-    still_open = [item for item in sub_objs if item.state == Item.OPEN]
-    if still_open:
-        raise models.ProtectedError(
-            f"{len(still_open)} open items are owned by the person removed", set(still_open)
-        )
-    models.CASCADE(collector, field, sub_objs, using)
-
-
 class Item(models.Model):
     """A risk or an ask lifted out of an update, owned and tracked until it is resolved."""
 
@@ -63,7 +50,9 @@ class Item(models.Model):
     kind = models.CharField(max_length=4, choices=KINDS)
     text = models.CharField(max_length=500)
     team = models.ForeignKey(Team, null=True, on_delete=models.SET_NULL, related_name="items")
-    owner = models.ForeignKey(Person, on_delete=keep_open_items, related_name="owned_items")
+    owner = models.ForeignKey(
+        Person, on_delete=KeepOpen("items", state="open"), related_name="owned_items"
+    )
     # None: someone who has since left; the item stays on the register with its owner
     raised_by = models.ForeignKey(
         Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="raised_items"

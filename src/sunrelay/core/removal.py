@@ -12,7 +12,9 @@ import contextlib
 from collections.abc import Iterator
 from typing import Any
 
+from django.db import models
 from django.db.models import ProtectedError, RestrictedError
+from django.utils.deconstruct import deconstructible
 
 from sunrelay.core.errors import Conflict
 
@@ -21,6 +23,39 @@ SHOWN = 5  # in-the-way records named in the message; the rest are counted
 
 def _name(row: Any) -> str:
     return f"{row._meta.verbose_name} {row}"
+
+
+@deconstructible(path="sunrelay.core.removal.KeepOpen")
+class KeepOpen:
+    """``on_delete`` for a reference to the person who owns a piece of work: while any of the
+    rows is still open (``open`` lists the field values that say so, e.g. ``state="open"``
+    or ``done_at=None``) the person is not removed (hand the work over first:
+    ``unless_referenced`` names it); closed ones go with them."""
+
+    def __init__(self, noun: str, **open_when: Any) -> None:
+        self.noun = noun
+        self.open_when = open_when
+
+    def __call__(self, collector: Any, field: Any, sub_objs: Any, using: str) -> None:
+        still_open = [
+            row
+            for row in sub_objs
+            if all(getattr(row, name) == value for name, value in self.open_when.items())
+        ]
+        if still_open:
+            raise ProtectedError(
+                f"{len(still_open)} open {self.noun} are owned by the one removed", set(still_open)
+            )
+        models.CASCADE(collector, field, sub_objs, using)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, KeepOpen) and (self.noun, self.open_when) == (
+            other.noun,
+            other.open_when,
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.noun, tuple(sorted(self.open_when.items()))))
 
 
 @contextlib.contextmanager

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import models
 
+from sunrelay.core.removal import KeepOpen
 from sunrelay.oncall.models import AlertGroup
 from sunrelay.people.models import Component, Person, Team
 
@@ -99,21 +98,12 @@ class Postmortem(models.Model):
         return None if self.done_at is None else self.done_at <= self.due_at
 
 
-def keep_open_actions(collector: Any, field: Any, sub_objs: Any, using: str) -> None:
-    """``on_delete`` for an action item's owner: a person who still owns open action items is
-    not removed (hand them over first: core.removal names them); done ones go with them."""
-    still_open = [item for item in sub_objs if item.done_at is None]
-    if still_open:
-        raise models.ProtectedError(
-            f"{len(still_open)} open action items are owned by the person removed", set(still_open)
-        )
-    models.CASCADE(collector, field, sub_objs, using)
-
-
 class ActionItem(models.Model):
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="action_items")
     title = models.CharField(max_length=300)
-    owner = models.ForeignKey(Person, on_delete=keep_open_actions, related_name="action_items")
+    owner = models.ForeignKey(
+        Person, on_delete=KeepOpen("action items", done_at=None), related_name="action_items"
+    )
     due = models.DateField()
     created_at = models.DateTimeField()
     done_at = models.DateTimeField(null=True, blank=True)

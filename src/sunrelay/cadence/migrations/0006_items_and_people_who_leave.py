@@ -3,7 +3,7 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
-import sunrelay.cadence.models
+import sunrelay.core.removal
 
 
 class Migration(migrations.Migration):
@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
             model_name="item",
             name="owner",
             field=models.ForeignKey(
-                on_delete=sunrelay.cadence.models.keep_open_items,
+                on_delete=sunrelay.core.removal.KeepOpen("items", state="open"),
                 related_name="owned_items",
                 to="people.person",
             ),

@@ -2,7 +2,7 @@
 
 from django.db import migrations, models
 
-import sunrelay.incidents.models
+import sunrelay.core.removal
 
 
 class Migration(migrations.Migration):
@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
             model_name="actionitem",
             name="owner",
             field=models.ForeignKey(
-                on_delete=sunrelay.incidents.models.keep_open_actions,
+                on_delete=sunrelay.core.removal.KeepOpen("action items", done_at=None),
                 related_name="action_items",
                 to="people.person",
             ),
