@@ -80,6 +80,22 @@ class PushCommit(models.Model):
         ordering = ["push", "position"]
 
 
+class Landing(models.Model):
+    """Where a commit first reached its repository's default branch: the earliest of the
+    default-branch pushes that carried it, by (pushed_at, push, position). Derived when pushes
+    arrive (``ingest.derived``), in any order: the earliest wins whenever it comes."""
+
+    repo = models.CharField(max_length=200)
+    sha = models.CharField(max_length=64)
+    pushed_at = models.DateTimeField()
+    push = models.ForeignKey(Push, on_delete=models.CASCADE, related_name="+")
+    position = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["repo", "sha"], name="one_landing")]
+        indexes = [models.Index(fields=["repo", "pushed_at", "push", "position"])]
+
+
 class PullRequest(models.Model):
     repo = models.CharField(max_length=200)
     number = models.PositiveIntegerField()
@@ -103,6 +119,10 @@ class PullRequest(models.Model):
     deletions = models.PositiveIntegerField(null=True, blank=True)
     updated_at = models.DateTimeField()  # of the newest delivery applied: older ones are stale
     body_links = models.JSONField(default=list, blank=True)  # decision records it links
+    # the earliest commit among pushes to its head branch before it merged (or while open),
+    # after the merge of the pull request opened before it from that branch; else created_at.
+    # Derived when pushes and pull requests arrive (``ingest.derived``).
+    first_commit_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["repo", "number"], name="one_pr_number")]

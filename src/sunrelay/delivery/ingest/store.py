@@ -12,7 +12,7 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
 
-from sunrelay.delivery.ingest import github
+from sunrelay.delivery.ingest import derived, github
 from sunrelay.delivery.models import (
     Deployment,
     Event,
@@ -186,6 +186,25 @@ class _Chunk:
             for i, c in enumerate(commits)
         )
         IssueEvent.objects.bulk_create(self.issues)
+        self._derive()
+
+    def _derive(self) -> None:
+        """Keep the derived facts current (``ingest.derived``): where the default-branch
+        pushes' commits landed, and the first commits of the branches touched."""
+        derived.land(
+            (push.repo, c.sha[:64], push.pushed_at, push.pk, i)
+            for push, commits in self.pushes
+            if push.main
+            for i, c in enumerate(commits)
+        )
+        derived.refresh_first_commits(
+            [
+                (push.repo, push.ref.removeprefix("refs/heads/"))
+                for push, _ in self.pushes
+                if not push.main and push.first_at is not None
+            ]
+            + [(self.pulls[key].repo, self.pulls[key].head_ref) for key in self.pulls_changed]
+        )
 
     def _save_requests(self) -> None:
         if not self.requests:

@@ -299,7 +299,6 @@ def _incidents(where: Scope) -> Any:
 # -- dora over one window: what its deployments need, not the whole history ---------------------
 
 Key = tuple[datetime, int, int]  # a commit reaching the default branch: (pushed_at, push, place)
-_NEVER = datetime(1, 1, 2, tzinfo=UTC)
 
 
 def _instant(value: Any) -> Any:
@@ -372,18 +371,16 @@ def _shipping(
 
 def _deployed_keys(where: Scope) -> dict[tuple[str, str], Key]:
     """Where each deployed commit first reached its repository's default branch."""
-    scoped, repos = _in(where, "p.repo")
-    keys: dict[tuple[str, str], Key] = {}
-    for repo, sha, pushed, push, position in _raw(
-        "SELECT p.repo, c.sha, p.pushed_at, c.push_id, c.position FROM delivery_pushcommit c"
-        " JOIN delivery_push p ON p.event_id = c.push_id WHERE p.main AND c.sha IN"
-        f" (SELECT d.sha FROM delivery_deployment d WHERE d.production){scoped}",
-        repos,
-    ):
-        key = (_instant(pushed), push, position)
-        if (repo, sha) not in keys or key < keys[(repo, sha)]:
-            keys[(repo, sha)] = key
-    return keys
+    scoped, repos = _in(where, "d.repo")
+    return {
+        (repo, sha): (_instant(pushed), push, position)
+        for repo, sha, pushed, push, position in _raw(
+            "SELECT DISTINCT l.repo, l.sha, l.pushed_at, l.push_id, l.position"
+            " FROM delivery_deployment d JOIN delivery_landing l"
+            f" ON l.repo = d.repo AND l.sha = d.sha WHERE d.production{scoped}",
+            repos,
+        )
+    }
 
 
 def _stretches(
@@ -416,18 +413,18 @@ def _stretch_commits(
     stretches: dict[str, tuple[Key, Key]], pulls: bool
 ) -> tuple[list[tuple[str, str, Key]], list[dora.Change]]:
     """The commits that first reached the default branch inside each stretch, and the pull
-    requests merged as them, each timed from its first commit (``first_commits``'s rule)."""
+    requests merged as them, each timed from its first commit: one indexed read of the
+    derived landings per repository (``ingest.derived``)."""
     commits: list[tuple[str, str, Key]] = []
     changes: list[dora.Change] = []
+    sql = STRETCH_WITH_PULLS if pulls else STRETCH_ONLY
     for repo, (after, upto) in sorted(stretches.items()):
         seen: set[str] = set()
-        sql, given = (STRETCH_WITH_PULLS, [_NEVER]) if pulls else (STRETCH_ONLY, [])
-        for sha, pushed, push, position, number, created, first in _raw(sql, [
-            *given, True, repo, after[0], upto[0], True, after[0],
-        ]):  # fmt: skip
+        for sha, pushed, push, position, number, created, first in _raw(
+            sql, [repo, after[0], upto[0]]
+        ):
             key = (_instant(pushed), push, position)
             if sha in seen or not after < key <= upto:
-                seen.add(sha)
                 continue
             seen.add(sha)
             commits.append((repo, sha, key))
@@ -436,58 +433,32 @@ def _stretch_commits(
     return commits, changes
 
 
-# A pull request's first commit (``first_commits``'s rule) for the pull request aliased
-# {pr}: the earliest among pushes to its head branch before it merged (or at all, while open)
-# and after the merge of the pull request opened before it from the same branch. Its one
-# parameter is the time before everything.
-FIRST_COMMIT_SQL = """(SELECT MIN(b.first_at) FROM delivery_push b
-    WHERE b.repo = {pr}.repo AND b.ref = 'refs/heads/' || {pr}.head_ref AND NOT b.main
-      AND b.first_at IS NOT NULL AND ({pr}.merged_at IS NULL OR b.pushed_at <= {pr}.merged_at)
-      AND b.pushed_at > COALESCE((
-        SELECT q.merged_at FROM delivery_pullrequest q
-        WHERE q.repo = {pr}.repo AND q.head_ref = {pr}.head_ref AND q.merged_at IS NOT NULL
-          AND (q.created_at < {pr}.created_at
-               OR (q.created_at = {pr}.created_at AND q.id < {pr}.id))
-        ORDER BY q.created_at DESC, q.id DESC LIMIT 1), %s))"""
-
-# Rows come in the default branch's order; a commit that reached it before the stretch began is
-# left out by the NOT EXISTS (one that reached it earlier inside the stretch, by the order).
-# The query is written so that the plan is right without table statistics (SQLite has none
-# until ANALYZE): ``NOT b.main`` leaves the branch lookup to the (repo, ref, pushed_at) index,
-# and ``p2.repo || ''`` makes the earlier-arrival check start from the commit's sha, not from
-# every earlier push of the repository. Without ``pulls`` the pull-request columns are NULL.
+# The default branch's commits between two times, in the order they first reached it, each
+# with the pull request merged as it (when asked for; a sha merged by two pull requests gives
+# two rows, and the first is kept).
 STRETCH_SQL = """
-SELECT c.sha, p.pushed_at, c.push_id, c.position, {columns}
-FROM delivery_push p
-JOIN delivery_pushcommit c ON c.push_id = p.event_id
-{join}
-WHERE p.main = %s AND p.repo = %s AND p.pushed_at >= %s AND p.pushed_at <= %s
-  AND NOT EXISTS (
-    SELECT 1 FROM delivery_pushcommit c2 JOIN delivery_push p2 ON p2.event_id = c2.push_id
-    WHERE c2.sha = c.sha AND p2.repo || '' = p.repo AND p2.main = %s AND p2.pushed_at < %s)
-ORDER BY p.pushed_at, c.push_id, c.position
+SELECT l.sha, l.pushed_at, l.push_id, l.position, {columns}
+FROM delivery_landing l {join}
+WHERE l.repo = %s AND l.pushed_at >= %s AND l.pushed_at <= %s
+ORDER BY l.pushed_at, l.push_id, l.position
 """
 STRETCH_WITH_PULLS = STRETCH_SQL.format(
-    columns="pr.number, pr.created_at, " + FIRST_COMMIT_SQL.format(pr="pr"),
-    join="LEFT JOIN delivery_pullrequest pr ON pr.merge_sha = c.sha AND pr.repo = p.repo"
+    columns="pr.number, pr.created_at, pr.first_commit_at",
+    join="LEFT JOIN delivery_pullrequest pr ON pr.merge_sha = l.sha AND pr.repo = l.repo"
     " AND pr.merged_at IS NOT NULL AND pr.base_is_default",
 )
 STRETCH_ONLY = STRETCH_SQL.format(columns="NULL, NULL, NULL", join="")
 
 
 def first_commits_of(pulls: Any) -> dict[int, datetime]:
-    """``first_commits``'s answer for the pull requests of a queryset only, by id: one indexed
-    look-up each, where ``first_commits`` reads every pull request and branch push."""
-    try:
-        chosen, params = pulls.values("pk").query.sql_with_params()
-    except EmptyResultSet:
-        return {}
-    found = _raw(
-        f"SELECT pr.id, pr.created_at, {FIRST_COMMIT_SQL.format(pr='pr')}"
-        f" FROM delivery_pullrequest pr WHERE pr.id IN ({chosen})",
-        [_NEVER, *params],
-    )
-    return {pk: _instant(first or created) for pk, created, first in found}
+    """``first_commits``'s answer for the pull requests of a queryset only, by id, as derived
+    when their deliveries arrived."""
+    return {
+        pk: first or created
+        for pk, created, first in _fast(
+            pulls, "pk", "created_at", "first_commit_at", times=("created_at", "first_commit_at")
+        )
+    }
 
 
 def shipped_since(where: Scope, since: date) -> dict[tuple[str, str], datetime]:

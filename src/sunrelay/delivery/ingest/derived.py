@@ -1,0 +1,93 @@
+"""Facts derived from the stored pushes and pull requests, kept current as deliveries arrive,
+in whatever order they arrive (ADR 25):
+
+- ``Landing``: where each commit first reached its repository's default branch. The earliest
+  arrival wins whenever it is stored, so the order of deliveries does not matter.
+- ``PullRequest.first_commit_at``: each pull request's first commit, worked out again for
+  every pull request of a branch whenever a push to that branch or one of its pull requests
+  arrives, so a late delivery corrects it.
+
+The DORA and pull-request figures read these instead of working them out from every push on
+each read. ``derive_all`` works both out for everything stored (a migration, a bulk load).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any
+
+from django.db import connection
+
+# A pull request's first commit for the pull request aliased {pr}: the earliest among pushes to
+# its head branch before it merged (or at all, while open) and after the merge of the pull
+# request opened before it from the same branch (ties broken by id). Its one parameter is the
+# time before everything.
+FIRST_COMMIT_SQL = """(SELECT MIN(b.first_at) FROM delivery_push b
+    WHERE b.repo = {pr}.repo AND b.ref = 'refs/heads/' || {pr}.head_ref AND NOT b.main
+      AND b.first_at IS NOT NULL AND ({pr}.merged_at IS NULL OR b.pushed_at <= {pr}.merged_at)
+      AND b.pushed_at > COALESCE((
+        SELECT q.merged_at FROM delivery_pullrequest q
+        WHERE q.repo = {pr}.repo AND q.head_ref = {pr}.head_ref AND q.merged_at IS NOT NULL
+          AND (q.created_at < {pr}.created_at
+               OR (q.created_at = {pr}.created_at AND q.id < {pr}.id))
+        ORDER BY q.created_at DESC, q.id DESC LIMIT 1), %s))"""
+NEVER = datetime(1, 1, 2, tzinfo=UTC)
+
+_REFRESH = (
+    "UPDATE delivery_pullrequest SET first_commit_at = COALESCE("
+    + FIRST_COMMIT_SQL.format(pr="delivery_pullrequest")
+    + ", created_at)"
+)
+_LAND = """INSERT INTO delivery_landing (repo, sha, pushed_at, push_id, position) VALUES {rows}
+ON CONFLICT (repo, sha) DO UPDATE SET
+  pushed_at = excluded.pushed_at, push_id = excluded.push_id, position = excluded.position
+WHERE (excluded.pushed_at, excluded.push_id, excluded.position)
+    < (delivery_landing.pushed_at, delivery_landing.push_id, delivery_landing.position)"""
+_LAND_ALL = """INSERT INTO delivery_landing (repo, sha, pushed_at, push_id, position)
+SELECT repo, sha, pushed_at, push_id, position FROM (
+  SELECT p.repo, c.sha, p.pushed_at, c.push_id, c.position, ROW_NUMBER() OVER (
+    PARTITION BY p.repo, c.sha ORDER BY p.pushed_at, c.push_id, c.position) AS n
+  FROM delivery_pushcommit c JOIN delivery_push p ON p.event_id = c.push_id WHERE p.main) x
+WHERE n = 1"""
+BATCH = 2000  # rows per statement: well under every database's limit on parameters
+
+Arrival = tuple[str, str, datetime, int, int]  # repo, sha, pushed_at, push, position
+
+
+def _run(sql: str, params: list[Any]) -> None:
+    adapt = connection.ops.adapt_datetimefield_value  # SQLite compares its own UTC text
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [adapt(p) if isinstance(p, datetime) else p for p in params])
+
+
+def land(arrivals: Iterable[Arrival]) -> None:
+    """Record commits that reached a default branch; each keeps its earliest arrival."""
+    earliest: dict[tuple[str, str], Arrival] = {}
+    for row in arrivals:  # one row per commit per statement (PostgreSQL requires it)
+        key = row[:2]
+        if key not in earliest or row[2:] < earliest[key][2:]:
+            earliest[key] = row
+    rows = list(earliest.values())
+    for i in range(0, len(rows), BATCH):
+        part = rows[i : i + BATCH]
+        values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(part))
+        _run(_LAND.format(rows=values), [v for row in part for v in row])
+
+
+def refresh_first_commits(branches: Iterable[tuple[str, str]]) -> None:
+    """Work out again the first commit of every pull request from these (repo, head branch)
+    pairs: one indexed statement per pair (a list of pairs in one statement makes SQLite
+    scan every pull request)."""
+    never = connection.ops.adapt_datetimefield_value(NEVER)
+    pairs = [[never, repo, ref] for repo, ref in sorted(set(branches))]
+    if pairs:
+        with connection.cursor() as cursor:
+            cursor.executemany(f"{_REFRESH} WHERE repo = %s AND head_ref = %s", pairs)
+
+
+def derive_all() -> None:
+    """Both facts for everything stored, from scratch."""
+    _run("DELETE FROM delivery_landing", [])
+    _run(_LAND_ALL, [])
+    _run(_REFRESH, [NEVER])
