@@ -90,10 +90,18 @@ class Landing(models.Model):
     pushed_at = models.DateTimeField()
     push = models.ForeignKey(Push, on_delete=models.CASCADE, related_name="+")
     position = models.PositiveIntegerField()
+    # when the change merged as this commit began: the first commit of the pull request merged
+    # into the default branch as it; None for a commit that no pull request merged
+    started_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["repo", "sha"], name="one_landing")]
-        indexes = [models.Index(fields=["repo", "pushed_at", "push", "position"])]
+        indexes = [  # a stretch of the branch, read from the index alone
+            models.Index(
+                fields=["repo", "pushed_at", "push", "position", "sha", "started_at"],
+                name="landing_stretch",
+            )
+        ]
 
 
 class PullRequest(models.Model):

@@ -6,6 +6,8 @@ in whatever order they arrive (ADR 25):
 - ``PullRequest.first_commit_at``: each pull request's first commit, worked out again for
   every pull request of a branch whenever a push to that branch or one of its pull requests
   arrives, so a late delivery corrects it.
+- ``Landing.started_at``: the first commit of the pull request merged as a landed commit,
+  set when either of them arrives or changes.
 
 The DORA and pull-request figures read these instead of working them out from every push on
 each read. ``derive_all`` works both out for everything stored (a migration, a bulk load).
@@ -39,6 +41,15 @@ _REFRESH = (
     + FIRST_COMMIT_SQL.format(pr="delivery_pullrequest")
     + ", created_at)"
 )
+# The start of the change merged as each landing's commit (its pull request's first commit);
+# several pull requests merged as one commit: the lowest number's. (``pr.repo || ''`` keeps
+# SQLite on the merge_sha index: it would otherwise walk the repository's pull requests in
+# number order for each landing.)
+_STARTED = """UPDATE delivery_landing SET started_at = (
+  SELECT COALESCE(pr.first_commit_at, pr.created_at) FROM delivery_pullrequest pr
+  WHERE pr.merge_sha = delivery_landing.sha AND pr.repo || '' = delivery_landing.repo
+    AND pr.merged_at IS NOT NULL AND pr.base_is_default
+  ORDER BY pr.number LIMIT 1)"""
 _LAND = """INSERT INTO delivery_landing (repo, sha, pushed_at, push_id, position) VALUES {rows}
 ON CONFLICT (repo, sha) DO UPDATE SET
   pushed_at = excluded.pushed_at, push_id = excluded.push_id, position = excluded.position
@@ -73,6 +84,9 @@ def land(arrivals: Iterable[Arrival]) -> None:
         part = rows[i : i + BATCH]
         values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(part))
         _run(_LAND.format(rows=values), [v for row in part for v in row])
+    if rows:
+        with connection.cursor() as cursor:
+            cursor.executemany(f"{_STARTED} WHERE repo = %s AND sha = %s", [r[:2] for r in rows])
 
 
 def refresh_first_commits(branches: Iterable[tuple[str, str]]) -> None:
@@ -84,6 +98,11 @@ def refresh_first_commits(branches: Iterable[tuple[str, str]]) -> None:
     if pairs:
         with connection.cursor() as cursor:
             cursor.executemany(f"{_REFRESH} WHERE repo = %s AND head_ref = %s", pairs)
+            cursor.executemany(
+                f"{_STARTED} WHERE (repo, sha) IN (SELECT q.repo, q.merge_sha"
+                " FROM delivery_pullrequest q WHERE q.repo = %s AND q.head_ref = %s)",
+                [pair[1:] for pair in pairs],
+            )
 
 
 def derive_all() -> None:
@@ -91,3 +110,4 @@ def derive_all() -> None:
     _run("DELETE FROM delivery_landing", [])
     _run(_LAND_ALL, [])
     _run(_REFRESH, [NEVER])
+    _run(_STARTED, [])

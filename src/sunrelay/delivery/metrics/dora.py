@@ -189,6 +189,14 @@ def compute(
         for sha in d.shipped
         if (d.row.repo, sha) in by_merge
     ]
+    return keys(window, lead, start, end, bands)
+
+
+def keys(
+    window: list[Deployed], lead: list[float], start: date, end: date, bands: str = "2024"
+) -> dict[str, Any]:
+    """The four keys of the deployments dated in ``[start, end)``, marked failed and
+    restored, and the lead times (hours) of the changes they shipped."""
     weeks = (end - start).days / 7
     per_week = len(window) / weeks if weeks > 0 else 0.0
     failed = [d for d in window if d.failed]

@@ -113,7 +113,7 @@ def dora_keys(
         )
     if mode == "fourkeys":
         return fourkeys.compute(*_fourkeys_rows(where), start, end)
-    return dora.compute(*window_rows(where, start, end), start, end, bands)
+    return window_keys(where, start, end, bands)
 
 
 # -- fourkeys: one row per delivery --------------------------------------------------------------
@@ -296,9 +296,12 @@ def _incidents(where: Scope) -> Any:
     return found.filter(Q(component__in=components) | Q(component__isnull=True))
 
 
-# -- dora over one window: what its deployments need, not the whole history ---------------------
+# -- dora over one window: the derived facts its deployments need (ADR 25) ---------------------
 
-Key = tuple[datetime, int, int]  # a commit reaching the default branch: (pushed_at, push, place)
+# Where a commit landed on the default branch, as the database gives it: (pushed_at, push,
+# position). Keys are only compared with each other, and SQLite's UTC text sorts as time does.
+Key = tuple[Any, int, int]
+_FOREVER = datetime.max.replace(tzinfo=UTC)
 
 
 def _instant(value: Any) -> Any:
@@ -330,124 +333,106 @@ def _in(where: Scope, column: str) -> tuple[str, list[Any]]:
     return f" AND {column} IN ({', '.join(['%s'] * len(repos))})", repos
 
 
-def window_rows(
-    where: Scope, start: date, end: date
-) -> tuple[list[dora.DeploymentRow], list[dora.MainCommit], list[dora.Change], list[dora.Failure]]:
-    """The rows ``dora.compute`` needs to answer for ``[start, end)`` exactly as it would from
-    the whole history, read in a few queries: every production deployment dated by its first
-    success and first failure; the default branch only where it matters (each deployed commit,
-    and the stretch the window's deployments shipped); and the pull requests merged in that
-    stretch with their first commits. A year of history costs the window's share of it."""
-    rows, main, changes = _shipping(where, start, end, pulls=True)
-    return rows, main, changes, _failures(where)
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, datetime.min.time(), tzinfo=UTC)
 
 
-def _shipping(
-    where: Scope, start: date, end: date, *, pulls: bool
-) -> tuple[list[dora.DeploymentRow], list[dora.MainCommit], list[dora.Change]]:
+def window_keys(where: Scope, start: date, end: date, bands: str = "2024") -> dict[str, Any]:
+    """``dora.compute``'s answer for ``[start, end)``, read from the derived facts: every
+    deployment dated (one grouped read), the stretch of the default branch each deployment of
+    the window shipped, and the start of each change in it (one read of an index per
+    repository). A year of history costs the window's share of it."""
+    lo, hi = _midnight(start), _midnight(end)
+    later, stretches = _walk(where, lo, hi)
+    lead = []
+    for d, sha, started in _stretch_commits(stretches):
+        d.shipped.append(sha)
+        if started is not None:
+            lead.append((d.at - _instant(started)).total_seconds() / 3600)
+    dora.mark_failures(later, _failures(where))
+    return dora.keys([d for d in later if d.at < hi], lead, start, end, bands)
+
+
+def shipped_since(where: Scope, since: date) -> dict[tuple[str, str], datetime]:
+    """When each commit was shipped, for the deployments dated from ``since`` on: the
+    commits ``dora.ship`` gives them."""
+    _, stretches = _walk(where, _midnight(since), _FOREVER)
+    return {(d.row.repo, sha): d.at for d, sha, _ in _stretch_commits(stretches)}
+
+
+# Every production deployment, dated by its first success and first failure (all that
+# ``dora.dated`` reads of its statuses), with where its commit landed on the default branch.
+DEPLOYMENTS_SQL = """
+SELECT d.github_id, d.repo, d.environment, d.sha, x.ok, x.bad, l.pushed_at, l.push_id, l.position
+FROM (SELECT s.deployment_id AS id,
+        MIN(CASE WHEN s.state = 'success' THEN s.created_at END) AS ok,
+        MIN(CASE WHEN s.state IN ('failure', 'error') THEN s.created_at END) AS bad
+      FROM delivery_status s GROUP BY s.deployment_id) x
+JOIN delivery_deployment d ON d.id = x.id
+LEFT JOIN delivery_landing l ON l.repo = d.repo AND l.sha = d.sha
+WHERE d.production{scoped}
+"""
+
+Stretch = tuple[Key, Key, dora.Deployed]  # (after, upto]: what one deployment shipped
+
+
+def _walk(
+    where: Scope, since: datetime, until: datetime
+) -> tuple[list[dora.Deployed], dict[str, list[Stretch]]]:
+    """``dora.ship``'s walk over the whole history, on landing keys: every deployment dated
+    from ``since`` on (oldest first), and per repository the stretches of the default branch
+    that those dated before ``until`` shipped, in order (each begins where the one before it
+    ended). The first successful deployment of a landed commit in a repository is its
+    baseline and ships nothing."""
     scoped, repos = _in(where, "d.repo")
-    dated = _raw(
-        "SELECT d.id, d.github_id, d.repo, d.environment, d.sha,"
-        " MIN(CASE WHEN s.state = 'success' THEN s.created_at END),"
-        " MIN(CASE WHEN s.state IN ('failure', 'error') THEN s.created_at END)"
-        " FROM delivery_deployment d JOIN delivery_status s ON s.deployment_id = d.id"
-        f" WHERE d.production{scoped} GROUP BY d.id, d.github_id, d.repo, d.environment, d.sha",
-        repos,
-    )
     rows = []
-    for _, gid, repo, env, sha, ok, bad in dated:
-        firsts = (("success", ok), ("failure", bad))  # all ``dora.dated`` reads of statuses
-        statuses = tuple((state, _instant(t)) for state, t in firsts if t is not None)
-        rows.append(dora.DeploymentRow(gid, repo, env, sha, statuses))
-    keys = _deployed_keys(where)
-    stretches = _stretches(rows, keys, start, end)
-    shipped, changes = _stretch_commits(stretches, pulls)
-    main = sorted(
-        [(key, repo, sha) for (repo, sha), key in keys.items()]
-        + [(key, repo, sha) for repo, sha, key in shipped],
-    )
-    return rows, [dora.MainCommit(repo, sha) for _, repo, sha in main], changes
-
-
-def _deployed_keys(where: Scope) -> dict[tuple[str, str], Key]:
-    """Where each deployed commit first reached its repository's default branch."""
-    scoped, repos = _in(where, "d.repo")
-    return {
-        (repo, sha): (_instant(pushed), push, position)
-        for repo, sha, pushed, push, position in _raw(
-            "SELECT DISTINCT l.repo, l.sha, l.pushed_at, l.push_id, l.position"
-            " FROM delivery_deployment d JOIN delivery_landing l"
-            f" ON l.repo = d.repo AND l.sha = d.sha WHERE d.production{scoped}",
-            repos,
-        )
-    }
-
-
-def _stretches(
-    rows: list[dora.DeploymentRow], keys: dict[tuple[str, str], Key], start: date, end: date
-) -> dict[str, tuple[Key, Key]]:
-    """Per repository, the stretch of the default branch ``(after, upto]`` that the window's
-    deployments shipped: ``dora.ship``'s walk, on keys instead of positions."""
+    for gid, repo, env, sha, ok, bad, pushed, push, position in _raw(
+        DEPLOYMENTS_SQL.format(scoped=scoped), repos
+    ):
+        at = _instant(ok if ok is not None else bad)
+        if at is not None:  # still queued or in progress: not a deployment yet
+            key = None if pushed is None else (pushed, push, position)
+            rows.append((at, gid, repo, env, sha, ok is not None, bad is not None, key))
+    rows.sort(key=lambda r: (r[0], r[1]))
     upto: dict[str, Key] = {}
-    found: dict[str, tuple[Key, Key]] = {}
-    dated = sorted(filter(None, map(dora.dated, rows)), key=lambda d: (d.at, d.row.id))
-    for d in dated:
-        if d.at.date() >= end:
-            break
-        repo = d.row.repo
-        key = keys.get((repo, d.row.sha))
-        if not d.succeeded or key is None:
+    later: list[dora.Deployed] = []
+    stretches: dict[str, list[Stretch]] = defaultdict(list)
+    for at, gid, repo, env, sha, succeeded, failed, key in rows:
+        after = None
+        if succeeded and key is not None:
+            if repo not in upto:
+                upto[repo] = key
+            elif key > upto[repo]:
+                after, upto[repo] = upto[repo], key
+        if at < since:
             continue
-        if repo not in upto:  # the baseline ships nothing
-            upto[repo] = key
-            continue
-        if key > upto[repo]:
-            if d.at.date() >= start:
-                after = found[repo][0] if repo in found else upto[repo]
-                found[repo] = (after, key)
-            upto[repo] = key
-    return found
+        d = dora.Deployed(dora.DeploymentRow(gid, repo, env, sha, ()), at, succeeded, failed)
+        later.append(d)
+        if after is not None and key is not None and at < until:
+            stretches[repo].append((after, key, d))
+    return later, stretches
 
 
-def _stretch_commits(
-    stretches: dict[str, tuple[Key, Key]], pulls: bool
-) -> tuple[list[tuple[str, str, Key]], list[dora.Change]]:
-    """The commits that first reached the default branch inside each stretch, and the pull
-    requests merged as them, each timed from its first commit: one indexed read of the
-    derived landings per repository (``ingest.derived``)."""
-    commits: list[tuple[str, str, Key]] = []
-    changes: list[dora.Change] = []
-    sql = STRETCH_WITH_PULLS if pulls else STRETCH_ONLY
-    for repo, (after, upto) in sorted(stretches.items()):
-        seen: set[str] = set()
-        for sha, pushed, push, position, number, created, first in _raw(
-            sql, [repo, after[0], upto[0]]
-        ):
-            key = (_instant(pushed), push, position)
-            if sha in seen or not after < key <= upto:
-                continue
-            seen.add(sha)
-            commits.append((repo, sha, key))
-            if number is not None:
-                changes.append(dora.Change(repo, number, sha, _instant(first or created)))
-    return commits, changes
-
-
-# The default branch's commits between two times, in the order they first reached it, each
-# with the pull request merged as it (when asked for; a sha merged by two pull requests gives
-# two rows, and the first is kept).
 STRETCH_SQL = """
-SELECT l.sha, l.pushed_at, l.push_id, l.position, {columns}
-FROM delivery_landing l {join}
+SELECT l.sha, l.pushed_at, l.push_id, l.position, l.started_at FROM delivery_landing l
 WHERE l.repo = %s AND l.pushed_at >= %s AND l.pushed_at <= %s
 ORDER BY l.pushed_at, l.push_id, l.position
 """
-STRETCH_WITH_PULLS = STRETCH_SQL.format(
-    columns="pr.number, pr.created_at, pr.first_commit_at",
-    join="LEFT JOIN delivery_pullrequest pr ON pr.merge_sha = l.sha AND pr.repo = l.repo"
-    " AND pr.merged_at IS NOT NULL AND pr.base_is_default",
-)
-STRETCH_ONLY = STRETCH_SQL.format(columns="NULL, NULL, NULL", join="")
+
+
+def _stretch_commits(stretches: dict[str, list[Stretch]]) -> Iterator[tuple[Any, str, Any]]:
+    """Each commit the stretches shipped, with the deployment that shipped it and the start
+    of its change (None: no pull request merged it): one index read per repository."""
+    for repo, chain in sorted(stretches.items()):
+        first, last = chain[0][0], chain[-1][1]
+        i = 0
+        for sha, pushed, push, position, started in _raw(STRETCH_SQL, [repo, first[0], last[0]]):
+            key = (pushed, push, position)
+            if not first < key <= last:
+                continue
+            while key > chain[i][1]:
+                i += 1
+            yield chain[i][2], sha, started
 
 
 def first_commits_of(pulls: Any) -> dict[int, datetime]:
@@ -458,16 +443,4 @@ def first_commits_of(pulls: Any) -> dict[int, datetime]:
         for pk, created, first in _fast(
             pulls, "pk", "created_at", "first_commit_at", times=("created_at", "first_commit_at")
         )
-    }
-
-
-def shipped_since(where: Scope, since: date) -> dict[tuple[str, str], datetime]:
-    """When each commit was shipped, for the deployments dated from ``since`` on: the
-    commits ``dora.ship`` gives them, from the stretch of history they shipped."""
-    rows, main, _ = _shipping(where, since, date.max, pulls=False)
-    return {
-        (d.row.repo, sha): d.at
-        for d in dora.ship(rows, main)
-        if d.at.date() >= since  # what earlier ones shipped was not read
-        for sha in d.shipped
     }
