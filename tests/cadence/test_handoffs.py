@@ -85,3 +85,24 @@ def test_handoffs_refuse_what_cannot_be_routed(demo):
     people.create_team({"id": "solo", "name": "Solo", "members": ["emeka"]})
     with pytest.raises(NoNextRegion):
         handoffs.write_handoff(person("emeka"), "solo", next_action="x")
+
+
+def test_a_handoff_stays_with_the_team_when_its_author_leaves(demo):
+    """It used to be deleted with them, acknowledged or not."""
+    from tests.conftest import sign_in
+
+    with clock.frozen(utc(2026, 11, 24, 1)):
+        h = handoffs.write_handoff(person("bruno"), "mobile", next_action="Resubmit build 812")
+    receiver = h.receivers.first()
+    assert receiver is not None
+    people.delete_person("bruno")
+    kept = handoffs.get_handoff(h.pk)
+    assert kept.author is None and kept.next_action == "Resubmit build 812"
+    with clock.frozen(h.deliver_at):
+        page = sign_in(receiver.slug).get(f"/cadence/handoffs/{h.pk}/")
+        assert page.status_code == 200 and "written by someone who has left" in page.text
+        today = sign_in(receiver.slug).get("/")
+        assert "Hand-off from someone who has left" in today.text
+        listed = sign_in(receiver.slug).get("/api/v1/cadence/handoffs")
+    assert listed.status_code == 200
+    assert [x["author"] for x in listed.json() if x["id"] == h.pk] == [None]

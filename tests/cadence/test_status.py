@@ -93,6 +93,22 @@ def test_a_risk_stays_on_the_register_when_the_person_who_raised_it_leaves(demo)
     assert "PSP rate limits" in page.text and "someone who has left" in page.text
 
 
+def test_a_weekly_update_stays_the_team_s_history_when_its_author_leaves(demo):
+    """It used to be deleted with them, with every week they had written."""
+    from sunrelay.cadence.models import StatusUpdate
+    from sunrelay.people import service as people
+    from tests.conftest import sign_in
+
+    with clock.frozen(utc(2026, 11, 23, 10)):
+        posted = status.post_update(person("bruno"), team="payments", done="Retries shipped.")
+    people.delete_person("bruno")
+    kept = StatusUpdate.objects.get(pk=posted.pk)
+    assert kept.author is None and kept.done == "Retries shipped."
+    listed = sign_in("ana").get(f"/api/v1/cadence/status/updates?week={posted.week}")
+    assert listed.status_code == 200
+    assert [(u["author"], u["done"]) for u in listed.json()] == [(None, "Retries shipped.")]
+
+
 def test_someone_who_owns_an_open_risk_is_not_removed_until_it_is_handed_over(demo, writer):
     """Removing them used to delete the open risk with them."""
     from sunrelay.core.errors import Conflict

@@ -11,7 +11,10 @@ from sunrelay.people.models import Person, Team
 class StatusUpdate(models.Model):
     """One person's weekly update: Done / Next / Risks / Asks, in Markdown."""
 
-    author = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="status_updates")
+    # None: someone who has since left; what they wrote stays the team's history (ADR 24)
+    author = models.ForeignKey(
+        Person, null=True, on_delete=models.SET_NULL, related_name="status_updates"
+    )
     week = models.CharField(max_length=8)  # ISO week "2026-W48"
     team = models.ForeignKey(Team, null=True, on_delete=models.SET_NULL, related_name="+")
     done = models.TextField(blank=True)
@@ -102,7 +105,10 @@ class Handoff(models.Model):
     """A note from the region ending its day to the next one in the team's chain."""
 
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="handoffs")
-    author = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="handoffs_written")
+    # None: someone who has since left; the note stays with the team (ADR 24)
+    author = models.ForeignKey(
+        Person, null=True, on_delete=models.SET_NULL, related_name="handoffs_written"
+    )
     source = models.CharField(max_length=63)  # the unit (pod or member) handing over
     target = models.CharField(max_length=63)  # the unit receiving
     receivers = models.ManyToManyField(Person, related_name="handoffs_received")

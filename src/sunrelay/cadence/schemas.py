@@ -111,7 +111,7 @@ def item_json(i: Item) -> dict[str, Any]:
 def update_json(u: StatusUpdate) -> dict[str, Any]:
     return {
         "id": u.pk,
-        "author": u.author.slug,
+        "author": u.author.slug if u.author else None,
         "week": u.week,
         "team": u.team.slug if u.team else None,
         "done": u.done,
@@ -134,7 +134,7 @@ def handoff_json(h: Handoff, waiting: OpenHandoff | None = None) -> dict[str, An
     return {
         "id": h.pk,
         "team": h.team.slug,
-        "author": h.author.slug,
+        "author": h.author.slug if h.author else None,
         "from": h.source,
         "to": h.target,
         "receivers": sorted(p.slug for p in h.receivers.all()),

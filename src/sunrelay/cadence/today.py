@@ -11,6 +11,7 @@ from django.db.models import Q
 from sunrelay.cadence import logic, rituals, status
 from sunrelay.cadence.models import Handoff, Ritual
 from sunrelay.core import search, today
+from sunrelay.core.removal import LEFT
 from sunrelay.people.models import Person
 
 
@@ -22,7 +23,7 @@ def handoff_section(person: Person, now: datetime) -> today.Section:
     )
     items = [
         today.Item(
-            f"Hand-off from {h.author.name} ({h.source}): {h.next_action}",
+            f"Hand-off from {h.author.name if h.author else LEFT} ({h.source}): {h.next_action}",
             f"/cadence/handoffs/{h.pk}/",
             h.escalate_at,
             "overdue" if h.escalate_at <= now else "",

@@ -19,6 +19,7 @@ from django.utils.deconstruct import deconstructible
 from sunrelay.core.errors import Conflict
 
 SHOWN = 5  # in-the-way records named in the message; the rest are counted
+LEFT = "someone who has left"  # who a record names once its person was removed (ADR 24)
 
 
 def _name(row: Any) -> str:

@@ -294,6 +294,7 @@ def list_(
 def board(team: str = typer.Option(..., "--team"), as_json: bool = JSON) -> None:
     """The team's board: active against its limit, the queue, paused; signals and valves."""
     django_setup()
+    from sunrelay.core.removal import LEFT
     from sunrelay.people import service as people
     from sunrelay.work import queries
     from sunrelay.work.schemas import board_json
@@ -318,7 +319,7 @@ def board(team: str = typer.Option(..., "--team"), as_json: bool = JSON) -> None
         )
     for s in found["signals"]:
         out.print(
-            f"Signal #{s['id']} by {s['raised_by'] or 'someone who has left'}: {s['outcome']}",
+            f"Signal #{s['id']} by {s['raised_by'] or LEFT}: {s['outcome']}",
             markup=False,
         )
 
