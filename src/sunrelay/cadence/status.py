@@ -211,7 +211,7 @@ def post_update(
         raised = capacity.strip() and capacity.strip() != update.capacity
         update.capacity = capacity.strip() or update.capacity
         update.save()
-        _sync_items(update, now)
+        _sync_items(update, author, now)
         if raised:
             for hook in CAPACITY_HOOKS:
                 hook(update)
@@ -237,7 +237,7 @@ def _routed(team: Team | None) -> Person | None:
     return None
 
 
-def _sync_items(update: StatusUpdate, now: datetime) -> None:
+def _sync_items(update: StatusUpdate, author: Person, now: datetime) -> None:
     routed = _routed(update.team) if update.asks.strip() else None
     for kind, text in ((Item.RISK, update.risks), (Item.ASK, update.asks)):
         listed = logic.bullet_items(text)
@@ -248,14 +248,14 @@ def _sync_items(update: StatusUpdate, now: datetime) -> None:
             if entry in existing:
                 existing.pop(entry)
                 continue
-            fallback = routed if kind == Item.ASK and routed is not None else update.author
+            fallback = routed if kind == Item.ASK and routed is not None else author
             owner = next((known[m] for m in mentions if m in known), fallback)
             Item.objects.create(
                 kind=kind,
                 text=entry,
                 team=update.team,
                 owner=owner,
-                raised_by=update.author,
+                raised_by=author,
                 update=update,
                 raised_at=now,
                 due_at=item_due(owner, kind, update.team, now),
