@@ -4,7 +4,7 @@ each team's agreement, work in progress per engineer, and overdue-review reminde
 from __future__ import annotations
 
 import contextlib
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -13,7 +13,13 @@ from django.conf import settings
 
 from sunrelay.core import clock
 from sunrelay.delivery.metrics import flow
-from sunrelay.delivery.metrics.queries import Scope, first_commits_of, shipped_since, window
+from sunrelay.delivery.metrics.queries import (
+    Scope,
+    first_commits_of,
+    rows_of,
+    shipped_since,
+    window,
+)
 from sunrelay.delivery.models import PullRequest, Review, ReviewRequest
 from sunrelay.people.logic import Directory
 from sunrelay.people.models import Component, Team
@@ -23,14 +29,19 @@ from sunrelay.worktime import NoWorkingTime, deadline, parse_period, usual_day
 DEFAULT_REVIEW, DEFAULT_WIP = "8h", 2  # seed 001: a pull request reviewed within 8 working hours
 
 
-def is_bot(login: str, kind: str = "") -> bool:
+def is_bot(login: str, kind: str = "", named: frozenset[str] | None = None) -> bool:
     """GitHub Apps end in ``[bot]`` and are ``type: Bot``; ``SUNRELAY_BOTS`` names the rest
-    (a machine user that reviews, say)."""
+    (a machine user that reviews, say). ``named``: those names casefolded, when a caller
+    asks for many logins."""
     return (
         login.endswith("[bot]")
         or kind == "Bot"
-        or login.casefold() in {b.casefold() for b in settings.SUNRELAY_BOTS}
+        or login.casefold() in (named if named is not None else bot_names())
     )
+
+
+def bot_names() -> frozenset[str]:
+    return frozenset(b.casefold() for b in settings.SUNRELAY_BOTS)
 
 
 @dataclass
@@ -81,6 +92,7 @@ PULL_COLUMNS = (
     "repo", "number", "title", "author", "draft", "state", "created_at", "ready_at",
     "merged_at", "merge_sha", "additions", "deletions",
 )  # fmt: skip
+Pull = namedtuple("Pull", ("pk", *PULL_COLUMNS))  # type: ignore[misc]
 
 
 def pull_rows(where: Scope, pulls: Any) -> list[flow.PullRow]:
@@ -88,17 +100,23 @@ def pull_rows(where: Scope, pulls: Any) -> list[flow.PullRow]:
     first commits and the deployment that shipped each."""
     chosen = pulls.values("pk")  # a subquery: no list of ids, however many
     firsts = first_commits_of(pulls)
-    pulls = list(pulls.values_list("pk", *PULL_COLUMNS, named=True))
+    times = ("created_at", "ready_at", "merged_at")
+    pulls = [Pull(*row) for row in rows_of(pulls, "pk", *PULL_COLUMNS, times=times)]
     requests: dict[int, list[flow.RequestRow]] = defaultdict(list)
-    for pk, pull, login, at, removed in ReviewRequest.objects.filter(pull__in=chosen).values_list(
-        "pk", "pull_id", "reviewer", "requested_at", "removed_at"
-    ):
+    for pk, pull, login, at, removed in rows_of(
+        ReviewRequest.objects.filter(pull__in=chosen),
+        "pk", "pull_id", "reviewer", "requested_at", "removed_at",
+        times=("requested_at", "removed_at"),
+    ):  # fmt: skip
         requests[pull].append(flow.RequestRow(pk, login, at, removed))
     reviews: dict[int, list[flow.ReviewRow]] = defaultdict(list)
-    for pull, login, kind, state, at in Review.objects.filter(pull__in=chosen).values_list(
-        "pull_id", "reviewer", "reviewer_type", "state", "submitted_at"
-    ):
-        reviews[pull].append(flow.ReviewRow(login, is_bot(login, kind), state, at))
+    named = bot_names()
+    for pull, login, kind, state, at in rows_of(
+        Review.objects.filter(pull__in=chosen),
+        "pull_id", "reviewer", "reviewer_type", "state", "submitted_at",
+        times=("submitted_at",),
+    ):  # fmt: skip
+        reviews[pull].append(flow.ReviewRow(login, is_bot(login, kind, named), state, at))
     shipped = _shipped(where, pulls)
     owners = _owners()
     return [
@@ -107,7 +125,7 @@ def pull_rows(where: Scope, pulls: Any) -> list[flow.PullRow]:
             p.number,
             p.title,
             p.author,
-            p.draft,
+            bool(p.draft),
             p.state,
             p.created_at,
             p.ready_at or (None if p.draft else p.created_at),

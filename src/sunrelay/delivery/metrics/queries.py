@@ -159,7 +159,7 @@ def _fourkeys_rows(
 # -- dora: one row per logical fact --------------------------------------------------------------
 
 
-def _fast(queryset: Any, *fields: str, times: tuple[str, ...] = ()) -> list[tuple[Any, ...]]:
+def rows_of(queryset: Any, *fields: str, times: tuple[str, ...] = ()) -> list[tuple[Any, ...]]:
     """``queryset.values_list(*fields)`` for reads of hundreds of thousands of rows: the
     ORM writes the SQL, the rows come straight from the cursor, and on SQLite the ``times``
     columns are read as text with ``datetime.fromisoformat`` (they are kept as UTC text)
@@ -195,7 +195,7 @@ def dora_rows(
 ) -> tuple[list[dora.DeploymentRow], list[dora.MainCommit], list[dora.Change], list[dora.Failure]]:
     statuses: dict[int, list[tuple[str, datetime]]] = defaultdict(list)
     production = where.filter(Deployment.objects.filter(production=True))
-    for dep, state, at in _fast(
+    for dep, state, at in rows_of(
         Status.objects.filter(deployment__in=production),
         "deployment_id", "state", "created_at", times=("created_at",),
     ):  # fmt: skip
@@ -208,7 +208,7 @@ def dora_rows(
     ]
     main = [
         dora.MainCommit(repo, sha)
-        for repo, sha in _fast(
+        for repo, sha in rows_of(
             PushCommit.objects.filter(
                 push__in=where.filter(Push.objects.filter(main=True))
             ).order_by("push__pushed_at", "push_id", "position"),
@@ -224,7 +224,7 @@ def first_commits(where: Scope) -> dict[tuple[str, int], datetime]:
     """Each pull request's first commit: the earliest among pushes to its head branch before
     it merged (or now), after an earlier pull request from the same branch merged."""
     branch: dict[tuple[str, str], list[tuple[datetime, datetime]]] = defaultdict(list)
-    for repo, ref, pushed, first in _fast(
+    for repo, ref, pushed, first in rows_of(
         where.filter(Push.objects.filter(main=False, first_at__isnull=False)),
         "repo", "ref", "pushed_at", "first_at", times=("pushed_at", "first_at"),
     ):  # fmt: skip
@@ -232,7 +232,7 @@ def first_commits(where: Scope) -> dict[tuple[str, int], datetime]:
             branch[(repo, ref.removeprefix("refs/heads/"))].append((pushed, first))
     previous: dict[tuple[str, str], datetime] = {}
     found: dict[tuple[str, int], datetime] = {}
-    for repo, number, head, created, merged in _fast(
+    for repo, number, head, created, merged in rows_of(
         where.filter(PullRequest.objects).order_by("created_at", "pk"),
         "repo", "number", "head_ref", "created_at", "merged_at",
         times=("created_at", "merged_at"),
@@ -252,7 +252,7 @@ def first_commits(where: Scope) -> dict[tuple[str, int], datetime]:
 def _changes(where: Scope) -> list[dora.Change]:
     """Merged pull requests into the default branch, each timed from its first commit."""
     firsts = first_commits(where)
-    merged = _fast(
+    merged = rows_of(
         where.filter(PullRequest.objects.filter(merged_at__isnull=False, base_is_default=True)),
         "repo", "number", "merge_sha",
     )  # fmt: skip
@@ -440,7 +440,7 @@ def first_commits_of(pulls: Any) -> dict[int, datetime]:
     when their deliveries arrived."""
     return {
         pk: first or created
-        for pk, created, first in _fast(
+        for pk, created, first in rows_of(
             pulls, "pk", "created_at", "first_commit_at", times=("created_at", "first_commit_at")
         )
     }
