@@ -276,3 +276,31 @@ def test_a_postmortem_owner_away_for_years_gets_an_elapsed_due_time(demo):
         incidents.move(found.pk, "resolved", ana)
     found.refresh_from_db()
     assert found.postmortem.due_at - MONDAY_NOON < timedelta(days=7)
+
+
+def test_a_verdict_stays_on_the_record_when_its_reviewer_leaves(proposed):
+    """Removing a reviewer used to delete their review with them, verdict and all. A
+    pending review still goes (nobody can give it); a verdict given stays, naming nobody."""
+    from sunrelay.decisions import queries
+    from sunrelay.decisions.models import Reviewer
+    from sunrelay.people import service as people
+
+    with clock.frozen(MONDAY_NOON + timedelta(hours=1)):
+        review.request_changes(proposed.pk, "chloe", "The migration plan is missing.")
+    people.delete_person("chloe")
+    people.delete_person("yuki")  # still pending
+    [kept] = Reviewer.objects.filter(record=proposed)
+    assert kept.person is None and kept.state == "changes_requested"
+    with clock.frozen(MONDAY_NOON + timedelta(hours=2)):
+        detail = queries.record_detail(proposed.pk)
+        page = sign_in("ana").get(f"/decisions/{proposed.pk}/")
+        waiting = sign_in("ana").get("/")
+    assert [(r["person"], r["state"]) for r in detail["reviewers"]] == [
+        (None, "changes_requested")
+    ]
+    assert page.status_code == 200 and "someone who has left" in page.text
+    assert waiting.status_code == 200
+    assert "someone who has left asked for changes on" in waiting.text
+    with clock.frozen(at("2026-11-27T12:00:00Z")):  # past the deadline: nobody to meet
+        review.advance_reviews()
+    assert Record.objects.get(pk=proposed.pk).status == "proposed"

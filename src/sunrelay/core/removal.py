@@ -59,6 +59,36 @@ class KeepOpen:
         return hash((self.noun, tuple(sorted(self.open_when.items()))))
 
 
+@deconstructible(path="sunrelay.core.removal.KeepSettled")
+class KeepSettled:
+    """``on_delete`` for a reference to the person asked for something: the rows still
+    pending (``pending`` lists the field values that say so, e.g. ``state="pending"``) go
+    with the person, since nobody can answer them any more; the settled ones are history and
+    stay, naming nobody (the pages say "someone who has left")."""
+
+    def __init__(self, **pending_when: Any) -> None:
+        self.pending_when = pending_when
+
+    def __call__(self, collector: Any, field: Any, sub_objs: Any, using: str) -> None:
+        rows = list(sub_objs)
+        pending = [
+            row
+            for row in rows
+            if all(getattr(row, name) == value for name, value in self.pending_when.items())
+        ]
+        settled = [row for row in rows if row not in pending]
+        if pending:
+            models.CASCADE(collector, field, pending, using)  # type: ignore[arg-type]
+        if settled:
+            models.SET_NULL(collector, field, settled, using)  # type: ignore[arg-type]
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, KeepSettled) and self.pending_when == other.pending_when
+
+    def __hash__(self) -> int:
+        return hash(tuple(sorted(self.pending_when.items())))
+
+
 @contextlib.contextmanager
 def unless_referenced(what: str, *, field: str | None = None) -> Iterator[None]:
     """Run deletes of ``what`` ("person 'ana'"); raise Conflict (409, ``field``) naming the

@@ -154,6 +154,7 @@ JSON = typer.Option(False, "--json", help="Print the record as the API returns i
 
 
 def _print_record(pk: int, as_json: bool, said: str) -> None:
+    from sunrelay.core.removal import LEFT
     from sunrelay.decisions import queries
 
     found = queries.record_detail(pk)
@@ -165,7 +166,7 @@ def _print_record(pk: int, as_json: bool, said: str) -> None:
     table = Table("reviewer", "state", "due")
     for r in found["reviewers"]:
         due = r["due_at"].isoformat() if r["due_at"] else ""
-        table.add_row(r["person"], r["state"] + (" (overdue)" if r["overdue"] else ""), due)
+        table.add_row(r["person"] or LEFT, r["state"] + (" (overdue)" if r["overdue"] else ""), due)
     if found["reviewers"]:
         out.print(table)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 
+from sunrelay.core.removal import KeepSettled
 from sunrelay.decisions.logic import KINDS, LADDER, LINK_KINDS, STATUSES
 from sunrelay.people.models import Component, Person, Team
 
@@ -89,7 +90,10 @@ class Reviewer(models.Model):
     STATES = [(s, s.replace("_", " ")) for s in (PENDING, APPROVED, CHANGES)]
 
     record = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="reviewers")
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="reviews")
+    # a pending review goes with a person who leaves; a verdict they gave stays, naming nobody
+    person = models.ForeignKey(
+        Person, null=True, on_delete=KeepSettled(state="pending"), related_name="reviews"
+    )
     via_team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.SET_NULL)
     consulted = models.BooleanField(default=False)  # added from the RACI
     state = models.CharField(max_length=20, choices=STATES, default=PENDING)

@@ -133,7 +133,7 @@ def record_detail(pk: int) -> dict[str, Any]:
         ],
         "reviewers": [
             {
-                "person": v.person.slug,
+                "person": v.person.slug if v.person else None,
                 "via_team": v.via_team.slug if v.via_team else None,
                 "consulted": v.consulted,
                 "state": v.state,

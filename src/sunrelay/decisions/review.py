@@ -293,7 +293,9 @@ def _note_overdue(record: Record, now: datetime) -> int:
         ).select_related("person")
     )
     for review in late:
-        assert review.due_at is not None  # the filter above only finds reviews with one
+        # the filter above only finds pending reviews with a due time, and pending ones go
+        # with a person who leaves
+        assert review.due_at is not None and review.person is not None
         review.overdue_noted_at = now
         review.save(update_fields=["overdue_noted_at"])
         event(record, "overdue", review.person, due=format_instant(review.due_at))
@@ -310,8 +312,10 @@ def _note_overdue(record: Record, now: datetime) -> int:
 
 def _climb(record: Record, now: datetime) -> int:
     assert record.review_due_at is not None
-    objectors = [
-        r.person for r in record.reviewers.filter(state=Reviewer.CHANGES).select_related("person")
+    objectors = [  # those who have left cannot be met: their verdict stays on the record
+        r.person
+        for r in record.reviewers.filter(state=Reviewer.CHANGES).select_related("person")
+        if r.person is not None
     ]
     rung = logic.next_rung(
         record.rung, overdue=now >= record.review_due_at, objections=bool(objectors)

@@ -85,7 +85,7 @@ class LinkOut(Schema):
 
 
 class ReviewerOut(Schema):
-    person: str
+    person: str | None  # None: someone who has left (their verdict stays)
     via_team: str | None
     consulted: bool
     state: str

@@ -250,7 +250,7 @@ def _after_decision(record: Record) -> None:
     people = set(record.raci.get("informed", [])) | set(
         record.reviewers.values_list("person__slug", flat=True)
     )
-    for slug in sorted(people):
+    for slug in sorted(p for p in people if p):  # not those who have left
         notify.send(
             slug,
             "decision.decided",

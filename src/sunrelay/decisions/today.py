@@ -7,6 +7,7 @@ from datetime import datetime
 from django.db.models import Q
 
 from sunrelay.core import search, today
+from sunrelay.core.removal import LEFT
 from sunrelay.decisions import review
 from sunrelay.decisions.models import Record
 from sunrelay.people.models import Person
@@ -28,7 +29,10 @@ def section(person: Person, now: datetime) -> today.Section:
         for r in owed["reviews"]
     ]
     items += [
-        today.Item(f"{r.person.name} asked for changes on {r.record.label}", _url(r.record_id))
+        today.Item(
+            f"{r.person.name if r.person else LEFT} asked for changes on {r.record.label}",
+            _url(r.record_id),
+        )
         for r in owed["objections"]
     ]
     items += [

@@ -220,7 +220,7 @@ def _done(request: HttpRequest, pk: int) -> str:
     due = ", ".join(
         f"{r.person.name} {in_zone(r.due_at, zone)} ({from_now(r.due_at)})"
         for r in reviewers
-        if r.due_at is not None
+        if r.due_at is not None and r.person is not None
     )
     return f"Review requested. Due, in your time: {due}."
 
