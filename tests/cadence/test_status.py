@@ -126,6 +126,28 @@ def test_someone_who_owns_an_open_risk_is_not_removed_until_it_is_handed_over(de
     assert Item.objects.get().owner.slug == "mia"
 
 
+def test_a_settled_risk_stays_on_the_register_when_its_owner_leaves(demo):
+    """It used to be deleted with them. It stays, owned by someone who has left, and it is
+    reopened only with a new owner: open work always has one."""
+    from sunrelay.people import service as people
+    from tests.conftest import sign_in
+
+    with clock.frozen(utc(2026, 11, 23, 10)):
+        status.post_update(person("bruno"), team="payments", risks="- PSP rate limits @mia")
+    item = Item.objects.get()
+    status.settle_item(item.pk, person("mia"), resolution="Limits raised.")
+    people.delete_person("mia")
+    kept = Item.objects.get()
+    assert kept.owner is None and kept.state == "resolved"
+    with pytest.raises(ValidationFailed) as reopened:
+        status.settle_item(item.pk, person("ana"), state="open")
+    assert reopened.value.field == "owner"
+    page = sign_in("ana").get("/cadence/teams/payments/risks/?state=resolved")
+    assert "PSP rate limits" in page.text and "someone who has left" in page.text
+    status.settle_item(item.pk, person("ana"), state="open", owner="bruno")
+    assert Item.objects.get().owner.slug == "bruno"
+
+
 def test_an_item_whose_team_was_removed_is_still_settled_from_the_hub(demo):
     """Settling it used to end in a 500: the page went back to its team's risk register,
     and there was no team to go back to."""

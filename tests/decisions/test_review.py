@@ -295,9 +295,7 @@ def test_a_verdict_stays_on_the_record_when_its_reviewer_leaves(proposed):
         detail = queries.record_detail(proposed.pk)
         page = sign_in("ana").get(f"/decisions/{proposed.pk}/")
         waiting = sign_in("ana").get("/")
-    assert [(r["person"], r["state"]) for r in detail["reviewers"]] == [
-        (None, "changes_requested")
-    ]
+    assert [(r["person"], r["state"]) for r in detail["reviewers"]] == [(None, "changes_requested")]
     assert page.status_code == 200 and "someone who has left" in page.text
     assert waiting.status_code == 200
     assert "someone who has left asked for changes on" in waiting.text

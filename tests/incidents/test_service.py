@@ -159,7 +159,7 @@ def test_action_items_are_reminded_daily_until_done_even_after_closing(demo):
 def test_an_open_action_item_is_handed_over_before_its_owner_can_leave(demo, writer, tmp_path):
     """Removing its owner used to delete the open action item with them, and nothing could
     hand one over. Now the owner or whoever runs the incident hands it over, from every
-    surface; while one is open its owner cannot be removed; done ones go with them."""
+    surface; while one is open its owner cannot be removed."""
     from typer.testing import CliRunner
 
     from sunrelay.cli.main import app
@@ -203,6 +203,30 @@ def test_an_open_action_item_is_handed_over_before_its_owner_can_leave(demo, wri
     texts = list(incident.entries.values_list("text", flat=True))
     assert "action item handed from Mia Roberts to Ana Lima: Alert on cache age" in texts
     with pytest.raises(ValidationFailed):  # done already
+        followups.reassign_action_item(done.pk, "chloe", who("bruno"))
+
+
+def test_a_done_action_item_stays_on_the_postmortem_when_its_owner_leaves(demo):
+    """It used to be deleted with them: the postmortem lost what was done about it."""
+    from sunrelay.incidents.models import ActionItem
+    from sunrelay.people import service as people
+    from tests.conftest import sign_in
+
+    with clock.frozen(T0):
+        incident = service.declare("Stale cache", "SEV3", who("bruno"), team="payments")
+        done = followups.add_action_item(
+            incident.pk, "Write the runbook", "mia", date(2026, 11, 24), who("bruno")
+        )
+        followups.complete_action_item(done.pk, who("mia"))
+    people.delete_person("mia")
+    kept = ActionItem.objects.get(pk=done.pk)
+    assert kept.owner is None and kept.done_at is not None
+    with clock.frozen(T0):
+        room = sign_in("bruno").get(f"/incidents/{incident.pk}/")
+        listed = sign_in("bruno").get("/incidents/action-items/")
+    assert "Write the runbook" in room.text and "someone who has left" in room.text
+    assert listed.status_code == 200
+    with pytest.raises(ValidationFailed):  # done: nothing to hand over
         followups.reassign_action_item(done.pk, "chloe", who("bruno"))
 
 

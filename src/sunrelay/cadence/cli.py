@@ -236,12 +236,14 @@ def settle(
     """Resolve or drop a risk or ask, or hand it to a new owner."""
     django_setup()
     from sunrelay.cadence import status
+    from sunrelay.core.removal import LEFT
     from sunrelay.people import service as people
 
     found = status.settle_item(
         item, people.get_person(actor), state=state, resolution=resolution, owner=owner
     )
-    out.print(f"Item {found.pk} is {found.state}, owned by {found.owner.slug}.")
+    holder = found.owner.slug if found.owner else LEFT
+    out.print(f"Item {found.pk} is {found.state}, owned by {holder}.")
 
 
 @status_app.command("participation")

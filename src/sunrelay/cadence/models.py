@@ -53,8 +53,9 @@ class Item(models.Model):
     kind = models.CharField(max_length=4, choices=KINDS)
     text = models.CharField(max_length=500)
     team = models.ForeignKey(Team, null=True, on_delete=models.SET_NULL, related_name="items")
+    # None only once settled: someone who has left owned it (ADR 24)
     owner = models.ForeignKey(
-        Person, on_delete=KeepOpen("items", state="open"), related_name="owned_items"
+        Person, null=True, on_delete=KeepOpen("items", state="open"), related_name="owned_items"
     )
     # None: someone who has since left; the item stays on the register with its owner
     raised_by = models.ForeignKey(

@@ -99,7 +99,7 @@ def item_json(i: Item) -> dict[str, Any]:
         "kind": i.kind,
         "text": i.text,
         "team": i.team.slug if i.team else None,
-        "owner": i.owner.slug,
+        "owner": i.owner.slug if i.owner else None,
         "raised_by": i.raised_by.slug if i.raised_by else None,
         "state": i.state,
         "raised_at": format_instant(i.raised_at),

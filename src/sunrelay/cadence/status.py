@@ -16,6 +16,7 @@ from sunrelay.cadence.errors import ItemNotFound
 from sunrelay.cadence.models import Digest, Follow, Item, StatusUpdate
 from sunrelay.core import clock
 from sunrelay.core.errors import PermissionDenied, ValidationFailed
+from sunrelay.core.removal import LEFT
 from sunrelay.notify import service as notify
 from sunrelay.notify.models import Notification
 from sunrelay.people import queries as people_queries
@@ -303,6 +304,10 @@ def settle_item(
             item.due_at = item_due(item.owner, item.kind, item.team, clock.now())
         if state not in dict(Item.STATES):
             raise ValidationFailed(f"state must be one of {dict(Item.STATES)}", field="state")
+        if state == Item.OPEN and item.owner is None:  # open work has an owner (ADR 24)
+            raise ValidationFailed(
+                "its owner has left: name a new owner to reopen it", field="owner"
+            )
         item.state, item.resolution = state, resolution.strip() or item.resolution
         item.resolved_at = None if state == Item.OPEN else clock.now()
         item.save()
@@ -443,7 +448,7 @@ def digest_markdown(team: Team, week: str, rows: list[Due]) -> str:
         items = [i for i in open_items if i.kind == kind]
         if items:
             lines += ["", f"## {title}", ""]
-            lines += [f"- {i.text} (owner: {i.owner.name})" for i in items]
+            lines += [f"- {i.text} (owner: {i.owner.name if i.owner else LEFT})" for i in items]
     return "\n".join(lines) + "\n"
 
 

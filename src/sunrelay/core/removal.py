@@ -29,9 +29,10 @@ def _name(row: Any) -> str:
 @deconstructible(path="sunrelay.core.removal.KeepOpen")
 class KeepOpen:
     """``on_delete`` for a reference to the person who owns a piece of work: while any of the
-    rows is still open (``open`` lists the field values that say so, e.g. ``state="open"``
-    or ``done_at=None``) the person is not removed (hand the work over first:
-    ``unless_referenced`` names it); closed ones go with them."""
+    rows is still open (``open_when`` lists the field values that say so, e.g.
+    ``state="open"`` or ``done_at=None``) the person is not removed (hand the work over
+    first: ``unless_referenced`` names it); closed ones are history and stay, owned by
+    nobody (the pages say "someone who has left")."""
 
     def __init__(self, noun: str, **open_when: Any) -> None:
         self.noun = noun
@@ -47,7 +48,7 @@ class KeepOpen:
             raise ProtectedError(
                 f"{len(still_open)} open {self.noun} are owned by the one removed", set(still_open)
             )
-        models.CASCADE(collector, field, sub_objs, using)
+        models.SET_NULL(collector, field, sub_objs, using)
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, KeepOpen) and (self.noun, self.open_when) == (

@@ -20,6 +20,7 @@ from sunrelay.cadence import status
 from sunrelay.core import clock
 from sunrelay.core.errors import Conflict, NotFound, ValidationFailed
 from sunrelay.core.permissions import Actor, require
+from sunrelay.core.removal import LEFT
 from sunrelay.health.concerns_logic import CATEGORIES, SEVERITIES, Route, routes
 from sunrelay.health.models import Concern, ConcernStep
 from sunrelay.notify import service as notify
@@ -294,7 +295,7 @@ def escalate_items(now: datetime | None = None) -> int:
                 person,
                 "health.item_escalated",
                 f"An open {item.kind} of {item.team.name} has waited {age} days: {item.text[:80]}",
-                f"Owner: {item.owner.name}. Raised in a weekly update.",
+                f"Owner: {item.owner.name if item.owner else LEFT}. Raised in a weekly update.",
                 url=f"/cadence/teams/{item.team.slug}/risks/",
                 key=f"health.item_escalated:{item.pk}:{item.escalated}",
             )

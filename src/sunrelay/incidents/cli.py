@@ -283,7 +283,8 @@ def action_add(
     if as_json:
         print_json(action_item_json(item))
     else:
-        out.print(f"Action item {item.pk} for {item.owner.name}, due {item.due}.")
+        who = item.owner.name if item.owner else owner
+        out.print(f"Action item {item.pk} for {who}, due {item.due}.")
 
 
 @action_app.command("reassign")
@@ -299,7 +300,8 @@ def action_reassign(
     from sunrelay.people import service as people
 
     found = followups.reassign_action_item(item, to, people.get_person(actor))
-    out.print(f"Action item {found.pk} is {found.owner.name}'s now.", markup=False)
+    who = found.owner.name if found.owner else to
+    out.print(f"Action item {found.pk} is {who}'s now.", markup=False)
 
 
 @action_app.command("done")

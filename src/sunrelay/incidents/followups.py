@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from sunrelay.core import clock
 from sunrelay.core.errors import ValidationFailed
 from sunrelay.core.permissions import Actor
+from sunrelay.core.removal import LEFT
 from sunrelay.incidents import logic, timeline
 from sunrelay.incidents.errors import ActionItemNotFound, StateNotAllowed
 from sunrelay.incidents.models import ActionItem, Incident, Postmortem
@@ -115,15 +116,12 @@ def add_action_item(pk: int, title: str, owner: str, due: date, by: Actor | Pers
     with transaction.atomic():
         incident = timeline.get_incident(pk)
         require_run(rights, incident, "give action items in")
+        who = people.get_person(owner)
         item = ActionItem.objects.create(
-            incident=incident,
-            title=title.strip(),
-            owner=people.get_person(owner),
-            due=due,
-            created_at=clock.now(),
+            incident=incident, title=title.strip(), owner=who, due=due, created_at=clock.now()
         )
         timeline.entry(
-            incident, "action", f"action item for {item.owner.name}, due {due}: {item.title}", actor
+            incident, "action", f"action item for {who.name}, due {due}: {item.title}", actor
         )
     return item
 
@@ -172,7 +170,8 @@ def reassign_action_item(item_pk: int, owner: str, by: Actor | Person) -> Action
             timeline.entry(
                 item.incident,
                 "action",
-                f"action item handed from {before.name} to {to.name}: {item.title}",
+                f"action item handed from {before.name if before else LEFT} to {to.name}: "
+                f"{item.title}",
                 actor,
             )
     return item

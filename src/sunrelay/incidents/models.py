@@ -101,8 +101,12 @@ class Postmortem(models.Model):
 class ActionItem(models.Model):
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="action_items")
     title = models.CharField(max_length=300)
+    # None only once done: someone who has left owned it (ADR 24)
     owner = models.ForeignKey(
-        Person, on_delete=KeepOpen("action items", done_at=None), related_name="action_items"
+        Person,
+        null=True,
+        on_delete=KeepOpen("action items", done_at=None),
+        related_name="action_items",
     )
     due = models.DateField()
     created_at = models.DateTimeField()

@@ -59,6 +59,8 @@ def remind(now: datetime | None = None) -> Reminded:
         Postmortem.objects.filter(pk=pm.pk).update(reminded_at=now)
         report.postmortems += 1
     for item in ActionItem.objects.filter(done_at=None).select_related("owner", "incident"):
+        if item.owner is None:  # cannot happen while open (ADR 24); nobody to remind
+            continue
         today = now.astimezone(zone(item.owner.timezone)).date()
         if item.due > today or item.reminded_on == today:
             continue

@@ -91,7 +91,7 @@ def action_item_json(a: ActionItem) -> dict[str, Any]:
         "id": a.pk,
         "incident": a.incident_id,
         "title": a.title,
-        "owner": a.owner.slug,
+        "owner": a.owner.slug if a.owner else None,
         "due": a.due.isoformat(),
         "done_at": format_optional(a.done_at),
     }
