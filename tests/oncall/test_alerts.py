@@ -137,6 +137,26 @@ def test_signed_links_act_once_and_cannot_be_forged(secret):
     assert group.acknowledged_by.slug == "chloe" and group.resolved_by.slug == "chloe"
 
 
+def test_a_page_stays_in_the_alert_s_history_when_the_person_paged_leaves(secret):
+    """It used to be deleted with them, and the alert forgot whom it had paged. It stays;
+    its links no longer act."""
+    from tests.conftest import sign_in
+
+    with clock.frozen(T0):
+        group = alerts.receive(secret, payload("firing")).group
+    page = group.pages.get()
+    ack = escalation.link_token(page, "acknowledge")
+    people.delete_person("chloe")
+    page.refresh_from_db()
+    assert page.person is None and page.step == 0
+    with clock.frozen(T0 + timedelta(minutes=3)):
+        with pytest.raises(LinkInvalid, match="has left"):
+            alerts.use_link(ack)
+        shown = sign_in("ana").get(f"/oncall/alerts/{group.pk}/")
+    assert shown.status_code == 200 and "someone who has left" in shown.text
+    assert AlertGroup.objects.get(pk=group.pk).state == "firing"
+
+
 def test_generic_webhooks_dedup_by_key_and_resolve_when_every_alert_has(demo):
     _, secret = alerts.create_integration("cron", "Cron checks", "generic", team="platform")
     body = {"dedup_key": "backup-nightly", "summary": "Nightly backup did not run"}

@@ -100,7 +100,8 @@ def _respond(incident: Incident, rule: logic.Severity, actor: Person) -> None:
         )
         incident.alert_group = group
         for page in group.pages.select_related("person"):  # paged before the link existed
-            timeline.entry(incident, "page", f"{page.person.name} was paged")
+            if page.person is not None:  # just paged: always someone
+                timeline.entry(incident, "page", f"{page.person.name} was paged")
         return
     incident.acknowledged_at = incident.declared_at  # declared by a person: someone has it
     targets = _on_call(team) if rule.response == logic.ALERT else []

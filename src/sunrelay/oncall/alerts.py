@@ -367,6 +367,8 @@ def use_link(token: str) -> AlertGroup:
         page = Page.objects.select_for_update().select_related("person").get(pk=page.pk)
         if action in page.links_used:
             raise LinkInvalid("this link was used already", field="token")
+        if page.person is None:  # removed since the link was read
+            raise LinkInvalid("the person this page went to has left", field="token")
         page.links_used = [*page.links_used, action]
         page.save()
         if action == "acknowledge":

@@ -18,6 +18,7 @@ from django.db.models import F
 
 from sunrelay.cadence import handoffs
 from sunrelay.core import clock
+from sunrelay.core.removal import LEFT
 from sunrelay.notify import outbox
 from sunrelay.notify import service as notify
 from sunrelay.notify.models import Notification
@@ -164,7 +165,8 @@ def withdraw_resolved(batch: list[Notification]) -> dict[int, str]:
             if page is None or group is None:
                 continue
             out[n.pk] = "not sent: the alert had resolved before this page went out"
-            log(group, f"did not page {page.person.name}: the alert had already resolved")
+            name = page.person.name if page.person else LEFT
+            log(group, f"did not page {name}: the alert had already resolved")
         for group in groups.values():
             group.save(update_fields=["log"])
     return out
@@ -291,4 +293,6 @@ def read_link(token: str) -> tuple[Page, str]:
     page = Page.objects.select_related("group", "person").filter(pk=data.get("page")).first()
     if page is None or data.get("action") not in ACTIONS:
         raise LinkInvalid("this link is not valid", field="token")
+    if page.person is None:
+        raise LinkInvalid("the person this page went to has left", field="token")
     return page, str(data["action"])

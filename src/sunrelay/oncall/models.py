@@ -167,7 +167,9 @@ class Page(models.Model):
     """One person paged for one group at one step; its links act once."""
 
     group = models.ForeignKey(AlertGroup, on_delete=models.CASCADE, related_name="pages")
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="pages")
+    # None: someone who has since left; the page stays in the alert's history (ADR 24), and
+    # its links no longer act
+    person = models.ForeignKey(Person, null=True, on_delete=models.SET_NULL, related_name="pages")
     step = models.IntegerField()
     round = models.PositiveSmallIntegerField(default=0)
     notification_key = models.CharField(max_length=200)

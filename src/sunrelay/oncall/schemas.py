@@ -126,7 +126,7 @@ def group_json(g: AlertGroup, *, detail: bool = False) -> dict[str, Any]:
         ]
         out["pages"] = [
             {
-                "person": p.person.slug,
+                "person": p.person.slug if p.person else None,
                 "step": p.step,
                 "round": p.round,
                 "at": format_instant(p.created_at),
