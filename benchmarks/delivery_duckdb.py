@@ -8,7 +8,9 @@ ADR 25); the whole-history reader is timed beside it, and so is deriving those f
 scratch (what a migration or a bulk load pays once; ingestion keeps them as it goes).
 Baseline, in the same run: the same definitions written as one SQL query in DuckDB over the
 raw rows, loaded into DuckDB first (the load is printed, not counted). All answers are
-printed; they must agree. Target: Sunrelay within 2x of DuckDB.
+printed; they must agree. Then the pull-request figures (`prs.pr_flow`) against the calendar
+time of their stages as one DuckDB query (working time has no SQL equivalent), compared stage
+by stage. Target: Sunrelay within 2x of DuckDB.
 
 DuckDB is a benchmark-only dependency (`pip install duckdb`; `make bench` installs it).
 
@@ -21,7 +23,7 @@ import argparse
 import math
 import sqlite3
 import time
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from rich.console import Console
 from rich.table import Table
@@ -31,8 +33,7 @@ from harness import hub, verdict
 # The `dora` mode of docs/delivery.md as one query. Positions on the default branch are each
 # commit's first arrival; a deployment ships the commits after the furthest position any
 # earlier successful deployment reached, up to its own; the first one is a baseline.
-DORA_SQL = """
-WITH
+SHIPPING = """
 main AS (
   SELECT repo, sha, MIN(rn) AS pos FROM (
     SELECT repo, sha, row_number() OVER (
@@ -64,7 +65,12 @@ prs AS (
   LEFT JOIN br b ON b.repo = p.repo AND b.ref = 'refs/heads/' || p.head_ref
     AND b.pushed_at <= p.merged_at AND (p.prev IS NULL OR b.pushed_at > p.prev)
   WHERE p.merged_at IS NOT NULL AND p.base_is_default AND p.merge_sha <> ''
-  GROUP BY p.repo, p.number, p.merge_sha, p.created_at),
+  GROUP BY p.repo, p.number, p.merge_sha, p.created_at)
+"""
+DORA_SQL = (
+    "WITH "
+    + SHIPPING
+    + """,
 issues AS (
   SELECT repo, number,
     arg_max(incident, (updated_at, event_id)) AS incident,
@@ -101,6 +107,70 @@ SELECT
   (SELECT quantile_cont(epoch(LEAST(next_ok, closed) - dat) / 3600.0, 0.5)
      FROM win WHERE failed AND LEAST(next_ok, closed) IS NOT NULL) AS restore_median
 """
+)
+
+# The calendar time of the pull-request stages of docs/delivery.md as one query, for the pull
+# requests that became ready for review in [start, end): coding (first commit to ready),
+# pickup (the review request, or ready, to the first human review), review (first review to
+# the first approval after it), merge (the end of the stage before to the merge) and deploy
+# (the merge to the deployment that shipped its commit). Working time has no SQL equivalent.
+PULLS_SQL = (
+    "WITH "
+    + SHIPPING
+    + """,
+firsts AS (  -- every pull request's first commit, merged or not
+  SELECT p.id, COALESCE(MIN(b.first_at), p.created_at) AS first_commit
+  FROM (SELECT *, MAX(merged_at) OVER (PARTITION BY repo, head_ref ORDER BY created_at, id
+                  ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev FROM pr) p
+  LEFT JOIN br b ON b.repo = p.repo AND b.ref = 'refs/heads/' || p.head_ref
+    AND (p.merged_at IS NULL OR b.pushed_at <= p.merged_at)
+    AND (p.prev IS NULL OR b.pushed_at > p.prev)
+  GROUP BY p.id, p.created_at),
+deployed AS (
+  SELECT s.repo, s.sha, MIN(d3.dat) AS at FROM shipped s JOIN d3 ON d3.pk = s.pk
+  GROUP BY s.repo, s.sha),
+ready AS (
+  SELECT p.*, f.first_commit, dp.at AS deployed_at,
+    COALESCE(p.ready_at, CASE WHEN p.draft THEN NULL ELSE p.created_at END) AS ready
+  FROM pr p JOIN firsts f ON f.id = p.id
+  LEFT JOIN deployed dp ON dp.repo = p.repo AND dp.sha = p.merge_sha AND p.merge_sha <> ''
+  WHERE p.created_at < $hi AND p.updated_at >= $lo),
+win AS (SELECT * FROM ready WHERE ready >= $lo AND ready < $hi),
+asked AS (
+  SELECT q.pull_id, MIN(q.requested_at) FILTER (WHERE q.requested_at >= w.ready) AS asked,
+    BOOL_OR(q.requested_at < w.ready) AS before
+  FROM rq q JOIN win w ON w.id = q.pull_id GROUP BY q.pull_id),
+human AS (
+  SELECT v.pull_id, v.state, v.submitted_at FROM rv v JOIN win w ON w.id = v.pull_id
+  WHERE NOT (v.reviewer LIKE '%[bot]' OR v.reviewer_type = 'Bot')
+    AND lower(v.reviewer) <> lower(w.author)),
+first_review AS (
+  SELECT h.pull_id, MIN(h.submitted_at) AS at FROM human h JOIN win w ON w.id = h.pull_id
+  WHERE h.submitted_at >= w.created_at GROUP BY h.pull_id),
+approval AS (
+  SELECT h.pull_id, MIN(h.submitted_at) AS at FROM human h JOIN first_review f USING (pull_id)
+  WHERE h.state = 'approved' AND h.submitted_at >= f.at GROUP BY h.pull_id),
+staged AS (
+  SELECT w.*, f.at AS first_at, a.at AS approved_at,
+    CASE WHEN k.asked IS NOT NULL AND NOT k.before THEN k.asked ELSE w.ready END AS pick
+  FROM win w LEFT JOIN asked k ON k.pull_id = w.id
+  LEFT JOIN first_review f ON f.pull_id = w.id LEFT JOIN approval a ON a.pull_id = w.id),
+intervals AS (
+  SELECT 'coding' AS stage, first_commit AS s, ready AS e FROM staged
+  UNION ALL SELECT 'pickup', pick, greatest(pick, first_at) FROM staged
+    WHERE first_at IS NOT NULL
+  UNION ALL SELECT 'review', first_at, approved_at FROM staged WHERE approved_at IS NOT NULL
+  UNION ALL SELECT 'merge', greatest(ready, COALESCE(greatest(pick, first_at), ready),
+                                     COALESCE(approved_at, ready)), merged_at
+    FROM staged WHERE merged_at IS NOT NULL
+  UNION ALL SELECT 'deploy', merged_at, deployed_at FROM staged
+    WHERE merged_at IS NOT NULL AND deployed_at IS NOT NULL)
+SELECT stage, COUNT(*),
+  quantile_cont(greatest(epoch(e - s), 0) / 3600.0, 0.5),
+  quantile_cont(greatest(epoch(e - s), 0) / 3600.0, 0.9)
+FROM intervals GROUP BY stage ORDER BY stage
+"""
+)
 
 TABLES = {  # DuckDB name: the query over Sunrelay's SQLite tables
     "dep": "SELECT id AS pk, github_id AS id, repo, environment, sha FROM delivery_deployment "
@@ -108,8 +178,10 @@ TABLES = {  # DuckDB name: the query over Sunrelay's SQLite tables
     "st": "SELECT deployment_id, state, created_at FROM delivery_status",
     "mainc": "SELECT p.repo, c.sha, p.pushed_at, c.push_id, c.position FROM delivery_pushcommit c "
     "JOIN delivery_push p ON p.event_id = c.push_id WHERE p.main",
-    "pr": "SELECT repo, number, merge_sha, created_at, merged_at, head_ref, base_is_default "
-    "FROM delivery_pullrequest",
+    "pr": "SELECT id, repo, number, merge_sha, created_at, merged_at, head_ref, base_is_default, "
+    "author, draft, ready_at, updated_at FROM delivery_pullrequest",
+    "rq": "SELECT pull_id, requested_at FROM delivery_reviewrequest",
+    "rv": "SELECT pull_id, reviewer, reviewer_type, state, submitted_at FROM delivery_review",
     "br": "SELECT repo, ref, pushed_at, first_at FROM delivery_push "
     "WHERE NOT main AND first_at IS NOT NULL",
     "inc": "SELECT cause_sha, cause_deployment, resolved_at FROM incidents_incident "
@@ -119,8 +191,9 @@ TABLES = {  # DuckDB name: the query over Sunrelay's SQLite tables
 }
 TIMES = {
     "pushed_at", "created_at", "merged_at", "first_at", "closed_at", "updated_at", "resolved_at",
+    "ready_at", "requested_at", "submitted_at",
 }  # fmt: skip
-FLAGS = {"base_is_default", "incident"}  # SQLite keeps booleans as 0 and 1
+FLAGS = {"base_is_default", "incident", "draft"}  # SQLite keeps booleans as 0 and 1
 
 
 def load(duck: object, path: str) -> float:
@@ -203,6 +276,7 @@ def main() -> None:
             began = time.perf_counter()
             theirs = duck.execute(DORA_SQL, {"start": start, "end": end}).fetchone()
             duck_times.append(time.perf_counter() - began)
+        pull_figures = compare_pulls(duck, start, end)
     assert theirs is not None
     answer = (
         ours["deployments"],
@@ -231,6 +305,52 @@ def main() -> None:
     console.print(f"  Sunrelay: {answer}")
     console.print(f"  DuckDB:   {tuple(theirs)}")
     console.print("  the same answer" if agree else "  [red]the answers differ[/red]")
+    console.print(pull_figures)
+
+
+def compare_pulls(duck: object, start: date, end: date) -> Table:
+    """The pull-request figures (`prs.pr_flow`: every stage in working and calendar time,
+    review SLAs, sizes, work in progress) against the calendar time of their stages as one
+    DuckDB query, answers compared stage by stage."""
+    from sunrelay.delivery.metrics import prs, queries
+
+    began = time.perf_counter()
+    ours = prs.pr_flow(start, end, queries.scope(None))
+    mine = time.perf_counter() - began
+    lo = datetime.combine(start, datetime.min.time(), tzinfo=UTC)
+    hi = datetime.combine(end, datetime.min.time(), tzinfo=UTC)
+    rows, duck_times = [], []
+    for _ in range(3):
+        began = time.perf_counter()
+        rows = duck.execute(PULLS_SQL, {"lo": lo, "hi": hi}).fetchall()  # type: ignore[attr-defined]
+        duck_times.append(time.perf_counter() - began)
+    theirs = {stage: (count, median, p90) for stage, count, median, p90 in rows}
+    differ = [
+        stage
+        for stage, figures in ours["stages"].items()
+        if figures["count"]
+        and not (
+            theirs.get(stage, (0,))[0] == figures["count"]
+            and same(theirs[stage][1], figures["calendar_hours"]["median"])
+            and same(theirs[stage][2], figures["calendar_hours"]["p90"])
+        )
+    ]
+    floor = min(duck_times)
+    table = Table(title=f"Pull-request figures, twelve weeks ({ours['pulls']:,} pull requests "
+                        "ready for review)")  # fmt: skip
+    for column in ("what", "seconds", "x DuckDB", "target", "verdict"):
+        table.add_column(column, justify="left" if column == "what" else "right")
+    table.add_row("baseline: their stages' calendar time, one SQL query in DuckDB (best of 3)",
+                  f"{floor:.2f}", "1.0", "", "")  # fmt: skip
+    table.add_row("`prs.pr_flow`: working and calendar time, SLAs, sizes, WIP (one run)",
+                  f"{mine:.2f}", f"{mine / floor:.1f}", "< 2x",
+                  verdict(mine / floor, 2, higher_is_better=False))  # fmt: skip
+    table.caption = (
+        "calendar time of every stage: the same answer"
+        if not differ
+        else f"[red]calendar time differs for {', '.join(differ)}[/red]"
+    )
+    return table
 
 
 if __name__ == "__main__":
