@@ -151,3 +151,17 @@ def test_the_pull_request_reads_answer_as_the_whole_history_does(seed):
         expected = {(d.row.repo, s): d.at for d in whole if d.at.date() >= since for s in d.shipped}
         assert queries.shipped_since(where, since) == expected
     assert expected == {} and len(whole) > 10
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_the_weekly_trend_from_the_window_is_the_whole_history_s(seed):
+    """The health page's trend reads the window's deployments only."""
+    items = history(seed)
+    service.ingest([P.line(e, f"d-{seed}-{i}", p) for i, (e, p) in enumerate(items)])
+    where = queries.scope(None)
+    whole = queries.dora_rows.__wrapped__(where)  # type: ignore[attr-defined]
+    for start, weeks in ((BEGIN.date() - timedelta(days=3), 8), (BEGIN.date(), 2)):
+        expected = dora.weekly(*whole, start, weeks)
+        found = queries.window_deployments(where, start, start + timedelta(weeks=weeks))
+        assert dora.by_week(*found, start, weeks) == expected
+        assert sum(w["deployments"] for w in expected) > 0

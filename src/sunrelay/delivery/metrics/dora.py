@@ -233,22 +233,33 @@ def weekly(
     found = ship(rows, main)
     mark_failures(found, failures)
     by_merge = {(c.repo, c.merge_sha): c for c in changes if c.merge_sha}
+    lead = {
+        d.row.id: [
+            (d.at - by_merge[(d.row.repo, sha)].first_commit_at).total_seconds() / 3600
+            for sha in d.shipped
+            if (d.row.repo, sha) in by_merge
+        ]
+        for d in found
+    }
+    return by_week(found, lead, start, weeks)
+
+
+def by_week(
+    found: list[Deployed], lead: dict[int, list[float]], start: date, weeks: int
+) -> list[dict[str, Any]]:
+    """``weekly`` from deployments already shipped and marked, with their lead times (hours)
+    by deployment id."""
     out = []
     for n in range(weeks):
         a, b = start + timedelta(weeks=n), start + timedelta(weeks=n + 1)
         mine = [d for d in found if a <= d.at.date() < b]
-        lead = [
-            (d.at - by_merge[(d.row.repo, sha)].first_commit_at).total_seconds() / 3600
-            for d in mine
-            for sha in d.shipped
-            if (d.row.repo, sha) in by_merge
-        ]
+        hours = [h for d in mine for h in lead.get(d.row.id, ())]
         out.append(
             {
                 "week": a.isoformat(),
                 "deployments": len(mine),
                 "failed": sum(1 for d in mine if d.failed),
-                "lead_time_hours": percentile(lead, 0.5),
+                "lead_time_hours": percentile(hours, 0.5),
             }
         )
     return out

@@ -338,19 +338,30 @@ def _midnight(day: date) -> datetime:
 
 
 def window_keys(where: Scope, start: date, end: date, bands: str = "2024") -> dict[str, Any]:
-    """``dora.compute``'s answer for ``[start, end)``, read from the derived facts: every
-    deployment dated (one grouped read), the stretch of the default branch each deployment of
-    the window shipped, and the start of each change in it (one read of an index per
-    repository). A year of history costs the window's share of it."""
+    """``dora.compute``'s answer for ``[start, end)``, from ``window_deployments``."""
+    found, lead = window_deployments(where, start, end)
+    hours = [h for d in found for h in lead.get(d.row.id, ())]
+    return dora.keys(found, hours, start, end, bands)
+
+
+def window_deployments(
+    where: Scope, start: date, end: date
+) -> tuple[list[dora.Deployed], dict[int, list[float]]]:
+    """The deployments dated in ``[start, end)`` as ``dora.ship`` and ``dora.mark_failures``
+    leave them (what each shipped, failed, restored), and the lead times in hours of the
+    changes each shipped, by deployment id; read from the derived facts: every deployment
+    dated (one grouped read), the stretch of the default branch each deployment of the window
+    shipped with the start of each change in it (one read of an index per repository). A year
+    of history costs the window's share of it."""
     lo, hi = _midnight(start), _midnight(end)
     later, stretches = _walk(where, lo, hi)
-    lead = []
+    lead: dict[int, list[float]] = defaultdict(list)
     for d, sha, started in _stretch_commits(stretches):
         d.shipped.append(sha)
         if started is not None:
-            lead.append((d.at - _instant(started)).total_seconds() / 3600)
+            lead[d.row.id].append((d.at - _instant(started)).total_seconds() / 3600)
     dora.mark_failures(later, _failures(where))
-    return dora.keys([d for d in later if d.at < hi], lead, start, end, bands)
+    return [d for d in later if d.at < hi], lead
 
 
 def shipped_since(where: Scope, since: date) -> dict[tuple[str, str], datetime]:

@@ -17,7 +17,14 @@ from sunrelay.cadence.models import Ritual
 from sunrelay.core import clock
 from sunrelay.decisions.queries import review_metrics
 from sunrelay.delivery.metrics import dora, flow, prs
-from sunrelay.delivery.metrics.queries import Scope, dora_keys, dora_rows, reading, scope
+from sunrelay.delivery.metrics.queries import (
+    Scope,
+    dora_keys,
+    dora_rows,
+    reading,
+    scope,
+    window_deployments,
+)
 from sunrelay.delivery.metrics.stats import percentile
 from sunrelay.delivery.models import PullRequest
 from sunrelay.delivery.pages import charts
@@ -61,7 +68,9 @@ def figures(team: str | None) -> dict[str, Any]:
             "window": {"start": window.start.isoformat(), "end": window.end.isoformat()},
             "repos": sorted(where.repos) if where.repos is not None else None,
             "keys": dora_keys(window.start, window.end, where),
-            "trend": dora.weekly(*dora_rows(where), window.start, WEEKS),
+            "trend": dora.by_week(
+                *window_deployments(where, window.start, window.end), window.start, WEEKS
+            ),
             "flow": prs.pr_flow(window.start, window.end, where, team),
             "decisions": asdict(review_metrics(since, until, team)),
             "cross_team": cross_team(where, window),
@@ -160,25 +169,18 @@ def _participation(team: str | None, window: Window) -> dict[str, Any] | None:
 
 
 def _teams_table(window: Window) -> list[dict[str, Any]]:
-    """The organisation page's table: each team that owns a repository, its keys, from the
-    organisation's rows read once."""
-    deployments, main, changes, failures = dora_rows(scope(None))
+    """The organisation page's table: each team that owns a repository, with the keys its own
+    page shows."""
     repos: dict[int, set[str]] = {}
     for owner, found in Component.objects.filter(owner__isnull=False).values_list("owner", "repos"):
         repos.setdefault(owner, set()).update(found)
-    rows = []
-    for team in Team.objects.filter(pk__in=list(repos)).order_by("name"):
-        mine = repos[team.pk]
-        keys = dora.compute(
-            [d for d in deployments if d.repo in mine],
-            [c for c in main if c.repo in mine],
-            [c for c in changes if c.repo in mine],
-            [f for f in failures if f.repo is None or f.repo in mine],
-            window.start,
-            window.end,
-        )
-        rows.append({"team": {"slug": team.slug, "name": team.name}, "keys": keys})
-    return rows
+    return [
+        {
+            "team": {"slug": team.slug, "name": team.name},
+            "keys": dora_keys(window.start, window.end, scope(team.slug)),
+        }
+        for team in Team.objects.filter(pk__in=list(repos)).order_by("name")
+    ]
 
 
 # -- the rows behind the figures -------------------------------------------------------------------
