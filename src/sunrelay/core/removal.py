@@ -22,6 +22,10 @@ SHOWN = 5  # in-the-way records named in the message; the rest are counted
 LEFT = "someone who has left"  # who a record names once its person was removed (ADR 24)
 
 
+def _matches(row: Any, values: dict[str, Any]) -> bool:
+    return all(getattr(row, name) == value for name, value in values.items())
+
+
 def _name(row: Any) -> str:
     return f"{row._meta.verbose_name} {row}"
 
@@ -39,11 +43,7 @@ class KeepOpen:
         self.open_when = open_when
 
     def __call__(self, collector: Any, field: Any, sub_objs: Any, using: str) -> None:
-        still_open = [
-            row
-            for row in sub_objs
-            if all(getattr(row, name) == value for name, value in self.open_when.items())
-        ]
+        still_open = [row for row in sub_objs if _matches(row, self.open_when)]
         if still_open:
             raise ProtectedError(
                 f"{len(still_open)} open {self.noun} are owned by the one removed", set(still_open)
@@ -72,11 +72,7 @@ class KeepSettled:
 
     def __call__(self, collector: Any, field: Any, sub_objs: Any, using: str) -> None:
         rows = list(sub_objs)
-        pending = [
-            row
-            for row in rows
-            if all(getattr(row, name) == value for name, value in self.pending_when.items())
-        ]
+        pending = [row for row in rows if _matches(row, self.pending_when)]
         settled = [row for row in rows if row not in pending]
         if pending:
             models.CASCADE(collector, field, pending, using)  # type: ignore[arg-type]
