@@ -373,15 +373,17 @@ def shipped_since(where: Scope, since: date) -> dict[tuple[str, str], datetime]:
 
 # Every production deployment, dated by its first success and first failure (all that
 # ``dora.dated`` reads of its statuses), with where its commit landed on the default branch.
+# Grouped after the scope's filter, so that a team's read starts from its repositories.
 DEPLOYMENTS_SQL = """
-SELECT d.github_id, d.repo, d.environment, d.sha, x.ok, x.bad, l.pushed_at, l.push_id, l.position
-FROM (SELECT s.deployment_id AS id,
-        MIN(CASE WHEN s.state = 'success' THEN s.created_at END) AS ok,
-        MIN(CASE WHEN s.state IN ('failure', 'error') THEN s.created_at END) AS bad
-      FROM delivery_status s GROUP BY s.deployment_id) x
-JOIN delivery_deployment d ON d.id = x.id
+SELECT d.github_id, d.repo, d.environment, d.sha,
+  MIN(CASE WHEN s.state = 'success' THEN s.created_at END),
+  MIN(CASE WHEN s.state IN ('failure', 'error') THEN s.created_at END),
+  l.pushed_at, l.push_id, l.position
+FROM delivery_deployment d
+JOIN delivery_status s ON s.deployment_id = d.id
 LEFT JOIN delivery_landing l ON l.repo = d.repo AND l.sha = d.sha
 WHERE d.production{scoped}
+GROUP BY d.id, d.github_id, d.repo, d.environment, d.sha, l.pushed_at, l.push_id, l.position
 """
 
 Stretch = tuple[Key, Key, dora.Deployed]  # (after, upto]: what one deployment shipped
