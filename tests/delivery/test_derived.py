@@ -148,3 +148,13 @@ def test_a_late_earlier_push_to_main_moves_where_a_commit_landed():
     one("push", "again", push("refs/heads/main", [(sha, T)], T + timedelta(days=2)))
     assert Landing.objects.get(sha=sha).pushed_at == T + timedelta(hours=1)
     assert Landing.objects.count() == 2
+
+
+def test_rebuilding_the_facts_from_the_stored_deliveries_derives_them_again():
+    """``sunrelay delivery rebuild`` deletes every fact and applies the deliveries again."""
+    deliver_shuffled(4)
+    kept, firsts, started = landings(), derived_firsts(), starts()
+    service.rebuild()
+    assert starts() == started and len(started) > 40
+    assert derived_firsts() == firsts
+    assert landings() == kept  # a push is keyed by its delivery, which a rebuild keeps
