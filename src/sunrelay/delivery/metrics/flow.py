@@ -115,7 +115,7 @@ def measure(intervals: list[Interval], schedules: Mapping[str, Schedule]) -> Non
     people = list(dict.fromkeys(i.who for i in rows if i.who is not None))
     code = {p: n for n, p in enumerate(people)}
     starts = np.array([epoch(i.start) for i in rows], dtype=np.int64)
-    ends = np.array([max(epoch(i.end), epoch(i.start)) for i in rows], dtype=np.int64)
+    ends = np.maximum(np.array([epoch(i.end) for i in rows], dtype=np.int64), starts)
     codes = np.array([code[i.who] for i in rows if i.who is not None], dtype=np.int64)
     seconds = business_seconds_coded([schedules[p] for p in people], codes, starts, ends)
     for interval, value in zip(rows, seconds.tolist(), strict=True):
