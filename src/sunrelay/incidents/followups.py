@@ -150,7 +150,7 @@ def reassign_action_item(item_pk: int, owner: str, by: Actor | Person) -> Action
     rights, actor = acting(by)
     with transaction.atomic():
         item = (
-            ActionItem.objects.select_for_update()
+            ActionItem.objects.select_for_update(of=("self",))
             .select_related("incident", "owner")
             .filter(pk=item_pk)
             .first()

@@ -364,7 +364,7 @@ def use_link(token: str) -> AlertGroup:
     link was used before) and AlreadyResolved."""
     page, action = escalation.read_link(token)
     with transaction.atomic():
-        page = Page.objects.select_for_update().select_related("person").get(pk=page.pk)
+        page = Page.objects.select_for_update(of=("self",)).select_related("person").get(pk=page.pk)
         if action in page.links_used:
             raise LinkInvalid("this link was used already", field="token")
         if page.person is None:  # removed since the link was read
