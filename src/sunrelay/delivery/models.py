@@ -8,6 +8,7 @@ row per delivery, because the Four Keys definitions count those.
 from __future__ import annotations
 
 from django.db import models
+from django.db.models import Q
 
 
 class Source(models.Model):
@@ -131,10 +132,22 @@ class PullRequest(models.Model):
     # after the merge of the pull request opened before it from that branch; else created_at.
     # Derived when pushes and pull requests arrive (``ingest.derived``).
     first_commit_at = models.DateTimeField(null=True, blank=True)
+    # What its review stages turn on (``flow.facts``), derived when its deliveries arrive
+    # (ADR 26): review asked for once ready, the first review by someone other than the
+    # author and the first approval since, with who gave them.
+    asked_at = models.DateTimeField(null=True, blank=True)
+    first_review_at = models.DateTimeField(null=True, blank=True)
+    first_reviewer = models.CharField(max_length=100, blank=True)
+    approved_at = models.DateTimeField(null=True, blank=True)
+    approver = models.CharField(max_length=100, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["repo", "number"], name="one_pr_number")]
-        indexes = [models.Index(fields=["repo", "head_ref", "created_at"])]  # a branch's pulls
+        indexes = [
+            models.Index(fields=["repo", "head_ref", "created_at"]),  # a branch's pulls
+            # work in progress and overdue reviews read the open ones only
+            models.Index(fields=["state"], condition=Q(state="open"), name="pull_open"),
+        ]
 
 
 class ReviewRequest(models.Model):
@@ -142,9 +155,17 @@ class ReviewRequest(models.Model):
     reviewer = models.CharField(max_length=100)
     requested_at = models.DateTimeField()
     removed_at = models.DateTimeField(null=True, blank=True)
+    # the reviewer's first review since (``flow.answered_at``), derived as deliveries arrive
+    answered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["requested_at"]
+        indexes = [  # the requests of a window, read from the index alone
+            models.Index(
+                fields=["requested_at", "pull", "reviewer", "removed_at", "answered_at"],
+                name="request_window",
+            )
+        ]
 
 
 class Review(models.Model):
@@ -195,6 +216,15 @@ class IssueEvent(models.Model):
     created_at = models.DateTimeField()
     closed_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField()
+
+
+class Derivation(models.Model):
+    """What a kept derivation was worked out with, where that is not in the data itself: the
+    review facts depend on who counts as a bot (``SUNRELAY_BOTS``). Readers use the kept facts
+    only while it matches; otherwise they work the facts out again (ADR 26)."""
+
+    name = models.CharField(max_length=50, primary_key=True)
+    basis = models.TextField()
 
 
 class Figures(models.Model):

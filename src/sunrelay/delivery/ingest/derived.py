@@ -9,17 +9,31 @@ in whatever order they arrive (ADR 25):
 - ``Landing.started_at``: the first commit of the pull request merged as a landed commit,
   set when either of them arrives or changes.
 
+- The review facts of each pull request (``flow.facts``: review asked for once ready, the
+  first review by someone other than its author, the first approval since) and the answer
+  to each review request (``flow.answered_at``), worked out again for every pull request a
+  delivery touches (ADR 26). Who counts as a bot is part of them: they are kept with the
+  ``SUNRELAY_BOTS`` they were worked out with (``Derivation``), and worked out again for all
+  when it changes.
+
 The DORA and pull-request figures read these instead of working them out from every push on
-each read. ``derive_all`` works both out for everything stored (a migration, a bulk load).
+each read. ``derive_all`` works all of them out for everything stored (a migration, a bulk
+load).
 """
 
 from __future__ import annotations
 
+import json
+from collections import defaultdict
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
 from django.db import connection
+from django.db.models import Max, Min, Q
+
+from sunrelay.delivery.metrics import flow
+from sunrelay.delivery.models import Derivation, PullRequest, Review, ReviewRequest
 
 # A pull request's first commit for the pull request aliased {pr}: the earliest among pushes to
 # its head branch before it merged (or at all, while open) and after the merge of the pull
@@ -105,8 +119,94 @@ def refresh_first_commits(branches: Iterable[tuple[str, str]]) -> None:
             )
 
 
+_FACTS = (
+    "UPDATE delivery_pullrequest SET asked_at = %s, first_review_at = %s, first_reviewer = %s,"
+    " approved_at = %s, approver = %s WHERE id = %s"
+)
+_ANSWER = "UPDATE delivery_reviewrequest SET answered_at = %s WHERE id = %s"
+REVIEWS = "reviews"  # the Derivation that names who counted as a bot
+PULLS_AT_ONCE = 20_000
+
+
+def review_basis() -> str:
+    """Who counts as a bot beyond GitHub's own marks: what the review facts depend on."""
+    from sunrelay.delivery.metrics.prs import bot_names
+
+    return json.dumps(sorted(bot_names()))
+
+
+def reviews_current() -> bool:
+    """The kept review facts were worked out with today's ``SUNRELAY_BOTS``."""
+    kept = Derivation.objects.filter(name=REVIEWS).values_list("basis", flat=True).first()
+    return kept == review_basis()
+
+
+def refresh_reviews(pulls: Iterable[int] | None = None) -> None:
+    """Work out again the review facts of these pull requests (by id) and the answers to
+    their review requests; ``None``: of every pull request, and record the basis."""
+    if pulls is None:
+        bounds = PullRequest.objects.aggregate(lo=Min("pk"), hi=Max("pk"))
+        if bounds["lo"] is not None:
+            for lo in range(bounds["lo"], bounds["hi"] + 1, PULLS_AT_ONCE):
+                _review_facts(Q(pk__gte=lo, pk__lt=lo + PULLS_AT_ONCE))
+        Derivation.objects.update_or_create(name=REVIEWS, defaults={"basis": review_basis()})
+        return
+    chosen = sorted(set(pulls))
+    for i in range(0, len(chosen), PULLS_AT_ONCE):
+        _review_facts(Q(pk__in=chosen[i : i + PULLS_AT_ONCE]))
+
+
+def refresh_touched_reviews(pulls: Iterable[int]) -> None:
+    """After deliveries: the pull requests they touched, or all of them when who counts as
+    a bot changed since the facts were kept."""
+    refresh_reviews(pulls if reviews_current() else None)
+
+
+def _review_facts(chosen: Q) -> None:
+    from sunrelay.delivery.metrics.prs import bot_names, is_bot
+    from sunrelay.delivery.metrics.queries import rows_of
+
+    named = bot_names()
+    ids = PullRequest.objects.filter(chosen).values("pk")
+    requests: dict[int, list[flow.RequestRow]] = defaultdict(list)
+    for pk, pull, login, at, removed in rows_of(
+        ReviewRequest.objects.filter(pull__in=ids).order_by("pull_id", "requested_at", "pk"),
+        "pk", "pull_id", "reviewer", "requested_at", "removed_at",
+        times=("requested_at", "removed_at"),
+    ):  # fmt: skip
+        requests[pull].append(flow.RequestRow(pk, login, at, removed))
+    reviews: dict[int, list[flow.ReviewRow]] = defaultdict(list)
+    for pull, login, kind, state, at in rows_of(
+        Review.objects.filter(pull__in=ids).order_by("pull_id", "submitted_at", "pk"),
+        "pull_id", "reviewer", "reviewer_type", "state", "submitted_at",
+        times=("submitted_at",),
+    ):  # fmt: skip
+        reviews[pull].append(flow.ReviewRow(login, is_bot(login, kind, named), state, at))
+    adapt = connection.ops.adapt_datetimefield_value
+    kept: list[list[Any]] = []
+    answers: list[list[Any]] = []
+    for pk, author, draft, created, ready in rows_of(
+        PullRequest.objects.filter(chosen),
+        "pk", "author", "draft", "created_at", "ready_at", times=("created_at", "ready_at"),
+    ):  # fmt: skip
+        mine, said = requests.get(pk, []), reviews.get(pk, [])
+        f = flow.facts(author, created, ready or (None if draft else created), mine, said)
+        kept.append([adapt(f.asked_at), adapt(f.first_review_at), f.first_reviewer,
+                     adapt(f.approved_at), f.approver, pk])  # fmt: skip
+        answers.extend([adapt(flow.answered_at(r, said)), r.id] for r in mine)
+    with connection.cursor() as cursor:
+        cursor.executemany(_FACTS, kept)
+        cursor.executemany(_ANSWER, answers)
+
+
 def derive_all() -> None:
-    """Both facts for everything stored, from scratch."""
+    """Every derived fact for everything stored, from scratch."""
+    derive_landings()
+    refresh_reviews()
+
+
+def derive_landings() -> None:
+    """Landings, first commits and the starts of the changes landed (ADR 25)."""
     _run("DELETE FROM delivery_landing", [])
     _run(_LAND_ALL, [])
     _run(_REFRESH, [NEVER])

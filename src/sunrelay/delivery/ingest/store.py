@@ -190,7 +190,8 @@ class _Chunk:
 
     def _derive(self) -> None:
         """Keep the derived facts current (``ingest.derived``): where the default-branch
-        pushes' commits landed, and the first commits of the branches touched."""
+        pushes' commits landed, the first commits of the branches touched, and the review
+        facts of the pull requests touched."""
         derived.land(
             (push.repo, c.sha[:64], push.pushed_at, push.pk, i)
             for push, commits in self.pushes
@@ -205,6 +206,7 @@ class _Chunk:
             ]
             + [(self.pulls[key].repo, self.pulls[key].head_ref) for key in self.pulls_changed]
         )
+        derived.refresh_touched_reviews(self.pulls[key].pk for key in self.pulls_changed)
 
     def _save_requests(self) -> None:
         if not self.requests:

@@ -8,11 +8,12 @@ intervals into working seconds in one pass of the engine's bulk kernel
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
 import numpy as np
+import numpy.typing as npt
 
 from sunrelay.delivery.metrics.stats import percentile
 from sunrelay.worktime import Schedule, business_seconds_coded, epoch
@@ -71,40 +72,71 @@ class Interval:
         return max(0.0, (self.end - self.start).total_seconds())
 
 
-def _human_reviews(pull: PullRow) -> list[ReviewRow]:
-    return sorted(
-        (r for r in pull.reviews if not r.bot and r.reviewer.casefold() != pull.author.casefold()),
+@dataclass(frozen=True)
+class Facts:
+    """What a pull request's review stages turn on, beyond its own times: kept with it as
+    its deliveries arrive (``ingest.derived``, ADR 26) and worked out here from its requests
+    and reviews."""
+
+    asked_at: datetime | None  # review asked for once ready, never before: pickup starts here
+    first_review_at: datetime | None  # the first review by a person other than its author
+    first_reviewer: str
+    approved_at: datetime | None  # the first approval by such a person from then on
+    approver: str
+
+
+def facts(
+    author: str,
+    created_at: datetime,
+    ready_at: datetime | None,
+    requests: Iterable[RequestRow],
+    reviews: Iterable[ReviewRow],
+) -> Facts:
+    """``reviews`` in the order they were given (ties in time keep it)."""
+    asked_at = None
+    if ready_at is not None:
+        times = [r.at for r in requests]
+        if times and min(times) >= ready_at:  # asked while a draft: expected from ready on
+            asked_at = min(times)
+    human = sorted(
+        (r for r in reviews if not r.bot and r.reviewer.casefold() != author.casefold()),
         key=lambda r: r.at,
     )
+    first = next((r for r in human if r.at >= created_at), None)
+    if first is None:
+        return Facts(asked_at, None, "", None, "")
+    approval = next((r for r in human if r.state == APPROVED and r.at >= first.at), None)
+    if approval is None:
+        return Facts(asked_at, first.at, first.reviewer, None, "")
+    return Facts(asked_at, first.at, first.reviewer, approval.at, approval.reviewer)
 
 
-def stages(pull: PullRow, person: Callable[[str], str | None]) -> list[Interval]:
+def facts_of(pull: PullRow) -> Facts:
+    return facts(pull.author, pull.created_at, pull.ready_at, pull.requests, pull.reviews)
+
+
+def stages(
+    pull: PullRow, person: Callable[[str], str | None], known: Facts | None = None
+) -> list[Interval]:
     """The stages this pull request has been through; drafts have none until ready."""
     if pull.ready_at is None:
         return []
+    f = known or facts_of(pull)
     found = [Interval(pull, "coding", person(pull.author), pull.first_commit_at, pull.ready_at)]
-    asked = [r.at for r in pull.requests if r.at >= pull.ready_at]
-    start = min(asked) if asked and not _requested_before(pull) else pull.ready_at
-    reviews = _human_reviews(pull)
-    first = next((r for r in reviews if r.at >= pull.created_at), None)
-    if first is not None:
-        found.append(Interval(pull, "pickup", person(first.reviewer), start, max(start, first.at)))
-        approval = next((r for r in reviews if r.state == APPROVED and r.at >= first.at), None)
-        if approval is not None:
-            found.append(Interval(pull, "review", person(approval.reviewer), first.at, approval.at))
+    start = f.asked_at or pull.ready_at
+    if f.first_review_at is not None:
+        picked = max(start, f.first_review_at)
+        found.append(Interval(pull, "pickup", person(f.first_reviewer), start, picked))
+        if f.approved_at is not None:
+            found.append(
+                Interval(pull, "review", person(f.approver), f.first_review_at, f.approved_at)
+            )
     if pull.merged_at is not None:
         since = max((i.end for i in found), default=pull.ready_at)
         found.append(Interval(pull, "merge", person(pull.author), since, pull.merged_at))
         if pull.deployed_at is not None:
             found.append(Interval(pull, "deploy", None, pull.merged_at, pull.deployed_at))
     return found
-
-
-def _requested_before(pull: PullRow) -> bool:
-    """Asked while it was still a draft: the reviewer is expected from the moment it is
-    ready."""
-    assert pull.ready_at is not None
-    return any(r.at < pull.ready_at for r in pull.requests)
 
 
 def measure(intervals: list[Interval], schedules: Mapping[str, Schedule]) -> None:
@@ -122,7 +154,7 @@ def measure(intervals: list[Interval], schedules: Mapping[str, Schedule]) -> Non
         interval.working = float(value)
 
 
-def _hours(values: list[float]) -> dict[str, float | None]:
+def _hours(values: Sequence[float] | npt.NDArray[np.float64]) -> dict[str, float | None]:
     median, p90 = percentile(values, 0.5), percentile(values, 0.9)
     return {
         "median": None if median is None else median / 3600,
@@ -144,7 +176,10 @@ def summary(intervals: list[Interval]) -> dict[str, dict[str, object]]:
 
 
 def sizes(pulls: list[PullRow]) -> dict[str, object]:
-    known = [p.size for p in pulls if p.size is not None and p.ready_at is not None]
+    return size_figures([p.size for p in pulls if p.size is not None and p.ready_at is not None])
+
+
+def size_figures(known: Sequence[int]) -> dict[str, object]:
     low, high = SIZE_TARGET
     buckets = {
         f"under {low}": sum(1 for s in known if s < low),
@@ -156,6 +191,97 @@ def sizes(pulls: list[PullRow]) -> dict[str, object]:
         "within_target": buckets[f"{low}-{high}"] / len(known) if known else None,
         "at_most_target": sum(1 for s in known if s <= high) / len(known) if known else None,
         "buckets": buckets,
+    }
+
+
+# -- the same stages on columns ----------------------------------------------------------------
+# For a window of a large organisation (ADR 26): each pull request one row of arrays read
+# from its kept facts, instants in epoch microseconds with NAT for none, people as codes
+# (NOBODY for none). ``stage_columns`` is ``stages`` row by row; the tests hold it to it.
+
+NAT = np.iinfo(np.int64).min
+NOBODY = -1
+
+
+@dataclass
+class PullColumns:
+    author: npt.NDArray[np.int64]  # codes of people (or NOBODY)
+    first_commit: npt.NDArray[np.int64]
+    ready: npt.NDArray[np.int64]
+    merged: npt.NDArray[np.int64]
+    deployed: npt.NDArray[np.int64]
+    asked: npt.NDArray[np.int64]
+    first_review: npt.NDArray[np.int64]
+    first_reviewer: npt.NDArray[np.int64]
+    approved: npt.NDArray[np.int64]
+    approver: npt.NDArray[np.int64]
+
+
+@dataclass
+class StageColumns:
+    who: npt.NDArray[np.int64]
+    start: npt.NDArray[np.int64]
+    end: npt.NDArray[np.int64]
+
+    def calendar(self) -> npt.NDArray[np.float64]:
+        """Seconds, as ``Interval.calendar``: exact to the microsecond, never negative."""
+        return np.maximum(self.end - self.start, 0) / 1_000_000
+
+
+def stage_columns(p: PullColumns) -> dict[str, StageColumns]:
+    """Every stage of every row (all ready), as ``stages`` gives them."""
+    start = np.where(p.asked != NAT, p.asked, p.ready)
+    picked = p.first_review != NAT
+    approved = picked & (p.approved != NAT)
+    pickup_end = np.maximum(start, p.first_review)
+    since = np.maximum(p.ready, np.where(picked, pickup_end, p.ready))
+    since = np.maximum(since, np.where(approved, p.approved, p.ready))
+    merged = p.merged != NAT
+    deployed = merged & (p.deployed != NAT)
+    return {
+        "coding": StageColumns(p.author, p.first_commit, p.ready),
+        "pickup": StageColumns(p.first_reviewer[picked], start[picked], pickup_end[picked]),
+        "review": StageColumns(
+            p.approver[approved], p.first_review[approved], p.approved[approved]
+        ),
+        "merge": StageColumns(p.author[merged], since[merged], p.merged[merged]),
+        "deploy": StageColumns(
+            np.full(int(deployed.sum()), NOBODY, dtype=np.int64),
+            p.merged[deployed],
+            p.deployed[deployed],
+        ),
+    }
+
+
+def working_columns(
+    found: dict[str, StageColumns], schedules: Sequence[Schedule]
+) -> dict[str, npt.NDArray[np.float64]]:
+    """Each stage's working seconds for the rows with a person (``schedules[code]``), in one
+    pass of the bulk kernel, as ``measure`` gives them."""
+    parts = {stage: c.who != NOBODY for stage, c in found.items()}
+    codes = np.concatenate([c.who[parts[s]] for s, c in found.items()])
+    starts = np.concatenate([c.start[parts[s]] for s, c in found.items()]) // 1_000_000
+    ends = np.concatenate([c.end[parts[s]] for s, c in found.items()]) // 1_000_000
+    seconds = business_seconds_coded(schedules, codes, starts, np.maximum(ends, starts))
+    out, at = {}, 0
+    for stage, mask in parts.items():
+        n = int(mask.sum())
+        out[stage] = seconds[at : at + n].astype(np.float64)
+        at += n
+    return out
+
+
+def summary_columns(
+    found: dict[str, StageColumns], working: dict[str, npt.NDArray[np.float64]]
+) -> dict[str, dict[str, object]]:
+    """``summary`` of the same stages."""
+    return {
+        stage: {
+            "count": len(found[stage].start),
+            "working_hours": _hours(working[stage]),
+            "calendar_hours": _hours(found[stage].calendar()),
+        }
+        for stage in STAGES
     }
 
 
@@ -185,25 +311,31 @@ class Asked:
         return False if self.waited > self.allowed else None
 
 
+def answered_at(request: RequestRow, reviews: Iterable[ReviewRow]) -> datetime | None:
+    """The answer to a review request: the reviewer's first review (not as a bot) since."""
+    login = request.reviewer.casefold()
+    return min(
+        (r.at for r in reviews
+         if not r.bot and r.reviewer.casefold() == login and r.at >= request.at),
+        default=None,
+    )  # fmt: skip
+
+
+def counts(request: RequestRow, author: str, answer: datetime | None) -> bool:
+    """A request of the author is no request for a review, and one withdrawn before it was
+    answered is left out."""
+    if request.reviewer.casefold() == author.casefold():
+        return False
+    return request.removed_at is None or (answer is not None and answer <= request.removed_at)
+
+
 def asked(pull: PullRow, person: Callable[[str], str | None]) -> list[Asked]:
-    """Each request with its answer; requests withdrawn before an answer are left out, and a
-    request of the author or of a bot is no request for a review."""
-    reviews = [r for r in pull.reviews if not r.bot]
+    """Each request that counts (``counts``), with its answer."""
     found = []
     for request in pull.requests:
-        if request.reviewer.casefold() == pull.author.casefold():
-            continue
-        answer = next(
-            (
-                r.at
-                for r in sorted(reviews, key=lambda r: r.at)
-                if r.reviewer.casefold() == request.reviewer.casefold() and r.at >= request.at
-            ),
-            None,
-        )
-        if request.removed_at is not None and (answer is None or answer > request.removed_at):
-            continue
-        found.append(Asked(pull, request, person(request.reviewer), answer))
+        answer = answered_at(request, pull.reviews)
+        if counts(request, pull.author, answer):
+            found.append(Asked(pull, request, person(request.reviewer), answer))
     return found
 
 

@@ -9,12 +9,15 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+import numpy as np
 from django.conf import settings
 
 from sunrelay.core import clock
-from sunrelay.delivery.metrics import flow
+from sunrelay.delivery.ingest import derived
+from sunrelay.delivery.metrics import columns, flow
 from sunrelay.delivery.metrics.queries import (
     Scope,
+    _raw,
     first_commits_of,
     rows_of,
     shipped_since,
@@ -24,7 +27,14 @@ from sunrelay.delivery.models import PullRequest, Review, ReviewRequest
 from sunrelay.people.logic import Directory
 from sunrelay.people.models import Component, Team
 from sunrelay.people.queries import load_directory
-from sunrelay.worktime import NoWorkingTime, deadline, parse_period, usual_day
+from sunrelay.worktime import (
+    NoWorkingTime,
+    Schedule,
+    business_seconds_coded,
+    deadline,
+    parse_period,
+    usual_day,
+)
 
 DEFAULT_REVIEW, DEFAULT_WIP = "8h", 2  # seed 001: a pull request reviewed within 8 working hours
 
@@ -104,7 +114,7 @@ def pull_rows(where: Scope, pulls: Any) -> list[flow.PullRow]:
     pulls = [Pull(*row) for row in rows_of(pulls, "pk", *PULL_COLUMNS, times=times)]
     requests: dict[int, list[flow.RequestRow]] = defaultdict(list)
     for pk, pull, login, at, removed in rows_of(
-        ReviewRequest.objects.filter(pull__in=chosen),
+        ReviewRequest.objects.filter(pull__in=chosen).order_by("requested_at", "pk"),
         "pk", "pull_id", "reviewer", "requested_at", "removed_at",
         times=("requested_at", "removed_at"),
     ):  # fmt: skip
@@ -112,7 +122,7 @@ def pull_rows(where: Scope, pulls: Any) -> list[flow.PullRow]:
     reviews: dict[int, list[flow.ReviewRow]] = defaultdict(list)
     named = bot_names()
     for pull, login, kind, state, at in rows_of(
-        Review.objects.filter(pull__in=chosen),
+        Review.objects.filter(pull__in=chosen).order_by("submitted_at", "pk"),  # ties: as kept
         "pull_id", "reviewer", "reviewer_type", "state", "submitted_at",
         times=("submitted_at",),
     ):  # fmt: skip
@@ -156,11 +166,46 @@ def _shipped(where: Scope, pulls: list[Any]) -> dict[tuple[str, str], datetime]:
 def pr_flow(start: date, end: date, where: Scope, team: str | None = None) -> dict[str, Any]:
     """Pull requests that became ready for review in [start, end): each stage in working and
     calendar time, sizes against 200-400 lines, and the review requests made in the window
-    against each team's agreement (``review.pr``, default 8 working hours)."""
+    against each team's agreement (``review.pr``, default 8 working hours). Read as columns
+    from the kept review facts (ADR 26), or pull request by pull request while those were
+    kept with another list of bots."""
+    window(start, end)
+    if not derived.reviews_current():
+        return pr_flow_by_pull(start, end, where, team)
+    lo, hi = _midnight(start), _midnight(end)
+    who = Identities.load()
+    people = PeopleCodes(who)
+    read = columns.read_pulls(where, lo, hi)
+    ready = read.ready_in(lo, hi)
+    table = read.columns(ready, people, deployed=columns.deployed(where, read))
+    found = flow.stage_columns(table)
+    working = flow.working_columns(found, people.schedules())
+    sizes = read.sizes[ready]
+    sla, unmapped = _window_requests(read, lo, hi, who)
+    for login in read.logins_used(ready):
+        who.person(login)
+    return {
+        "from": start.isoformat(),
+        "to": end.isoformat(),
+        "team": team,
+        "pulls": int(ready.sum()),
+        "stages": flow.summary_columns(found, working),
+        "size": flow.size_figures(sizes[sizes >= 0].tolist()),
+        "review_sla": sla,
+        "wip": wip(where, team),
+        "unmapped": sorted(who.unmapped | unmapped),
+    }
+
+
+def pr_flow_by_pull(
+    start: date, end: date, where: Scope, team: str | None = None
+) -> dict[str, Any]:
+    """``pr_flow`` worked out pull request by pull request from the stored requests and
+    reviews: what the columns are held to, and the answer while the kept review facts are
+    being worked out again."""
     window(start, end)
     now = clock.now()
-    lo = datetime.combine(start, datetime.min.time(), tzinfo=UTC)
-    hi = datetime.combine(end, datetime.min.time(), tzinfo=UTC)
+    lo, hi = _midnight(start), _midnight(end)
     who = Identities.load()
     pulls = pull_rows(
         where,
@@ -174,7 +219,10 @@ def pr_flow(start: date, end: date, where: Scope, team: str | None = None) -> di
     _allow(requests, who.directory, _agreements())
     flow.waited(requests, schedules, now)
     overall, per = flow.comply(requests)
-    _set_due(overall.late[:200], who.directory)
+    overall.late.sort(  # the longest waiting first
+        key=lambda a: (a.request.at, a.pull.repo, a.pull.number, a.request.reviewer)
+    )
+    _set_due(overall.late[:LATE_SHOWN], who.directory)
     return {
         "from": start.isoformat(),
         "to": end.isoformat(),
@@ -184,12 +232,205 @@ def pr_flow(start: date, end: date, where: Scope, team: str | None = None) -> di
         "size": flow.sizes(ready),
         "review_sla": {
             **overall.json(),
-            "late": [flow.late_json(a) for a in overall.late[:200]],
+            "late": [flow.late_json(a) for a in overall.late[:LATE_SHOWN]],
             "reviewers": {name: c.json() for name, c in sorted(per.items())},
         },
         "wip": wip(where, team),
         "unmapped": sorted(who.unmapped),
     }
+
+
+LATE_SHOWN = 200
+
+
+class PeopleCodes:
+    """People as codes for columns: each login's person (the directory's mapping), numbered
+    as first met; ``flow.NOBODY`` for a login that maps to no one."""
+
+    def __init__(self, who: Identities):
+        self.who = who
+        self.ids: list[str] = []
+        self.numbers: dict[str, int] = {}
+
+    def code(self, login: str) -> int:
+        person = self.who.logins.get(login.casefold())
+        if person is None:
+            return flow.NOBODY
+        if person not in self.numbers:
+            self.numbers[person] = len(self.ids)
+            self.ids.append(person)
+        return self.numbers[person]
+
+    def codes(self, logins: list[str]) -> Any:
+        known = {login: self.code(login) for login in set(logins)}
+        return np.fromiter((known[x] for x in logins), dtype=np.int64, count=len(logins))
+
+    def schedules(self) -> list[Schedule]:
+        return [self.who.directory.schedule(p) for p in self.ids]
+
+
+@dataclass
+class _Requests:
+    """The review requests that count, one row each, as columns."""
+
+    rows: Any  # each one's row among the pull requests read
+    logins: list[str]
+    requested: Any
+    answered: Any
+    codes: Any  # their reviewers as ``PeopleCodes``
+
+
+def _window_requests(
+    read: columns.PullTable, lo: datetime, hi: datetime, who: Identities
+) -> tuple[dict[str, Any], set[str]]:
+    """The review requests made in the window on the pull requests read, against each
+    team's agreement: ``comply``'s answer from columns, and the logins they name."""
+    people = PeopleCodes(who)
+    asked = _counted(read, lo, hi, people)
+    schedules = people.schedules()
+    limits, agreed = _limits(read, asked)
+    allowed = _allowed(asked, people, limits, agreed)
+    waited = np.full(len(asked.logins), np.nan)
+    timed = np.flatnonzero(asked.codes != flow.NOBODY)
+    if len(timed):  # each wait in its reviewer's working time, to the answer or to now
+        starts = asked.requested[timed] // 1_000_000
+        now = columns.micros_of(clock.now())
+        answered = asked.answered[timed]
+        ends = np.where(answered != flow.NAT, answered, now) // 1_000_000
+        waited[timed] = business_seconds_coded(
+            schedules, asked.codes[timed], starts, np.maximum(ends, starts)
+        )
+    is_answered = asked.answered != flow.NAT
+    judged = ~np.isnan(allowed) & ~np.isnan(waited) & (is_answered | (waited > allowed))
+    in_time = judged & is_answered & (waited <= allowed)
+    total, kept = int(judged.sum()), int(in_time.sum())
+    n = np.bincount(asked.codes[judged], minlength=len(people.ids))
+    ok = np.bincount(asked.codes[in_time], minlength=len(people.ids))
+    per = {people.ids[c]: (int(n[c]), int(ok[c])) for c in np.flatnonzero(n).tolist()}
+    overdue = np.flatnonzero(judged & ~in_time)
+    if len(overdue) > LATE_SHOWN:  # those asked by the time the first shown were asked
+        times = asked.requested[overdue]
+        overdue = overdue[times <= np.partition(times, LATE_SHOWN - 1)[LATE_SHOWN - 1]]
+    shown = sorted(  # the longest waiting first
+        overdue.tolist(),
+        key=lambda i: (
+            asked.requested[i], read.repo[asked.rows[i]], read.number[asked.rows[i]],
+            asked.logins[i],
+        ),
+    )[:LATE_SHOWN]  # fmt: skip
+    late = [
+        _late(
+            read,
+            asked,
+            i,
+            people.ids[asked.codes[i]],
+            schedules,
+            limits[agreed[i]],
+            float(allowed[i]),
+        )
+        for i in shown
+    ]
+    return {
+        "requests": total,
+        "in_time": kept,
+        "share": kept / total if total else None,
+        "late": late,
+        "reviewers": {
+            name: {"requests": n, "in_time": ok, "share": ok / n if n else None}
+            for name, (n, ok) in sorted(per.items())
+        },
+    }, _unmapped(who, set(asked.logins))
+
+
+def _counted(read: columns.PullTable, lo: datetime, hi: datetime, people: PeopleCodes) -> _Requests:
+    """``flow.counts`` on columns: requests of the pull requests read, not of their authors,
+    not withdrawn before they were answered."""
+    found = _raw(columns.sql(REQUESTS_SQL), [lo, hi])
+    pulls, logins, at, gone, answer = (list(c) for c in zip(*found, strict=True)) if found else (
+        [] for _ in range(5)
+    )  # fmt: skip
+    rows = read.rows_of(np.array(pulls, dtype=np.int64))
+    fold = {s: s.casefold() for s in {*logins, *read.author}}
+    authors = [fold[read.author[r]] if r >= 0 else None for r in rows.tolist()]
+    own = np.array(
+        [a is None or fold[x] == a for x, a in zip(logins, authors, strict=True)], dtype=bool
+    )
+    requested, removed, answered = (columns.micros(c) for c in (at, gone, answer))
+    counted = ~own & ((removed == flow.NAT) | ((answered != flow.NAT) & (answered <= removed)))
+    keep = np.flatnonzero(counted)
+    chosen = [logins[i] for i in keep.tolist()]
+    return _Requests(rows[keep], chosen, requested[keep], answered[keep], people.codes(chosen))
+
+
+def _limits(read: columns.PullTable, asked: _Requests) -> tuple[list[str], Any]:
+    """The agreements in force, and which one each request is held to: its repository's
+    owner team's."""
+    owners, agreements = _owners(), _agreements()
+    limits = sorted({review_limit(a) for a in agreements.values()} | {DEFAULT_REVIEW})
+    by_repo = {
+        repo: limits.index(review_limit(agreements.get(owners.get(repo, ""))))
+        for repo in set(read.repo)
+    }
+    agreed = np.array([by_repo[read.repo[r]] for r in asked.rows.tolist()], dtype=np.int64)
+    return limits, agreed
+
+
+def _allowed(asked: _Requests, people: PeopleCodes, limits: list[str], agreed: Any) -> Any:
+    """Each request's allowance in its reviewer's working seconds (NaN: no reviewer known),
+    worked out once per reviewer and agreement."""
+    allowed = np.full(len(asked.logins), np.nan)
+    known = np.flatnonzero(asked.codes != flow.NOBODY)
+    pairs, back = np.unique(asked.codes[known] * len(limits) + agreed[known], return_inverse=True)
+    seconds = []
+    for pair in pairs.tolist():
+        person, limit = divmod(pair, len(limits))
+        day = usual_day(people.who.directory.person(people.ids[person]).working_hours)
+        seconds.append(parse_period(limits[limit]).working_time(day).total_seconds())
+    if seconds:
+        allowed[known] = np.array(seconds, dtype=np.float64)[back]
+    return allowed
+
+
+def _late(
+    read: columns.PullTable,
+    asked: _Requests,
+    i: int,
+    reviewer: str,
+    schedules: list[Schedule],
+    limit: str,
+    allowed: float,
+) -> dict[str, Any]:
+    """``flow.late_json`` of request ``i``, with when its allowance ran out."""
+    at = columns.instant(int(asked.requested[i]))
+    due = None
+    with contextlib.suppress(NoWorkingTime):
+        due = deadline(schedules[asked.codes[i]], at, timedelta(seconds=allowed))
+    answered = int(asked.answered[i])
+    return {
+        "repo": read.repo[asked.rows[i]],
+        "number": read.number[asked.rows[i]],
+        "reviewer": reviewer,
+        "requested_at": at.isoformat(),
+        "due_at": due.isoformat() if due else None,
+        "answered_at": columns.instant(answered).isoformat() if answered != flow.NAT else None,
+        "agreement": limit,
+    }
+
+
+def _unmapped(who: Identities, logins: set[str]) -> set[str]:
+    for login in logins:
+        who.person(login)
+    return set(who.unmapped)
+
+
+REQUESTS_SQL = """
+SELECT r.pull_id, r.reviewer, {t[r.requested_at]}, {t[r.removed_at]}, {t[r.answered_at]}
+FROM delivery_reviewrequest r WHERE r.requested_at >= %s AND r.requested_at < %s
+"""
+
+
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, datetime.min.time(), tzinfo=UTC)
 
 
 def _allow(

@@ -8,7 +8,7 @@ def derive(apps, schema_editor):
     """What the stored pushes and pull requests already say (ADR 25)."""
     from sunrelay.delivery.ingest import derived
 
-    derived.derive_all()
+    derived.derive_landings()
 
 
 class Migration(migrations.Migration):
