@@ -111,6 +111,11 @@ def history(seed: int) -> list[tuple[str, dict]]:
             at = t + timedelta(minutes=rng.randrange(5, 3000))
             items.append(("deployment_status", P.deployment_status(
                 repo, deployment, target, "production", outcome, at)))  # fmt: skip
+            roll = rng.random()  # a retry that succeeded, or a success reported earlier
+            if roll < 0.3 or (outcome == "failure" and roll < 0.6):
+                again = at + timedelta(minutes=rng.choice([-40, -5, 20, 300]))
+                items.append(("deployment_status", P.deployment_status(
+                    repo, deployment, target, "production", "success", again)))  # fmt: skip
     return items
 
 
@@ -128,7 +133,13 @@ def deliver_shuffled(seed: int) -> None:
 def kept() -> tuple[list[tuple], list[tuple]]:
     facts = list(
         PullRequest.objects.order_by("pk").values_list(
-            "pk", "asked_at", "first_review_at", "first_reviewer", "approved_at", "approver"
+            "pk",
+            "asked_at",
+            "first_review_at",
+            "first_reviewer",
+            "approved_at",
+            "approver",
+            "deployed_at",
         )
     )
     answers = list(ReviewRequest.objects.order_by("pk").values_list("pk", "answered_at"))
@@ -149,7 +160,9 @@ def test_columns_give_the_figures_worked_out_pull_by_pull(org, seed):
     assert derived.reviews_current()
     facts, answers = kept()
     assert sum(f[2] is not None for f in facts) > 10 and len(answers) > 10
+    assert sum(f[6] is not None for f in facts) > 5
     derived.refresh_reviews()
+    derived.refresh_shipped()
     assert kept() == (facts, answers)  # the order of arrival left what scratch gives
     with clock.frozen(NOW):
         for team in (None, "payments"):

@@ -140,6 +140,9 @@ class PullRequest(models.Model):
     first_reviewer = models.CharField(max_length=100, blank=True)
     approved_at = models.DateTimeField(null=True, blank=True)
     approver = models.CharField(max_length=100, blank=True)
+    # when the deployment that shipped its merge commit was dated (``dora.ship``), derived as
+    # deployments, pushes to the default branch and the pull request itself arrive (ADR 26)
+    deployed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["repo", "number"], name="one_pr_number")]

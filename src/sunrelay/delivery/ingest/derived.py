@@ -29,11 +29,18 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
+import numpy as np
 from django.db import connection
 from django.db.models import Max, Min, Q
 
 from sunrelay.delivery.metrics import flow
-from sunrelay.delivery.models import Derivation, PullRequest, Review, ReviewRequest
+from sunrelay.delivery.models import (
+    Deployment,
+    Derivation,
+    PullRequest,
+    Review,
+    ReviewRequest,
+)
 
 # A pull request's first commit for the pull request aliased {pr}: the earliest among pushes to
 # its head branch before it merged (or at all, while open) and after the merge of the pull
@@ -203,6 +210,127 @@ def derive_all() -> None:
     """Every derived fact for everything stored, from scratch."""
     derive_landings()
     refresh_reviews()
+    refresh_shipped()
+
+
+_SHIPPED = "UPDATE delivery_pullrequest SET deployed_at = %s WHERE id = %s"
+# The pull requests of a repository merged as a commit that landed after a key, with where it
+# landed (the key's first part repeated so that the index's range applies).
+_LANDED_AFTER = """SELECT p.id, l.pushed_at, l.push_id, l.position
+FROM delivery_landing l JOIN delivery_pullrequest p ON p.merge_sha = l.sha AND p.repo = l.repo
+WHERE l.repo = %s AND l.pushed_at >= %s AND (l.pushed_at, l.push_id, l.position) > (%s, %s, %s)"""
+_LANDED_ALL = """SELECT p.id, l.pushed_at, l.push_id, l.position
+FROM delivery_landing l JOIN delivery_pullrequest p ON p.merge_sha = l.sha AND p.repo = l.repo
+WHERE l.repo = %s"""
+_LANDED_OF = """SELECT p.id, l.pushed_at, l.push_id, l.position
+FROM delivery_pullrequest p JOIN delivery_landing l ON l.repo = p.repo AND l.sha = p.merge_sha
+WHERE p.repo = %s AND p.merge_sha = %s"""
+_PULL_LANDED = """SELECT p.id, p.repo, l.pushed_at, l.push_id, l.position
+FROM delivery_pullrequest p LEFT JOIN delivery_landing l
+  ON l.repo = p.repo AND l.sha = p.merge_sha AND p.merge_sha <> ''
+WHERE p.id IN ({ids})"""
+
+
+def refresh_shipped(
+    deployments: Iterable[int] | None = None,
+    landed: Iterable[tuple[str, str]] = (),
+    pulls: Iterable[int] = (),
+) -> None:
+    """Work out again when each pull request's merge commit was shipped (``deployed_at``):
+    the date of the first successful production deployment of its repository, in order of
+    time, that reached where the commit landed, unless that was the repository's first
+    (``dora.ship`` on landing keys). ``None``: for every pull request. Otherwise after these
+    deployments changed (by GitHub id), these commits landed (repository, sha) and these pull
+    requests changed: in each repository a changed deployment or landing touches, the pull
+    requests merged after the furthest any deployment dated before the earliest change had
+    reached, and the pull requests named."""
+    from sunrelay.delivery.metrics.queries import DEPLOYMENTS_SQL, _raw
+
+    landed, named = set(landed), sorted(set(pulls))
+    changed = None if deployments is None else set(deployments)
+    todo: dict[int, tuple[Any, ...]] = {}  # pull id: (repo, pushed, push, position)
+    for i in range(0, len(named), BATCH):
+        part = named[i : i + BATCH]
+        found = _raw(_PULL_LANDED.format(ids=", ".join(["%s"] * len(part))), part)
+        todo.update({r[0]: r[1:] for r in found if r[2] is not None})
+        _store([(None, r[0]) for r in found if r[2] is None])
+    if changed is None:
+        _run("UPDATE delivery_pullrequest SET deployed_at = NULL", [])
+        repos = None
+    else:
+        touched = Deployment.objects.filter(github_id__in=changed).values_list("repo", flat=True)
+        repos = sorted({r for r, _ in landed} | {r[0] for r in todo.values()} | set(touched))
+        if not repos:
+            return
+    scoped = "" if repos is None else f" AND d.repo IN ({', '.join(['%s'] * len(repos))})"
+    ships: dict[str, list[tuple[Any, ...]]] = defaultdict(list)  # keyed successful ones
+    for gid, repo, _, sha, ok, _, pushed, push, position in _raw(
+        DEPLOYMENTS_SQL.format(scoped=scoped), repos or []
+    ):
+        if ok is not None and pushed is not None:
+            ships[repo].append((ok, gid, sha, (pushed, push, position)))
+    if repos is None:
+        repos = sorted(
+            set(PullRequest.objects.exclude(merge_sha="").values_list("repo", flat=True))
+        )
+    for repo in repos:
+        theirs = ships.get(repo, [])
+        shas = {sha for r, sha in landed if r == repo}
+        if changed is None:
+            found = _raw(_LANDED_ALL, [repo])
+        else:
+            moved = [d[0] for d in theirs if d[1] in changed or d[2] in shas]
+            found = []
+            if moved:  # what deployments dated before the change had reached stays shipped
+                reached = max((d[3] for d in theirs if d[0] < min(moved)), default=None)
+                found = (
+                    _raw(_LANDED_AFTER, [repo, reached[0], *reached])
+                    if reached is not None
+                    else _raw(_LANDED_ALL, [repo])
+                )
+            for sha in shas:
+                found += _raw(_LANDED_OF, [repo, sha])
+        todo.update({r[0]: (repo, *r[1:]) for r in found})
+    _ship(todo, ships)
+
+
+def _ship(todo: dict[int, tuple[Any, ...]], ships: dict[str, list[tuple[Any, ...]]]) -> None:
+    from sunrelay.delivery.metrics import columns
+
+    if not todo:
+        return
+    pulls = list(todo)
+    names = {r: n for n, r in enumerate(sorted({t[0] for t in todo.values()} | set(ships)))}
+    deps = [(names[repo], *d) for repo, found in ships.items() for d in found]
+    shipped = columns.ship_columns(
+        np.array([d[0] for d in deps], dtype=np.int64),
+        columns.micros([d[1] for d in deps]),
+        np.array([d[2] for d in deps], dtype=np.int64),
+        (
+            columns.micros([d[4][0] for d in deps]),
+            np.array([d[4][1] for d in deps], dtype=np.int64),
+            np.array([d[4][2] for d in deps], dtype=np.int64),
+        ),
+        np.array([names[todo[p][0]] for p in pulls], dtype=np.int64),
+        (
+            columns.micros([todo[p][1] for p in pulls]),
+            np.array([todo[p][2] for p in pulls], dtype=np.int64),
+            np.array([todo[p][3] for p in pulls], dtype=np.int64),
+        ),
+    )
+    _store(
+        [
+            (None if at == columns.NAT else columns.instant(at), pull)
+            for pull, at in zip(pulls, shipped.tolist(), strict=True)
+        ]
+    )
+
+
+def _store(rows: list[tuple[datetime | None, int]]) -> None:
+    adapt = connection.ops.adapt_datetimefield_value
+    if rows:
+        with connection.cursor() as cursor:
+            cursor.executemany(_SHIPPED, [[adapt(at), pk] for at, pk in rows])
 
 
 def derive_landings() -> None:

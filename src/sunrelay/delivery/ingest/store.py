@@ -190,14 +190,15 @@ class _Chunk:
 
     def _derive(self) -> None:
         """Keep the derived facts current (``ingest.derived``): where the default-branch
-        pushes' commits landed, the first commits of the branches touched, and the review
-        facts of the pull requests touched."""
-        derived.land(
+        pushes' commits landed, the first commits of the branches touched, the review facts
+        of the pull requests touched, and when the merges that all these touch shipped."""
+        landed = [
             (push.repo, c.sha[:64], push.pushed_at, push.pk, i)
             for push, commits in self.pushes
             if push.main
             for i, c in enumerate(commits)
-        )
+        ]
+        derived.land(landed)
         derived.refresh_first_commits(
             [
                 (push.repo, push.ref.removeprefix("refs/heads/"))
@@ -206,7 +207,9 @@ class _Chunk:
             ]
             + [(self.pulls[key].repo, self.pulls[key].head_ref) for key in self.pulls_changed]
         )
-        derived.refresh_touched_reviews(self.pulls[key].pk for key in self.pulls_changed)
+        pulls = [self.pulls[key].pk for key in self.pulls_changed]
+        derived.refresh_touched_reviews(pulls)
+        derived.refresh_shipped(self.deployments_changed, {(r[0], r[1]) for r in landed}, pulls)
 
     def _save_requests(self) -> None:
         if not self.requests:

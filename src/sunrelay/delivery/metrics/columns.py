@@ -1,7 +1,7 @@
-"""Reading a window's pull requests as columns (ADR 26): one grouped read of their kept facts
-and where each merge commit landed, one of the deployments, and the deployment that shipped
-each merge worked out on arrays. What ``prs.pull_rows`` gives row by row, for the figures of
-a large organisation; the tests hold the two to the same answers."""
+"""Reading a window's pull requests as columns (ADR 26): one read of their kept facts, instants
+as epoch microseconds. What ``prs.pull_rows`` gives row by row, for the figures of a large
+organisation; the tests hold the two to the same answers. And the deployment that shipped
+each merge, worked out on arrays (``ship_columns``) when deliveries arrive."""
 
 from __future__ import annotations
 
@@ -15,9 +15,10 @@ import numpy.typing as npt
 from django.db import connection
 
 from sunrelay.delivery.metrics import flow
-from sunrelay.delivery.metrics.queries import DEPLOYMENTS_SQL, Scope, _in, _raw
+from sunrelay.delivery.metrics.queries import Scope, _in, _raw
 
 Ints = npt.NDArray[np.int64]
+Strings = Any  # an array of str objects: indexed as a list is
 NAT = flow.NAT
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -28,6 +29,12 @@ def micros(values: Sequence[Any]) -> Ints:
     if connection.vendor != "sqlite":
         values = [None if v is None else v.astimezone(UTC).replace(tzinfo=None) for v in values]
     return np.array(values, dtype="datetime64[us]").view(np.int64)
+
+
+def transpose(rows: list[tuple[Any, ...]], width: int) -> list[Any]:
+    """A read's columns, each an array of objects (faster than zipping the rows)."""
+    table = np.array(rows, dtype=object).reshape(len(rows), width)
+    return [table[:, i] for i in range(width)]
 
 
 def instant(us: int) -> datetime:
@@ -46,9 +53,8 @@ SELECT p.id, p.repo, p.number, p.author, {t[p.created_at]},
   {t[p.merged_at]}, p.merge_sha <> '', {t[COALESCE(p.first_commit_at, p.created_at)]},
   {t[p.asked_at]}, {t[p.first_review_at]}, p.first_reviewer, {t[p.approved_at]}, p.approver,
   CASE WHEN p.additions IS NULL THEN -1 ELSE p.additions + COALESCE(p.deletions, 0) END,
-  {t[l.pushed_at]}, COALESCE(l.push_id, 0), COALESCE(l.position, 0)
+  {t[p.deployed_at]}
 FROM delivery_pullrequest p
-LEFT JOIN delivery_landing l ON l.repo = p.repo AND l.sha = p.merge_sha
 WHERE p.created_at < %s AND p.updated_at >= %s{scoped}
 """
 
@@ -67,11 +73,11 @@ class PullTable:
     """The pull requests created before a window's end and updated since its start."""
 
     ids: Ints
-    repo: list[str]
-    number: list[int]
-    author: list[str]
-    first_reviewer: list[str]
-    approver: list[str]
+    repo: Strings
+    number: Any
+    author: Strings
+    first_reviewer: Strings
+    approver: Strings
     merges: npt.NDArray[np.bool_]  # has a merge commit
     created: Ints
     ready: Ints  # when it became ready for review; NAT: still a draft
@@ -81,8 +87,7 @@ class PullTable:
     first_review: Ints
     approved: Ints
     sizes: Ints  # lines changed, -1 unknown
-    landed: tuple[Ints, Ints, Ints]  # where its merge commit landed: pushed, push, position
-    has_landing: npt.NDArray[np.bool_]
+    deployed: Ints  # when its merge commit shipped (kept as deliveries arrive)
 
     def rows_of(self, pulls: Ints) -> Ints:
         """The row of each pull request id (-1: not among them)."""
@@ -110,8 +115,8 @@ class PullTable:
     ) -> flow.PullColumns:
         chosen = np.flatnonzero(ready)
 
-        def codes(logins: list[str]) -> Ints:
-            return people.codes([logins[i] for i in chosen.tolist()])
+        def codes(logins: Strings) -> Ints:
+            return people.codes(logins[chosen])
 
         return flow.PullColumns(
             author=codes(self.author),
@@ -135,18 +140,15 @@ def read_pulls(where: Scope, lo: datetime, hi: datetime) -> PullTable:
     scoped, repos = _in(where, "p.repo")
     rows = _raw(sql(PULLS_SQL, scoped), [hi, lo, *repos])
     (ids, repo, number, author, created, ready, merged, merges, first, asked, review,
-     reviewer, approved, approver, sizes, pushed, push, position) = (
-        list(c) for c in zip(*rows, strict=True)
-    ) if rows else ([] for _ in range(18))  # fmt: skip
-    landed = micros(pushed)
+     reviewer, approved, approver, sizes, deployed) = transpose(rows, 16)  # fmt: skip
     return PullTable(
-        ids=np.array(ids, dtype=np.int64),
+        ids=ids.astype(np.int64),
         repo=repo,
         number=number,
         author=author,
         first_reviewer=reviewer,
         approver=approver,
-        merges=np.array(merges, dtype=bool),
+        merges=merges.astype(bool),
         created=micros(created),
         ready=micros(ready),
         merged=micros(merged),
@@ -154,48 +156,21 @@ def read_pulls(where: Scope, lo: datetime, hi: datetime) -> PullTable:
         asked=micros(asked),
         first_review=micros(review),
         approved=micros(approved),
-        sizes=np.array(sizes, dtype=np.int64),
-        landed=(landed, np.array(push, dtype=np.int64), np.array(position, dtype=np.int64)),
-        has_landing=landed != NAT,
+        sizes=sizes.astype(np.int64),
+        deployed=micros(deployed),
     )
 
 
-def deployed(where: Scope, table: PullTable) -> Ints:
+def shipped(table: PullTable) -> Ints:
     """When each pull request's merge commit was shipped (NAT: not yet, or not known), as
     ``queries.shipped_since`` gives it for the deployments from the day of the earliest merge
-    among them: by the first successful deployment of its repository, in order of time,
-    whose commit landed at or after it, unless that was the repository's first (its
-    baseline, which ships nothing)."""
-    out = np.full(len(table.repo), NAT, dtype=np.int64)
-    merges = table.merges
-    if not merges.any():
+    among them (``deployed_at``, kept as deliveries arrive)."""
+    out = table.deployed.copy()
+    if not table.merges.any():
         return out
-    when = np.where(table.merged != NAT, table.merged, table.created)[merges]
+    when = np.where(table.merged != NAT, table.merged, table.created)[table.merges]
     day = instant(int(when.min())).date()
-    since = micros_of(datetime.combine(day, datetime.min.time(), tzinfo=UTC))
-    scoped, repos = _in(where, "d.repo")
-    rows = [
-        (repo, ok, pushed, push, position, gid)
-        for gid, repo, _, _, ok, _, pushed, push, position in _raw(
-            DEPLOYMENTS_SQL.format(scoped=scoped), repos
-        )
-        if ok is not None and pushed is not None
-    ]
-    chosen = np.flatnonzero(merges & table.has_landing)
-    if not rows or not len(chosen):
-        return out
-    names = {r: n for n, r in enumerate(sorted({r[0] for r in rows} | set(table.repo)))}
-    d_repo, d_at, d_pushed, d_push, d_position, d_gid = (list(c) for c in zip(*rows, strict=True))
-    shipped = ship_columns(
-        np.array([names[r] for r in d_repo], dtype=np.int64),
-        micros(d_at),
-        np.array(d_gid, dtype=np.int64),
-        (micros(d_pushed), np.array(d_push, dtype=np.int64), np.array(d_position, dtype=np.int64)),
-        np.array([names[table.repo[i]] for i in chosen.tolist()], dtype=np.int64),
-        tuple(part[chosen] for part in table.landed),  # type: ignore[arg-type]
-    )
-    shipped[shipped < since] = NAT
-    out[chosen] = shipped
+    out[out < micros_of(datetime.combine(day, datetime.min.time(), tzinfo=UTC))] = NAT
     return out
 
 

@@ -177,7 +177,7 @@ def pr_flow(start: date, end: date, where: Scope, team: str | None = None) -> di
     people = PeopleCodes(who)
     read = columns.read_pulls(where, lo, hi)
     ready = read.ready_in(lo, hi)
-    table = read.columns(ready, people, deployed=columns.deployed(where, read))
+    table = read.columns(ready, people, deployed=columns.shipped(read))
     found = flow.stage_columns(table)
     working = flow.working_columns(found, people.schedules())
     sizes = read.sizes[ready]
@@ -261,7 +261,8 @@ class PeopleCodes:
             self.ids.append(person)
         return self.numbers[person]
 
-    def codes(self, logins: list[str]) -> Any:
+    def codes(self, logins: Any) -> Any:
+        """``code`` of each login (a list or an array of str)."""
         known = {login: self.code(login) for login in set(logins)}
         return np.fromiter((known[x] for x in logins), dtype=np.int64, count=len(logins))
 
@@ -274,7 +275,7 @@ class _Requests:
     """The review requests that count, one row each, as columns."""
 
     rows: Any  # each one's row among the pull requests read
-    logins: list[str]
+    logins: Any  # str objects
     requested: Any
     answered: Any
     codes: Any  # their reviewers as ``PeopleCodes``
@@ -346,19 +347,17 @@ def _counted(read: columns.PullTable, lo: datetime, hi: datetime, people: People
     """``flow.counts`` on columns: requests of the pull requests read, not of their authors,
     not withdrawn before they were answered."""
     found = _raw(columns.sql(REQUESTS_SQL), [lo, hi])
-    pulls, logins, at, gone, answer = (list(c) for c in zip(*found, strict=True)) if found else (
-        [] for _ in range(5)
-    )  # fmt: skip
-    rows = read.rows_of(np.array(pulls, dtype=np.int64))
-    fold = {s: s.casefold() for s in {*logins, *read.author}}
-    authors = [fold[read.author[r]] if r >= 0 else None for r in rows.tolist()]
-    own = np.array(
-        [a is None or fold[x] == a for x, a in zip(logins, authors, strict=True)], dtype=bool
-    )
+    pulls, logins, at, gone, answer = columns.transpose(found, 5)
+    rows = read.rows_of(pulls.astype(np.int64))
+    fold: dict[str, int] = {}
+    folded = {s: fold.setdefault(s.casefold(), len(fold)) for s in {*logins, *read.author}}
+    by_author = np.array([folded[a] for a in read.author] + [-1], dtype=np.int64)
+    asking = np.array([folded[x] for x in logins], dtype=np.int64)
+    own = (rows < 0) | (asking == by_author[rows])  # the author's own, or not read
     requested, removed, answered = (columns.micros(c) for c in (at, gone, answer))
     counted = ~own & ((removed == flow.NAT) | ((answered != flow.NAT) & (answered <= removed)))
     keep = np.flatnonzero(counted)
-    chosen = [logins[i] for i in keep.tolist()]
+    chosen = logins[keep]
     return _Requests(rows[keep], chosen, requested[keep], answered[keep], people.codes(chosen))
 
 
