@@ -154,7 +154,10 @@ def test_rebuilding_the_facts_from_the_stored_deliveries_derives_them_again():
     """``sunrelay delivery rebuild`` deletes every fact and applies the deliveries again."""
     deliver_shuffled(4)
     kept, firsts, started = landings(), derived_firsts(), starts()
+    shipped = dict(PullRequest.objects.values_list("number", "deployed_at"))
+    assert sum(at is not None for at in shipped.values()) > 5
     service.rebuild()
     assert starts() == started and len(started) > 40
     assert derived_firsts() == firsts
+    assert dict(PullRequest.objects.values_list("number", "deployed_at")) == shipped
     assert landings() == kept  # a push is keyed by its delivery, which a rebuild keeps
