@@ -233,3 +233,22 @@ def test_a_team_whose_components_have_no_repositories_has_empty_figures(demo, re
     answer = reader.get("/api/v1/metrics/prs?from=2026-11-02&to=2026-11-30&team=payments")
     assert answer.status_code == 200, answer.content
     assert answer.json()["pulls"] == 0
+
+
+def test_only_the_window_s_requests_name_unmapped_reviewers(org):
+    """A request made before the window, to someone the directory does not know, is not the
+    window's: its reviewer is not listed, by the columns or pull by pull."""
+    before = datetime(2026, 1, 5, 9, tzinfo=UTC)
+    ingest(
+        opened(7, before),
+        opened(7, before, reviewer="ghost"),
+        opened(7, before, reviewer="kenji"),
+        reviewed(7, before, "kenji", "approved", MONDAY_0930_TOKYO),
+    )
+    window = (date(2026, 1, 12), date(2026, 1, 26))
+    with clock.frozen(datetime(2026, 1, 21, tzinfo=UTC)):
+        fast = prs.pr_flow(*window, queries.scope())
+        assert fast == prs.pr_flow_by_pull(*window, queries.scope())
+        assert fast["unmapped"] == []
+        wide = prs.pr_flow(date(2026, 1, 1), date(2026, 1, 26), queries.scope())
+    assert wide["unmapped"] == ["ghost"]

@@ -215,7 +215,13 @@ def pr_flow_by_pull(
     intervals = [i for p in ready for i in flow.stages(p, who.person)]
     schedules = who.directory.schedules()
     flow.measure(intervals, schedules)
-    requests = [a for p in pulls for a in flow.asked(p, who.person) if lo <= a.request.at < hi]
+
+    def quiet(login: str) -> str | None:  # only the window's requests name the unmapped
+        return who.logins.get(login.casefold())
+
+    requests = [a for p in pulls for a in flow.asked(p, quiet) if lo <= a.request.at < hi]
+    for item in requests:
+        who.person(item.request.reviewer)
     _allow(requests, who.directory, _agreements())
     flow.waited(requests, schedules, now)
     overall, per = flow.comply(requests)
