@@ -292,7 +292,9 @@ def _incidents(where: Scope) -> Any:
     found = Incident.objects.filter(drill=False).exclude(cause_sha="", cause_deployment=None)
     if where.repos is None:
         return found
-    components = [c.pk for c in Component.objects.all() if set(c.repos) & where.repos]
+    components = [
+        pk for pk, repos in Component.objects.values_list("pk", "repos") if set(repos) & where.repos
+    ]
     return found.filter(Q(component__in=components) | Q(component__isnull=True))
 
 
