@@ -224,7 +224,7 @@ FROM delivery_landing l JOIN delivery_pullrequest p ON p.merge_sha = l.sha AND p
 WHERE l.repo = %s"""
 _LANDED_OF = """SELECT p.id, l.pushed_at, l.push_id, l.position
 FROM delivery_pullrequest p JOIN delivery_landing l ON l.repo = p.repo AND l.sha = p.merge_sha
-WHERE p.repo = %s AND p.merge_sha = %s"""
+WHERE p.repo = %s AND p.merge_sha IN ({shas})"""
 _PULL_LANDED = """SELECT p.id, p.repo, l.pushed_at, l.push_id, l.position
 FROM delivery_pullrequest p LEFT JOIN delivery_landing l
   ON l.repo = p.repo AND l.sha = p.merge_sha AND p.merge_sha <> ''
@@ -288,8 +288,10 @@ def refresh_shipped(
                     if reached is not None
                     else _raw(_LANDED_ALL, [repo])
                 )
-            for sha in shas:
-                found += _raw(_LANDED_OF, [repo, sha])
+            ordered = sorted(shas)
+            for i in range(0, len(ordered), BATCH):
+                few = ordered[i : i + BATCH]
+                found += _raw(_LANDED_OF.format(shas=", ".join(["%s"] * len(few))), [repo, *few])
         todo.update({r[0]: (repo, *r[1:]) for r in found})
     _ship(todo, ships)
 
