@@ -15,12 +15,27 @@ SECRET_PATH = re.compile(
     r"(?P<keep>/oncall/intake/|/oncall/link/|/calendar/)(?P<secret>[^/\s?#'\"]+?)(?P<ics>\.ics)?"
     r"(?=[/\s?#'\"]|$)"
 )
+# a Slack incoming webhook: everything after /services/ is the credential
+SLACK_HOOK = re.compile(r"(?P<keep>hooks\.slack\.com/services/)[^\s'\"]+")
 SECRET_QUERY = re.compile(r"(?P<keep>[?&](?:token|secret|key|password)=)[^&\s'\"]+", re.I)
 
 
 def redact(text: str) -> str:
     text = SECRET_PATH.sub(lambda m: m["keep"] + "[redacted]" + (m["ics"] or ""), text)
+    text = SLACK_HOOK.sub(lambda m: m["keep"] + "[redacted]", text)
     return SECRET_QUERY.sub(lambda m: m["keep"] + "[redacted]", text)
+
+
+def _redacted(arg: object) -> object:
+    """A text argument redacted; an address object (an HTTP client's URL) as redacted text;
+    numbers and the rest as they are, so the message's own formatting still applies."""
+    if isinstance(arg, str):
+        return redact(arg)
+    if isinstance(arg, int | float | bool) or arg is None:
+        return arg
+    text = str(arg)
+    redacted = redact(text)
+    return redacted if redacted != text else arg
 
 
 class RedactSecrets(logging.Filter):
@@ -30,11 +45,9 @@ class RedactSecrets(logging.Filter):
         if isinstance(record.msg, str):
             record.msg = redact(record.msg)
         if isinstance(record.args, tuple):
-            record.args = tuple(redact(a) if isinstance(a, str) else a for a in record.args)
+            record.args = tuple(_redacted(a) for a in record.args)
         elif isinstance(record.args, dict):
-            record.args = {
-                k: redact(v) if isinstance(v, str) else v for k, v in record.args.items()
-            }
+            record.args = {k: _redacted(v) for k, v in record.args.items()}
         if record.exc_info and not record.exc_text:
             # the traceback is formatted once, here, so its text can be redacted too
             record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
