@@ -80,6 +80,7 @@ def main() -> None:
     parser.add_argument("--deliveries", type=int, default=10_000)
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--web-threads", type=int, default=8)
     args = parser.parse_args()
     console = Console(width=150)
     if not (postgres_available() and redis_available()):
@@ -101,7 +102,7 @@ def main() -> None:
         for person in Person.objects.all():  # pages go to the counting receiver
             service.set_preferences(person, webhook_url=hook, routes={"page": ["webhook"]})
         ports = [free_port(), free_port()]
-        processes = [made.serve(p) for p in ports] + [made.worker(), made.worker()]
+        processes = [made.serve(p, args.web_threads) for p in ports] + [made.worker(), made.worker()]
         urls = [f"http://127.0.0.1:{p}{made.intake_path}" for p in ports]
         try:
             wrk(urls[0], connections=1, seconds=2)  # warm up both
