@@ -292,3 +292,56 @@ def test_the_drain_loop_delivers_batch_after_batch_until_stopped(demo):
             thread.join()
     assert not thread.is_alive()
     assert Notification.objects.filter(state="sent").count() == 250
+
+
+class Watching:
+    """A channel that, as it delivers each message, reads what the database says of the
+    ones it delivered before."""
+
+    name = "watching"
+
+    def __init__(self) -> None:
+        self.seen: list[list[str]] = []
+        self.delivered: list[int] = []
+
+    def available(self, person, preference) -> bool:
+        return False
+
+    def deliver(self, notification: Notification) -> None:
+        before = Notification.objects.filter(pk__in=self.delivered).order_by("pk")
+        self.seen.append(list(before.values_list("state", flat=True)))
+        self.delivered.append(notification.pk)
+
+
+@pytest.mark.parametrize(
+    ("every", "expected"),
+    [
+        (0, [[], ["sent"], ["sent", "sent"]]),  # each written as soon as it is settled
+        (3600, [[], ["sending"], ["sending", "sending"]]),  # written together at the end
+    ],
+)
+def test_outcomes_are_written_together_but_never_later_than_settle_every(
+    demo, monkeypatch, every, expected
+):
+    """A batch's outcomes go to the database in one statement, not one commit each; one that
+    takes longer than ``SETTLE_EVERY`` is written as it goes, so a worker that dies mid-batch
+    leaves only the last moments' deliveries to be sent again."""
+    monkeypatch.setattr(outbox, "SETTLE_EVERY", every)
+    from sunrelay.people.models import Person
+
+    chloe = Person.objects.get(slug="chloe")
+    watching = Watching()
+    channels.register(watching)
+    try:
+        with clock.frozen(MONDAY_NOON):
+            for i in range(3):
+                Notification.objects.create(
+                    key=f"w{i}", recipient=chloe, kind="notify.manual",
+                    subject=f"n{i}", channels=["watching"], created_at=MONDAY_NOON,
+                    deliver_after=MONDAY_NOON,
+                )  # fmt: skip
+            assert outbox.dispatch_due().sent == 3
+    finally:
+        channels._channels.pop("watching", None)
+    assert watching.seen == expected
+    assert set(Notification.objects.values_list("state", "attempts")) == {("sent", 1)}
