@@ -102,7 +102,10 @@ def main() -> None:
         for person in Person.objects.all():  # pages go to the counting receiver
             service.set_preferences(person, webhook_url=hook, routes={"page": ["webhook"]})
         ports = [free_port(), free_port()]
-        processes = [made.serve(p, args.web_threads) for p in ports] + [made.worker(), made.worker()]
+        processes = [made.serve(p, args.web_threads) for p in ports] + [
+            made.worker(),
+            made.worker(),
+        ]
         urls = [f"http://127.0.0.1:{p}{made.intake_path}" for p in ports]
         try:
             wrk(urls[0], connections=1, seconds=2)  # warm up both

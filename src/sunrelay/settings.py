@@ -220,10 +220,9 @@ LOGGING = {
         "django.server": {"level": "WARNING"},
         "huey": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "axes": {"level": "WARNING"},
-        # the HTTP client logs every request with its full address, and an outbound webhook's
-        # address is often its credential (a Slack incoming webhook's path is the secret)
-        "httpx": {"level": "WARNING"},
-        "httpcore": {"level": "WARNING"},
+        # the HTTP client logs every request with its address (at DEBUG), and an outbound
+        # webhook's address is often its credential (a Slack incoming webhook's path is it)
+        "urllib3": {"level": "WARNING"},
     },
 }
 

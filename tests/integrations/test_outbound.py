@@ -36,7 +36,8 @@ def test_internal_targets_are_refused_when_saved(demo, url):
     assert "not on the public internet" in refused.value.message
 
 
-def test_a_name_resolving_inside_is_refused_where_it_connects(monkeypatch):
+@pytest.mark.parametrize("scheme", ["http", "https"])
+def test_a_name_resolving_inside_is_refused_where_it_connects(monkeypatch, scheme):
     """The check is on the address the socket connects to, so a public-looking name that
     resolves (or rebinds) to loopback is refused at sending time, not only when saved."""
     with http_receiver() as receiver:
@@ -51,7 +52,7 @@ def test_a_name_resolving_inside_is_refused_where_it_connects(monkeypatch):
             ),
         )
         with pytest.raises(outbound.Blocked):
-            slack.post(f"http://hooks.acme.test:{port}/hook", {"text": "x"})
+            slack.post(f"{scheme}://hooks.acme.test:{port}/hook", {"text": "x"})
         assert receiver.requests == []
 
 

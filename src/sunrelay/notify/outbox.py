@@ -22,9 +22,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import cast
 
 from django.db import close_old_connections, connection, transaction
-from django.db.models import Case, Q, QuerySet, Value, When
+from django.db.models import Case, Field, Q, QuerySet, Value, When
 
 from sunrelay.core import clock
 from sunrelay.integrations import outbound
@@ -165,7 +166,7 @@ def write_outcomes(notifications: list[Notification]) -> None:
     """``FIELDS`` of each notification, in one transaction: one parametrised UPDATE run for
     every row (Django's ``bulk_update`` builds a CASE per field and row, which costs more
     than the commits it saves). Values are prepared by each field, as a save would."""
-    fields = [Notification._meta.get_field(name) for name in FIELDS]
+    fields = [cast(Field, Notification._meta.get_field(name)) for name in FIELDS]
     quote = connection.ops.quote_name
     sets = ", ".join(f"{quote(f.column)} = %s" for f in fields)
     sql = f"UPDATE {quote(Notification._meta.db_table)} SET {sets} WHERE {quote('id')} = %s"

@@ -6,6 +6,7 @@ Block Kit ``blocks`` (a header, an mrkdwn section, a context line with the link)
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from sunrelay.integrations import outbound
@@ -30,6 +31,6 @@ def message(subject: str, body: str, url: str = "", *, urgent: bool = False) -> 
 
 
 def post(webhook_url: str, payload: dict[str, Any], *, timeout: float = 10.0) -> None:
-    """Raises ``httpx.HTTPError`` on a network failure or a non-2xx answer."""
-    response = outbound.client().post(webhook_url, json=payload, timeout=timeout)
-    response.raise_for_status()
+    """Raises ``outbound.DeliveryError`` or urllib3's ``HTTPError`` unless the answer is 2xx."""
+    body = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
+    outbound.post(webhook_url, body, {"Content-Type": "application/json"}, timeout=timeout)

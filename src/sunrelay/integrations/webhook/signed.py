@@ -29,7 +29,7 @@ def verify(secret: str, body: bytes, signature: str) -> bool:
 def post(
     url: str, secret: str, payload: dict[str, Any], *, delivery: str, timeout: float = 10.0
 ) -> None:
-    """Raises ``httpx.HTTPError`` on a network failure or a non-2xx answer."""
+    """Raises ``outbound.DeliveryError`` or urllib3's ``HTTPError`` unless the answer is 2xx."""
     body = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
     headers = {
         "Content-Type": "application/json",
@@ -37,5 +37,4 @@ def post(
         SIGNATURE_HEADER: sign(secret, body),
         DELIVERY_HEADER: delivery,
     }
-    response = outbound.client().post(url, content=body, headers=headers, timeout=timeout)
-    response.raise_for_status()
+    outbound.post(url, body, headers, timeout=timeout)
