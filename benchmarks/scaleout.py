@@ -8,7 +8,7 @@ Targets (the trust issue): 0 lost, 0 duplicated groups, 0 duplicated notificatio
 clients at least 1.6 times as fast as one client (no delivery waits on another's lock).
 Baseline, measured in the same run on the same processes: one client on one web process.
 
-    python benchmarks/scaleout.py [--deliveries 10000] [--seconds 10] [--rounds 3]
+    python benchmarks/scaleout.py [--deliveries 10000] [--seconds 10] [--rounds 5] [--web-threads 8]
 """
 
 from __future__ import annotations
@@ -79,7 +79,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--deliveries", type=int, default=10_000)
     parser.add_argument("--seconds", type=int, default=10)
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--web-threads", type=int, default=8)
     args = parser.parse_args()
     console = Console(width=150)
